@@ -1,0 +1,276 @@
+//! One package through the transforms: collect diagnostics, drop suppressed ones, accept non-conflicting
+//! fixes at the run's threshold, apply their edits and import plans, re-parse, and repeat until stable.
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit};
+use crate::imports::apply_import_changes;
+use crate::package::Package;
+use crate::settings::Settings;
+use crate::suppress;
+use crate::syntax;
+use crate::transform::{Ctx, Match, Transform};
+use std::collections::{BTreeMap, BTreeSet};
+use streaming_iterator::StreamingIterator;
+use tree_sitter::QueryCursor;
+
+/// A pass limit far above what independent rules need; reaching it is a bug in a transform.
+pub const MAX_PASSES: usize = 10;
+
+/// A finding as it is reported: position resolved, fix status decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// The applicability of its fix, if it has one.
+    pub fix: Option<Applicability>,
+    pub fix_title: Option<String>,
+    pub low_priority: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct PackageOutcome {
+    /// Findings per file index.
+    pub findings: BTreeMap<usize, Vec<Finding>>,
+    /// Applied fix counts per code.
+    pub applied: BTreeMap<&'static str, usize>,
+    pub module_edits: BTreeSet<ModuleEdit>,
+    /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
+    pub internal_errors: Vec<(usize, String)>,
+}
+
+/// Runs the selected transforms on the candidate files of `pkg`; in fix modes the texts of `pkg` are
+/// updated in place.
+pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutcome {
+    let mut outcome = PackageOutcome::default();
+    for pass in 0..MAX_PASSES {
+        let diagnostics = collect(pkg, settings, &mut outcome);
+        if !fix {
+            outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
+            return outcome;
+        }
+        let accepted = select(&diagnostics, settings.threshold, &mut outcome);
+        if accepted.is_empty() {
+            outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
+            return outcome;
+        }
+        if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
+            // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
+            let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+            outcome.findings = resolve(pkg, &remaining, settings.threshold);
+            return outcome;
+        }
+        if pass == MAX_PASSES - 1 {
+            let codes: BTreeSet<&str> = accepted.iter().map(|&i| diagnostics[i].code).collect();
+            let first = diagnostics[accepted[0]].file;
+            outcome.internal_errors.push((
+                first,
+                format!("fixes did not converge after {MAX_PASSES} passes ({}); please report", join(&codes)),
+            ));
+        }
+    }
+    let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+    outcome.findings = resolve(pkg, &remaining, settings.threshold);
+    outcome
+}
+
+fn join(codes: &BTreeSet<&str>) -> String {
+    codes.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Runs every selected transform whose prefilter matches on every cleanly parsed, non-generated file.
+fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
+    let mut out = vec![];
+    let mut planned = vec![];
+    for (idx, file) in pkg.files.iter().enumerate() {
+        if !file.candidate || file.generated || !file.parses_cleanly() {
+            continue;
+        }
+        let mut file_diags = vec![];
+        for &t in &settings.transforms {
+            if t.prefilter_hits(file.text.as_bytes()) {
+                run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
+            }
+        }
+        if !settings.ignore_suppressions {
+            filter_suppressed(pkg, idx, &mut file_diags);
+        }
+        out.extend(file_diags);
+    }
+    for d in &mut out {
+        if let Some(f) = &mut d.fix
+            && let Err(e) = f.normalise()
+        {
+            outcome.internal_errors.push((d.file, format!("{} built a malformed fix: {e}; please report", d.code)));
+            d.fix = None;
+        }
+    }
+    out
+}
+
+fn run_transform(
+    pkg: &Package,
+    idx: usize,
+    t: &'static Transform,
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+    planned: &mut Vec<(usize, String, String)>,
+) {
+    let file = &pkg.files[idx];
+    let query = crate::registry::query(t);
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, file.tree().root_node(), file.text.as_bytes());
+    let mut collected = vec![];
+    while let Some(m) = matches.next() {
+        collected.push(Match {
+            captures: m.captures().iter().map(|c| (names[c.index as usize], c.node)).collect(),
+            pattern_index: m.pattern_index,
+        });
+    }
+    let mut cx = Ctx { pkg, file_idx: idx, transform: t, options: &settings.options, out, planned_names: planned };
+    for m in &collected {
+        (t.run)(&mut cx, m);
+    }
+}
+
+fn filter_suppressed(pkg: &Package, idx: usize, diags: &mut Vec<Diagnostic>) {
+    let file = &pkg.files[idx];
+    let mut dirs = suppress::parse(&file.text);
+    if dirs.is_empty() {
+        return;
+    }
+    let lines = crate::source::LineIndex::new(&file.text);
+    let root = file.tree().root_node();
+    diags.retain(|d| {
+        let line = lines.line_col(d.range.start).0;
+        let stmt_line = root
+            .descendant_for_byte_range(d.range.start, d.range.start)
+            .and_then(syntax::enclosing_statement)
+            .map_or(line, |s| s.start_position().row + 1);
+        let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
+        !suppress::suppresses(&mut dirs, d.code, name, line, stmt_line)
+    });
+}
+
+/// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
+/// fix with an edit that overlaps an accepted one (identical edits coalesce).
+fn select(diags: &[Diagnostic], threshold: Applicability, _outcome: &mut PackageOutcome) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..diags.len())
+        .filter(|&i| diags[i].fix.as_ref().is_some_and(|f| f.applicability >= threshold && f.applicability > Applicability::DisplayOnly))
+        .collect();
+    order.sort_by_key(|&i| {
+        let d = &diags[i];
+        let first = d.fix.as_ref().and_then(|f| f.edits.first()).map(|(f, e)| (*f, e.range.start));
+        (first, d.code)
+    });
+    let mut taken: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    let mut accepted = vec![];
+    for i in order {
+        let fix = diags[i].fix.as_ref().expect("filtered above");
+        let ok = fix.edits.iter().all(|(f, e)| taken.get(f).is_none_or(|es| es.iter().all(|a| a == e || !conflicts(a, e))));
+        if ok {
+            for (f, e) in &fix.edits {
+                let list = taken.entry(*f).or_default();
+                if !list.contains(e) {
+                    list.push(e.clone());
+                }
+            }
+            accepted.push(i);
+        }
+    }
+    accepted
+}
+
+/// Two different edits conflict when their ranges overlap, when an insertion falls strictly inside a
+/// replaced range, or when both insert at one offset (their order would be arbitrary).
+fn conflicts(a: &Edit, b: &Edit) -> bool {
+    let (ra, rb) = (a.range, b.range);
+    if ra.is_empty() && rb.is_empty() {
+        return ra.start == rb.start;
+    }
+    if ra.is_empty() {
+        return rb.start < ra.start && ra.start < rb.end;
+    }
+    if rb.is_empty() {
+        return ra.start < rb.start && rb.start < ra.end;
+    }
+    ra.start < rb.end && rb.start < ra.end
+}
+
+/// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
+fn apply(pkg: &mut Package, diags: &[Diagnostic], accepted: &[usize], outcome: &mut PackageOutcome) -> bool {
+    let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    let mut imports: BTreeMap<usize, Vec<ImportChange>> = BTreeMap::new();
+    for &i in accepted {
+        let fix = diags[i].fix.as_ref().expect("accepted fixes exist");
+        for (f, e) in &fix.edits {
+            let list = edits.entry(*f).or_default();
+            if !list.contains(e) {
+                list.push(e.clone());
+            }
+        }
+        for (f, c) in &fix.imports {
+            imports.entry(*f).or_default().push(c.clone());
+        }
+    }
+    let touched: BTreeSet<usize> = edits.keys().chain(imports.keys()).copied().collect();
+    let before: Vec<(usize, String)> = touched.iter().map(|&f| (f, pkg.files[f].text.clone())).collect();
+    for &f in &touched {
+        let mut text = pkg.files[f].text.clone();
+        let mut list = edits.remove(&f).unwrap_or_default();
+        // Back to front; at one offset, later-listed insertions go first so the listed order survives.
+        list.sort_by_key(|e| (e.range.start, e.range.end));
+        for e in list.iter().rev() {
+            text.replace_range(e.range.start..e.range.end, &e.content);
+        }
+        if let Some(changes) = imports.get(&f) {
+            text = apply_import_changes(&text, changes);
+        }
+        pkg.files[f].set_text(text);
+    }
+    pkg.invalidate();
+    let broken: Vec<usize> = touched.iter().copied().filter(|&f| !pkg.files[f].parses_cleanly()).collect();
+    if !broken.is_empty() {
+        for (f, text) in before {
+            pkg.files[f].set_text(text);
+        }
+        pkg.invalidate();
+        let codes: BTreeSet<&str> = accepted.iter().map(|&i| diags[i].code).collect();
+        for f in broken {
+            outcome.internal_errors.push((f, format!("internal error: {} produced invalid Go; the file was left unchanged; please report", join(&codes))));
+        }
+        return false;
+    }
+    for &i in accepted {
+        *outcome.applied.entry(diags[i].code).or_default() += 1;
+        if let Some(fix) = &diags[i].fix {
+            outcome.module_edits.extend(fix.module_edits.iter().cloned());
+        }
+    }
+    true
+}
+
+fn resolve(pkg: &Package, diags: &[Diagnostic], threshold: Applicability) -> BTreeMap<usize, Vec<Finding>> {
+    let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
+    let _ = threshold;
+    for d in diags {
+        let lines = crate::source::LineIndex::new(&pkg.files[d.file].text);
+        let (line, col) = lines.line_col(d.range.start);
+        out.entry(d.file).or_default().push(Finding {
+            code: d.code,
+            line,
+            col,
+            message: d.message.clone(),
+            fix: d.fix.as_ref().map(|f| f.applicability),
+            fix_title: d.fix.as_ref().map(|f| f.title.clone()),
+            low_priority: d.low_priority,
+        });
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| (a.line, a.col, a.code).cmp(&(b.line, b.col, b.code)));
+        v.dedup();
+    }
+    out
+}

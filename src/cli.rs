@@ -1,0 +1,63 @@
+//! The command line as typed (clap derive); `main.rs` turns it into `Settings`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "gofix-rt", version, about = "Find and fix Go runtime anti-patterns", args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the table of transforms.
+    List,
+    /// Print the documentation of one transform (by code or name).
+    Explain { code: String },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CheckArgs {
+    /// Files or directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Print the fixes as a unified diff (for review or `git apply`); write nothing.
+    #[arg(long, conflicts_with = "write")]
+    pub dry_run: bool,
+    /// Apply the fixes in place (atomically, permissions kept).
+    #[arg(long)]
+    pub write: bool,
+    /// Also apply fixes that need review (marked [~] in reports).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Only these transforms (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these transforms (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Pretend every module's go line is this version (for experiments).
+    #[arg(long, value_name = "1.N")]
+    pub go_version: Option<String>,
+    /// Per-transform option, e.g. `--opt R2.sync-timers=true`.
+    #[arg(long = "opt", value_name = "CODE.KEY=VALUE")]
+    pub opts: Vec<String>,
+    /// Do not honour //gofixrt:ignore directives.
+    #[arg(long)]
+    pub ignore_suppressions: bool,
+    /// Also scan files that .gitignore excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print only errors and the diff.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

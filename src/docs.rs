@@ -1,0 +1,47 @@
+//! A transform's documentation is the `//!` block at the top of its own file, extracted at run time.
+
+use crate::transform::Transform;
+
+pub const REQUIRED_HEADINGS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## Version gating",
+    "## When it does not fire",
+];
+
+/// The `//!` lines of the transform's source, without the markers.
+pub fn doc(t: &Transform) -> String {
+    let mut out = String::new();
+    for line in t.source.lines() {
+        let Some(rest) = line.strip_prefix("//!") else {
+            if out.is_empty() {
+                continue;
+            }
+            break;
+        };
+        out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        out.push('\n');
+    }
+    out
+}
+
+/// The first fenced ```go block under `heading`, for the doc round-trip test.
+pub fn go_block(doc: &str, heading: &str) -> Option<String> {
+    let after = &doc[doc.find(heading)? + heading.len()..];
+    let next_heading = after.find("\n## ").unwrap_or(after.len());
+    let section = &after[..next_heading];
+    let start = section.find("```go\n")? + "```go\n".len();
+    let end = section[start..].find("```")? + start;
+    Some(section[start..end].to_string())
+}
+
+/// The `gofix-rt list` table (also embedded in README between markers).
+pub fn table() -> String {
+    let mut s = String::from("| code | name | fix | summary |\n|---|---|---|---|\n");
+    for t in crate::registry::all() {
+        s.push_str(&format!("| {} | {} | {} | {} |\n", t.meta.code, t.meta.name, t.meta.fix.as_str(), t.meta.summary));
+    }
+    s
+}

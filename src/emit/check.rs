@@ -1,0 +1,70 @@
+//! `path:line:col: CODE [*] message` lines and the summary.
+
+use crate::apply::Finding;
+use crate::engine::{Problem, RunOutcome};
+use crate::fix::Applicability;
+use std::fmt::Write;
+
+/// `[*]` marks a finding fixable at the run's threshold, `[~]` one fixable with `--unsafe-fixes`.
+pub fn finding_line(path: &str, f: &Finding, threshold: Applicability) -> String {
+    let mark = match f.fix {
+        Some(a) if a >= threshold && a > Applicability::DisplayOnly => " [*]",
+        Some(Applicability::Unsafe) => " [~]",
+        _ => "",
+    };
+    let low = if f.low_priority { " (low priority)" } else { "" };
+    format!("{path}:{}:{}: {}{mark} {}{low}", f.line, f.col, f.code, f.message)
+}
+
+pub fn problem_line(p: &Problem) -> String {
+    match p.pos {
+        Some((l, c)) => format!("{}:{l}:{c}: error: {}", p.path, p.message),
+        None => format!("{}: error: {}", p.path, p.message),
+    }
+}
+
+pub fn findings(out: &RunOutcome, threshold: Applicability) -> String {
+    let mut s = String::new();
+    for (path, f) in &out.findings {
+        let _ = writeln!(s, "{}", finding_line(path, f, threshold));
+    }
+    s
+}
+
+/// The closing summary (printed on stderr so stdout stays a clean report or diff).
+pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<&str>) -> String {
+    let mut parts = vec![];
+    if let Some(verb) = applied_verb {
+        let n: usize = out.applied.values().sum();
+        let per: Vec<String> = out.applied.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+        if n > 0 {
+            parts.push(format!("{verb} {n} fix{} in {} file{} ({})", plural_es(n), out.changes.len(), plural(out.changes.len()), per.join(", ")));
+        } else {
+            parts.push(format!("{verb} no fixes"));
+        }
+    }
+    let total = out.findings.len();
+    let fixable = out.findings.iter().filter(|(_, f)| f.fix.is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)).count();
+    let unsafe_only = out.findings.iter().filter(|(_, f)| f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe).count();
+    let noun = if applied_verb.is_some() { "remaining finding" } else { "finding" };
+    let mut line = format!("{total} {noun}{}", plural(total));
+    if applied_verb.is_none() && fixable > 0 {
+        let _ = write!(line, ", {fixable} fixable with --write");
+    }
+    if unsafe_only > 0 {
+        let _ = write!(line, ", {unsafe_only} more with --unsafe-fixes");
+    }
+    parts.push(line);
+    if !out.problems.is_empty() {
+        parts.push(format!("{} error{}", out.problems.len(), plural(out.problems.len())));
+    }
+    format!("{}; {} files scanned, {} parsed\n", parts.join("; "), out.files_seen, out.files_parsed)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn plural_es(n: usize) -> &'static str {
+    if n == 1 { "" } else { "es" }
+}

@@ -1,0 +1,40 @@
+//! Writing fixed files in place: never through a symlink, never over a file that changed since it was
+//! read, always via a temporary file in the same directory renamed over the original (permissions kept).
+
+use crate::engine::{FileChange, Problem};
+use crate::walk::io_reason;
+use std::io::Write;
+
+/// Writes every change; returns the problems (the other files are still written).
+pub fn write_all(changes: &[FileChange]) -> Vec<Problem> {
+    changes.iter().filter_map(|c| write_one(c).err().map(|m| Problem::new(c.display.clone(), m))).collect()
+}
+
+pub fn write_one(c: &FileChange) -> Result<(), String> {
+    let link = std::fs::symlink_metadata(&c.path);
+    if link.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err("is a symbolic link; not writing through it".into());
+    }
+    if link.as_ref().is_ok_and(|m| m.permissions().readonly()) {
+        return Err("is read-only; left alone".into());
+    }
+    let current = match std::fs::read(&c.path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot re-read before writing: {}", io_reason(&e))),
+    };
+    if current != c.original {
+        return Err("changed since it was read; left alone (run again)".into());
+    }
+    let dir = c.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gofixrt-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot create a temporary file: {}", io_reason(&e)))?;
+    tmp.write_all(&c.new).and_then(|_| tmp.flush()).map_err(|e| format!("cannot write: {}", io_reason(&e)))?;
+    if let Ok(meta) = link {
+        std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| format!("cannot keep permissions: {}", io_reason(&e)))?;
+    }
+    tmp.persist(&c.path).map_err(|e| format!("cannot replace the file: {}", io_reason(&e.error)))?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! A whole run: discover files, read them per directory, prefilter, group into packages, run the pass loop
+//! on packages with candidates (in parallel), and collect everything sorted by path for the emitters.
+
+use crate::apply::{self, Finding};
+use crate::fix::ModuleEdit;
+use crate::gomod::{self, ModuleCache};
+use crate::package::{Package, PkgFile};
+use crate::settings::{Mode, Settings};
+use crate::source::SourceText;
+use crate::version::{FileVersions, build_constraint_min};
+use crate::walk::{self, display_path};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A per-file problem: unreadable, not UTF-8, too large, syntax error, internal error. Always exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub path: String,
+    pub pos: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: String, message: String) -> Problem {
+        Problem { path, pos: None, message }
+    }
+}
+
+/// New contents for one file (a Go file, or go.mod/go.sum for module edits).
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: PathBuf,
+    pub display: String,
+    /// The bytes read, `None` for a file that does not exist yet.
+    pub original: Option<Vec<u8>>,
+    pub new: Vec<u8>,
+}
+
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    /// Findings with their file's display path, sorted by path, line, column.
+    pub findings: Vec<(String, Finding)>,
+    pub changes: Vec<FileChange>,
+    pub problems: Vec<Problem>,
+    pub applied: BTreeMap<&'static str, usize>,
+    pub files_seen: usize,
+    pub files_parsed: usize,
+}
+
+struct DirOutcome {
+    findings: Vec<(String, Finding)>,
+    changes: Vec<FileChange>,
+    problems: Vec<Problem>,
+    applied: BTreeMap<&'static str, usize>,
+    module_edits: Vec<ModuleEdit>,
+    parsed: usize,
+}
+
+pub fn run(settings: &Settings) -> RunOutcome {
+    let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push(f);
+    }
+    let files_seen = by_dir.values().map(Vec::len).sum();
+    let modules = ModuleCache::default();
+    let work = || -> Vec<DirOutcome> {
+        by_dir
+            .par_iter()
+            .map(|(dir, files)| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_dir(dir, files, settings, &modules)))
+                    .unwrap_or_else(|p| panicked(dir, p))
+            })
+            .collect()
+    };
+    let outcomes = match settings.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build().map_or_else(|_| work(), |pool| pool.install(work)),
+        None => work(),
+    };
+    let mut out = RunOutcome { files_seen, ..RunOutcome::default() };
+    let mut module_edits = vec![];
+    for o in outcomes {
+        out.findings.extend(o.findings);
+        out.changes.extend(o.changes);
+        problems.extend(o.problems);
+        for (k, v) in o.applied {
+            *out.applied.entry(k).or_default() += v;
+        }
+        module_edits.extend(o.module_edits);
+        out.files_parsed += o.parsed;
+    }
+    apply_module_edits(module_edits, &mut out.changes, &mut problems);
+    out.findings.sort_by(|a, b| (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code)));
+    out.changes.sort_by(|a, b| a.display.cmp(&b.display));
+    problems.sort();
+    problems.dedup();
+    out.problems = problems;
+    out
+}
+
+fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    DirOutcome {
+        findings: vec![],
+        changes: vec![],
+        problems: vec![Problem::new(display_path(dir), format!("internal error: {msg}; please report"))],
+        applied: BTreeMap::new(),
+        module_edits: vec![],
+        parsed: 0,
+    }
+}
+
+fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &ModuleCache) -> DirOutcome {
+    let mut out = DirOutcome {
+        findings: vec![],
+        changes: vec![],
+        problems: vec![],
+        applied: BTreeMap::new(),
+        module_edits: vec![],
+        parsed: 0,
+    };
+    let mut module = modules.module_for_dir(dir);
+    if let Some(v) = settings.go_version {
+        let mut m = (*module).clone();
+        m.go = v;
+        module = Arc::new(m);
+    }
+    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
+    let mut any_candidate = false;
+    for path in paths {
+        let display = display_path(path);
+        let source = match read_source(path, settings.max_file_size) {
+            Ok(s) => s,
+            Err(msg) => {
+                out.problems.push(Problem::new(display, msg));
+                continue;
+            }
+        };
+        let Some(name) = crate::source::package_name(&source.text).map(str::to_string) else {
+            out.problems.push(Problem::new(display, "no package clause; not a Go source file".into()));
+            continue;
+        };
+        let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
+        let mut file = PkgFile::new(path.clone(), display, source, versions);
+        file.candidate = settings.transforms.iter().any(|t| t.prefilter_hits(file.text.as_bytes()));
+        any_candidate |= file.candidate;
+        groups.entry(name).or_default().push(file);
+    }
+    if !any_candidate {
+        return out;
+    }
+    let fix = settings.mode != Mode::Check;
+    for (name, files) in groups {
+        if !files.iter().any(|f| f.candidate) {
+            continue;
+        }
+        let mut pkg = Package::new(dir.to_path_buf(), name, module.clone(), files);
+        for f in pkg.files.iter().filter(|f| f.candidate) {
+            out.parsed += 1;
+            if let Some(err) = crate::syntax::first_error(f.tree()) {
+                let p = err.start_position();
+                let what = if err.is_missing() { format!("missing {}", err.kind()) } else { "unexpected input".into() };
+                out.problems.push(Problem {
+                    path: f.display.clone(),
+                    pos: Some((p.row + 1, p.column + 1)),
+                    message: format!("syntax error: {what}; file skipped"),
+                });
+            }
+        }
+        let result = apply::process(&mut pkg, settings, fix);
+        for (idx, msg) in result.internal_errors {
+            out.problems.push(Problem::new(pkg.files[idx].display.clone(), msg));
+        }
+        for (idx, findings) in result.findings {
+            let display = &pkg.files[idx].display;
+            out.findings.extend(findings.into_iter().map(|f| (display.clone(), f)));
+        }
+        out.applied.extend(result.applied);
+        out.module_edits.extend(result.module_edits);
+        for f in &pkg.files {
+            if f.text != f.source.text {
+                out.changes.push(FileChange {
+                    path: f.path.clone(),
+                    display: f.display.clone(),
+                    original: Some(f.source.encode(&f.source.text)),
+                    new: f.source.encode(&f.text),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Reads and decodes one file, with a one-line reason on failure.
+pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a Go file".into());
+    }
+    if meta.len() > max {
+        return Err(format!("file too large ({} bytes; the limit is {max}, see --max-file-size)", meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    SourceText::decode(&bytes)
+}
+
+/// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
+fn apply_module_edits(edits: Vec<ModuleEdit>, changes: &mut Vec<FileChange>, problems: &mut Vec<Problem>) {
+    let mut by_file: BTreeMap<PathBuf, Vec<ModuleEdit>> = BTreeMap::new();
+    for e in edits {
+        let path = match &e {
+            ModuleEdit::Require { gomod, .. } => gomod.clone(),
+            ModuleEdit::SumLines { gosum, .. } => gosum.clone(),
+        };
+        let list = by_file.entry(path).or_default();
+        if !list.contains(&e) {
+            list.push(e);
+        }
+    }
+    for (path, edits) in by_file {
+        let original = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                problems.push(Problem::new(display_path(&path), format!("cannot read: {}", walk::io_reason(&e))));
+                continue;
+            }
+        };
+        let Ok(mut text) = String::from_utf8(original.clone().unwrap_or_default()) else {
+            problems.push(Problem::new(display_path(&path), "not valid UTF-8".into()));
+            continue;
+        };
+        for e in &edits {
+            text = match e {
+                ModuleEdit::Require { module, version, .. } => gomod::add_require(&text, module, version),
+                ModuleEdit::SumLines { lines, .. } => gomod::add_sum_lines(&text, lines),
+            };
+        }
+        if original.as_deref() != Some(text.as_bytes()) {
+            changes.push(FileChange { display: display_path(&path), path, original, new: text.into_bytes() });
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The module that governs a directory: the nearest go.mod above it (go-semantics §0.2, §7.1), with a
+//! go.work above that for main-module semantics. Never the `toolchain` line (§7.3 item 5).
+
+use crate::version::GoVersion;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// Directory holding go.mod; `None` root means "no go.mod found" (GOPATH-style code).
+    pub root: Option<PathBuf>,
+    pub path: String,
+    /// The `go` line; 1.16 when missing (§7.1).
+    pub go: GoVersion,
+    /// `godebug` settings of go.mod, in order (`key=value`).
+    pub godebug: Vec<(String, String)>,
+    /// Module paths named on `require` lines.
+    pub requires: Vec<String>,
+    /// The text of go.mod, for transforms that edit it.
+    pub gomod_text: Option<String>,
+    pub has_vendor: bool,
+}
+
+impl Module {
+    fn none() -> Module {
+        Module {
+            root: None,
+            path: String::new(),
+            go: GoVersion(16),
+            godebug: vec![],
+            requires: vec![],
+            gomod_text: None,
+            has_vendor: false,
+        }
+    }
+
+    pub fn parse(root: &Path, text: &str) -> Module {
+        let mut m = Module::none();
+        m.root = Some(root.to_path_buf());
+        m.gomod_text = Some(text.to_string());
+        m.has_vendor = root.join("vendor").join("modules.txt").is_file();
+        let mut block: Option<String> = None;
+        for raw in text.lines() {
+            let line = raw.split("//").next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            if line == ")" {
+                block = None;
+                continue;
+            }
+            let (verb, rest) = match &block {
+                Some(b) => (b.as_str(), line),
+                None => match line.split_once(char::is_whitespace) {
+                    Some((v, r)) => (v, r.trim()),
+                    None => (line, ""),
+                },
+            };
+            if rest == "(" {
+                block = Some(verb.to_string());
+                continue;
+            }
+            match verb {
+                "module" => m.path = rest.trim_matches('"').to_string(),
+                "go" => m.go = GoVersion::parse(rest).unwrap_or(m.go),
+                "require" => {
+                    if let Some(p) = rest.split_whitespace().next() {
+                        m.requires.push(p.trim_matches('"').to_string());
+                    }
+                }
+                "godebug" => {
+                    if let Some((k, v)) = rest.split_once('=') {
+                        m.godebug.push((k.trim().to_string(), v.trim().to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+}
+
+/// Caches the module of every directory asked about; shared by all worker threads.
+#[derive(Default)]
+pub struct ModuleCache {
+    by_dir: Mutex<HashMap<PathBuf, Arc<Module>>>,
+}
+
+impl ModuleCache {
+    pub fn module_for_dir(&self, dir: &Path) -> Arc<Module> {
+        if let Some(m) = self.by_dir.lock().unwrap().get(dir) {
+            return m.clone();
+        }
+        let found = match std::fs::read_to_string(dir.join("go.mod")) {
+            Ok(text) => Arc::new(Module::parse(dir, &text)),
+            Err(_) => match dir.parent() {
+                Some(parent) if !dir.as_os_str().is_empty() => self.module_for_dir(parent),
+                _ => Arc::new(Module::none()),
+            },
+        };
+        self.by_dir.lock().unwrap().insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_go_require_and_godebug_but_not_toolchain() {
+        let m = Module::parse(
+            Path::new("/x"),
+            "module example.com/m\n\ngo 1.21.3\n\ntoolchain go1.24.3\n\ngodebug (\n\tasynctimerchan=1\n)\n\nrequire (\n\tgolang.org/x/sync v0.7.0 // indirect\n)\nrequire go.uber.org/automaxprocs v1.6.0\n",
+        );
+        assert_eq!(m.path, "example.com/m");
+        assert_eq!(m.go, GoVersion(21));
+        assert_eq!(m.requires, vec!["golang.org/x/sync", "go.uber.org/automaxprocs"]);
+        assert_eq!(m.godebug, vec![("asynctimerchan".to_string(), "1".to_string())]);
+    }
+
+    #[test]
+    fn missing_go_line_means_1_16() {
+        assert_eq!(Module::parse(Path::new("/x"), "module m\n").go, GoVersion(16));
+    }
+}
+
+/// Adds `require module version` to go.mod text: into the first `require (` block in sorted position,
+/// else after the last single-line require, else after the `go` line. Unchanged if already required.
+pub fn add_require(text: &str, module: &str, version: &str) -> String {
+    if Module::parse(Path::new("."), text).requires.iter().any(|r| r == module) {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::new();
+    if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("require (") || l.trim() == "require (") {
+        let mut i = open + 1;
+        while i < lines.len() && lines[i].trim() != ")" {
+            let path = lines[i].split_whitespace().next().unwrap_or("");
+            if !path.starts_with("//") && path > module {
+                break;
+            }
+            i += 1;
+        }
+        out.extend(lines[..i].iter().copied());
+        out.push_str(&format!("\t{module} {version}\n"));
+        out.extend(lines[i..].iter().copied());
+        return out;
+    }
+    let anchor = lines
+        .iter()
+        .rposition(|l| l.starts_with("require "))
+        .map(|i| (i, false))
+        .or_else(|| lines.iter().position(|l| l.starts_with("go ")).map(|i| (i, true)));
+    match anchor {
+        Some((i, blank)) => {
+            out.extend(lines[..=i].iter().copied());
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            if blank {
+                out.push('\n');
+            }
+            out.push_str(&format!("require {module} {version}\n"));
+            out.extend(lines[i + 1..].iter().copied());
+        }
+        None => {
+            out.push_str(text);
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("\nrequire {module} {version}\n"));
+        }
+    }
+    out
+}
+
+/// Inserts go.sum lines that are missing, each at its sorted position; existing lines are not moved.
+pub fn add_sum_lines(text: &str, new_lines: &[String]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for l in new_lines {
+        if lines.iter().any(|x| x == l) {
+            continue;
+        }
+        let at = lines.iter().position(|x| x.as_str() > l.as_str()).unwrap_or(lines.len());
+        lines.insert(at, l.clone());
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    #[test]
+    fn require_goes_into_block_or_after_go_line() {
+        assert_eq!(add_require("module m\n\ngo 1.22\n", "go.uber.org/automaxprocs", "v1.6.0"),
+            "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n");
+        assert_eq!(add_require("module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgopkg.in/x v1.0.0\n)\n", "go.uber.org/automaxprocs", "v1.6.0"),
+            "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgo.uber.org/automaxprocs v1.6.0\n\tgopkg.in/x v1.0.0\n)\n");
+        let done = "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n";
+        assert_eq!(add_require(done, "go.uber.org/automaxprocs", "v1.6.0"), done);
+    }
+
+    #[test]
+    fn sum_lines_sorted_and_unique() {
+        let out = add_sum_lines("a v1 h1:x\nz v1 h1:y\n", &["m v1 h1:q".into(), "a v1 h1:x".into()]);
+        assert_eq!(out, "a v1 h1:x\nm v1 h1:q\nz v1 h1:y\n");
+    }
+}

@@ -1,0 +1,293 @@
+//! The import plan: transforms declare imports they need or may have made unused, and this module edits
+//! the import declarations once per file, the way gofmt would lay them out (§0.3): specs sorted by path
+//! within each run of lines, a new standard-library path in the standard-library run, a new third-party
+//! path in a third-party run separated by a blank line, empty declarations removed, `import "C"` untouched.
+
+use crate::fix::ImportChange;
+use crate::package::default_local_name;
+use crate::syntax::{self, line_end_incl, line_start, named_children, text};
+use tree_sitter::Node;
+
+/// Applies `changes` to `src` and returns the new text. Removals run first, then additions, each on a fresh
+/// parse so every step sees the layout left by the previous one.
+pub fn apply_import_changes(src: &str, changes: &[ImportChange]) -> String {
+    let mut out = src.to_string();
+    let mut changes = changes.to_vec();
+    changes.sort();
+    changes.dedup();
+    changes.sort_by_key(|c| matches!(c, ImportChange::Add { .. }));
+    for change in &changes {
+        out = match change {
+            ImportChange::RemoveIfUnused { path } => remove_if_unused(&out, path),
+            ImportChange::Add { path, name } => add(&out, path, name),
+        };
+    }
+    out
+}
+
+struct Spec<'t> {
+    node: Node<'t>,
+    path: String,
+    name: Option<String>,
+}
+
+fn specs_of<'t>(decl: Node<'t>, src: &str) -> Vec<Spec<'t>> {
+    let mut out = vec![];
+    syntax::walk(decl, &mut |n| {
+        if n.kind() == "import_spec" {
+            let path = n.child_by_field_name("path").map(|p| text(p, src).trim_matches(['"', '`']).to_string());
+            let name = n.child_by_field_name("name").map(|a| text(a, src).to_string());
+            out.push(Spec { node: n, path: path.unwrap_or_default(), name });
+        }
+    });
+    out
+}
+
+fn import_decls(root: Node<'_>) -> Vec<Node<'_>> {
+    named_children(root).into_iter().filter(|n| n.kind() == "import_declaration").collect()
+}
+
+fn is_std(path: &str) -> bool {
+    !path.split('/').next().unwrap_or("").contains('.')
+}
+
+fn splice(src: &str, start: usize, end: usize, with: &str) -> String {
+    format!("{}{}{}", &src[..start], with, &src[end..])
+}
+
+fn remove_if_unused(src: &str, path: &str) -> String {
+    let tree = syntax::parse(src);
+    let root = tree.root_node();
+    let decls = import_decls(root);
+    let mut target = None;
+    for d in &decls {
+        for s in specs_of(*d, src) {
+            if s.path == path && !matches!(s.name.as_deref(), Some("_") | Some(".")) {
+                target = Some((*d, s));
+            }
+        }
+    }
+    let Some((decl, spec)) = target else { return src.to_string() };
+    let local = spec.name.clone().unwrap_or_else(|| default_local_name(path).to_string());
+    let mut used = false;
+    syntax::walk(root, &mut |n| {
+        if !used && n.kind() == "selector_expression" {
+            used = n.child_by_field_name("operand").is_some_and(|o| o.kind() == "identifier" && text(o, src) == local);
+        }
+    });
+    if used {
+        return src.to_string();
+    }
+    let all = specs_of(decl, src);
+    if all.len() == 1 {
+        // The whole declaration goes, with one blank line next to it so no double blank line is left.
+        let start = line_start(src, decl.start_byte());
+        let mut end = line_end_incl(src, decl.end_byte());
+        if src[end..].starts_with('\n') {
+            end += 1;
+        } else if start >= 2 && &src[start - 2..start] == "\n\n" {
+            return splice(src, start - 1, end, "");
+        }
+        return splice(src, start, end, "");
+    }
+    let start = line_start(src, spec.node.start_byte());
+    let end = line_end_incl(src, spec.node.end_byte());
+    // If the spec was alone in its run, drop one of the blank lines around it.
+    let blank_before = start >= 2 && &src[start - 2..start] == "\n\n";
+    let blank_after = src[end..].starts_with('\n');
+    let is_first = all.first().is_some_and(|s| s.node.id() == spec.node.id());
+    if blank_after && (blank_before || is_first) {
+        return splice(src, start, end + 1, "");
+    }
+    if blank_before && !blank_after {
+        let after_is_close = src[end..].trim_start().starts_with(')');
+        if after_is_close {
+            return splice(src, start - 1, end, "");
+        }
+    }
+    splice(src, start, end, "")
+}
+
+fn spec_line(path: &str, name: &str) -> String {
+    if name == default_local_name(path) { format!("\"{path}\"") } else { format!("{name} \"{path}\"") }
+}
+
+fn add(src: &str, path: &str, name: &str) -> String {
+    let tree = syntax::parse(src);
+    let root = tree.root_node();
+    let decls = import_decls(root);
+    let already = decls.iter().flat_map(|d| specs_of(*d, src)).any(|s| {
+        s.path == path && (name == "_" || !matches!(s.name.as_deref(), Some("_") | Some(".")))
+    });
+    if already {
+        return src.to_string();
+    }
+    let line = spec_line(path, name);
+    let usable: Vec<Node<'_>> =
+        decls.iter().copied().filter(|d| !specs_of(*d, src).iter().any(|s| s.path == "C")).collect();
+    if let Some(group) = usable.iter().find(|d| named_children(**d).iter().any(|c| c.kind() == "import_spec_list")) {
+        return add_to_group(src, *group, path, &line);
+    }
+    if let Some(single) = usable.first() {
+        // `import "fmt"` becomes a group holding both specs.
+        let spec = &specs_of(*single, src)[0];
+        let old = text(spec.node, src).to_string();
+        let mut std_lines = vec![];
+        let mut other_lines = vec![];
+        for (p, l) in [(spec.path.as_str(), old), (path, line)] {
+            if is_std(p) { std_lines.push((p.to_string(), l)) } else { other_lines.push((p.to_string(), l)) }
+        }
+        std_lines.sort();
+        other_lines.sort();
+        let mut body: Vec<String> = std_lines.into_iter().map(|(_, l)| format!("\t{l}\n")).collect();
+        if !other_lines.is_empty() && !body.is_empty() {
+            body.push("\n".into());
+        }
+        body.extend(other_lines.into_iter().map(|(_, l)| format!("\t{l}\n")));
+        return splice(src, single.start_byte(), single.end_byte(), &format!("import (\n{})", body.concat()));
+    }
+    // No import declaration: a new one after the package clause (or after `import "C"`).
+    let anchor = decls.last().copied().or_else(|| named_children(root).into_iter().find(|n| n.kind() == "package_clause"));
+    let Some(anchor) = anchor else { return src.to_string() };
+    let at = line_end_incl(src, anchor.end_byte());
+    let sep = if at == src.len() && !src.ends_with('\n') { "\n\n" } else { "\n" };
+    let trailer = if src[at..].starts_with('\n') || at == src.len() { "" } else { "\n" };
+    splice(src, at, at, &format!("{sep}import {line}\n{trailer}"))
+}
+
+fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
+    let specs = specs_of(decl, src);
+    // Runs: consecutive specs with no blank line between them.
+    let mut runs: Vec<Vec<&Spec<'_>>> = vec![];
+    for s in &specs {
+        let starts_run = match runs.last().and_then(|r| r.last()) {
+            None => true,
+            Some(prev) => {
+                let gap = &src[line_end_incl(src, prev.node.end_byte())..line_start(src, s.node.start_byte())];
+                gap.lines().any(|l| l.trim().is_empty()) || gap.starts_with('\n')
+            }
+        };
+        if starts_run {
+            runs.push(vec![s]);
+        } else {
+            runs.last_mut().expect("a run exists").push(s);
+        }
+    }
+    let std = is_std(path);
+    let run = if std {
+        runs.iter().find(|r| r.iter().any(|s| is_std(&s.path)))
+    } else {
+        runs.iter().rev().find(|r| r.iter().any(|s| !is_std(&s.path)))
+    };
+    let new_line = format!("\t{line}\n");
+    match run {
+        Some(run) => {
+            if let Some(next) = run.iter().find(|s| s.path.as_str() > path) {
+                let at = start_with_leading_comments(src, next.node);
+                splice(src, at, at, &new_line)
+            } else {
+                let last = run.last().expect("runs are non-empty");
+                let at = line_end_incl(src, last.node.end_byte());
+                splice(src, at, at, &new_line)
+            }
+        }
+        None if std => match specs.first() {
+            Some(first) => {
+                let at = start_with_leading_comments(src, first.node);
+                splice(src, at, at, &format!("{new_line}\n"))
+            }
+            None => group_body_end(src, decl).map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
+        },
+        None => match specs.last() {
+            Some(last) => {
+                let at = line_end_incl(src, last.node.end_byte());
+                splice(src, at, at, &format!("\n{new_line}"))
+            }
+            None => group_body_end(src, decl).map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
+        },
+    }
+}
+
+/// The start of the line of `spec`, moved up over comment-only lines directly above it.
+fn start_with_leading_comments(src: &str, spec: Node<'_>) -> usize {
+    let mut at = line_start(src, spec.start_byte());
+    while at > 0 {
+        let prev = line_start(src, at - 1);
+        if src[prev..at].trim_start().starts_with("//") {
+            at = prev;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// Where to put a spec in an empty `import ()`: just before the closing parenthesis line.
+fn group_body_end(src: &str, decl: Node<'_>) -> Option<usize> {
+    let close = decl.end_byte().checked_sub(1)?;
+    Some(line_start(src, close))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add1(src: &str, path: &str, name: &str) -> String {
+        apply_import_changes(src, &[ImportChange::Add { path: path.into(), name: name.into() }])
+    }
+    fn rm(src: &str, path: &str) -> String {
+        apply_import_changes(src, &[ImportChange::RemoveIfUnused { path: path.into() }])
+    }
+
+    #[test]
+    fn adds_into_std_run_sorted() {
+        let src = "package m\n\nimport (\n\t\"fmt\"\n\t\"time\"\n\n\t\"github.com/x/y\"\n)\n";
+        assert_eq!(
+            add1(src, "runtime/metrics", "metrics"),
+            "package m\n\nimport (\n\t\"fmt\"\n\t\"runtime/metrics\"\n\t\"time\"\n\n\t\"github.com/x/y\"\n)\n"
+        );
+        assert_eq!(
+            add1(src, "go.uber.org/automaxprocs", "_"),
+            "package m\n\nimport (\n\t\"fmt\"\n\t\"time\"\n\n\t\"github.com/x/y\"\n\t_ \"go.uber.org/automaxprocs\"\n)\n"
+        );
+    }
+
+    #[test]
+    fn single_import_becomes_group_and_aliases_render() {
+        let src = "package m\n\nimport \"fmt\"\n\nfunc f() {}\n";
+        assert_eq!(
+            add1(src, "runtime/metrics", "rtmetrics"),
+            "package m\n\nimport (\n\t\"fmt\"\n\trtmetrics \"runtime/metrics\"\n)\n\nfunc f() {}\n"
+        );
+        assert_eq!(
+            add1(src, "go.uber.org/automaxprocs", "_"),
+            "package m\n\nimport (\n\t\"fmt\"\n\n\t_ \"go.uber.org/automaxprocs\"\n)\n\nfunc f() {}\n"
+        );
+    }
+
+    #[test]
+    fn no_imports_gets_a_declaration() {
+        assert_eq!(add1("package m\n\nfunc f() {}\n", "time", "time"), "package m\n\nimport \"time\"\n\nfunc f() {}\n");
+    }
+
+    #[test]
+    fn removes_unused_only() {
+        let src = "package m\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc f() { fmt.Println() }\n";
+        assert_eq!(rm(src, "runtime"), "package m\n\nimport (\n\t\"fmt\"\n)\n\nfunc f() { fmt.Println() }\n");
+        assert_eq!(rm(src, "fmt"), src);
+        let single = "package m\n\nimport \"runtime\"\n\nfunc f() {}\n";
+        assert_eq!(rm(single, "runtime"), "package m\n\nfunc f() {}\n");
+        let runs = "package m\n\nimport (\n\t\"runtime\"\n\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n";
+        assert_eq!(rm(runs, "runtime"), "package m\n\nimport (\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n");
+        let last = "package m\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/x/y\"\n)\n\nvar _ = fmt.X\n";
+        assert_eq!(rm(last, "github.com/x/y"), "package m\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.X\n");
+    }
+
+    #[test]
+    fn never_touches_blank_or_cgo_imports() {
+        let src = "package m\n\n// #include <stdio.h>\nimport \"C\"\n\nimport _ \"runtime\"\n";
+        assert_eq!(rm(src, "runtime"), src);
+        let out = add1("package m\n\n// #include <x.h>\nimport \"C\"\n\nfunc f() {}\n", "time", "time");
+        assert_eq!(out, "package m\n\n// #include <x.h>\nimport \"C\"\n\nimport \"time\"\n\nfunc f() {}\n");
+    }
+}

@@ -1,0 +1,29 @@
+//! gofix-rt: find and rewrite Go runtime anti-patterns.
+//!
+//! The engine lives in `src/`; every rule is one file in `transforms/` (compiled into this crate through the
+//! `#[path]` attribute below so the fixed top-level layout and a single crate can coexist).
+
+pub mod apply;
+pub mod cli;
+pub mod diagnostic;
+pub mod docs;
+pub mod emit;
+pub mod engine;
+pub mod fix;
+pub mod gomod;
+pub mod imports;
+pub mod package;
+pub mod registry;
+pub mod rewrite;
+pub mod settings;
+pub mod source;
+pub mod suppress;
+pub mod syntax;
+#[doc(hidden)]
+pub mod testing;
+pub mod transform;
+pub mod version;
+pub mod walk;
+
+#[path = "../transforms/mod.rs"]
+pub mod transforms;

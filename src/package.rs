@@ -1,0 +1,212 @@
+//! A Go package as the engine holds it: the files of one directory with one package clause, their current
+//! text, lazily built syntax trees and import tables, and package-wide facts transforms ask for.
+
+use crate::gomod::Module;
+use crate::source::SourceText;
+use crate::syntax;
+use crate::version::FileVersions;
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tree_sitter::{Node, Tree};
+
+/// How a file names an imported package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportInfo {
+    pub path: String,
+    /// The explicit name (`_`, `.`, an alias), if any.
+    pub alias: Option<String>,
+    /// The name code uses: the alias or the last path element.
+    pub local: String,
+}
+
+impl ImportInfo {
+    pub fn is_usable(&self) -> bool {
+        !matches!(self.alias.as_deref(), Some("_") | Some("."))
+    }
+}
+
+/// The conventional local name of an import path: its last element (without a `/vN` major suffix or a
+/// `go-`/`.go` decoration only for the paths we ever add, which have neither).
+pub fn default_local_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+pub struct PkgFile {
+    pub path: PathBuf,
+    /// The path as printed in messages and diff headers.
+    pub display: String,
+    pub source: SourceText,
+    /// The text as it is now (changed by applied fixes).
+    pub text: String,
+    pub versions: FileVersions,
+    pub generated: bool,
+    pub is_test: bool,
+    /// Words of the file's `//go:build` line and its `_GOOS`/`_GOARCH` suffix, for platform checks.
+    pub build_words: Vec<String>,
+    /// True when a transform's prefilter matched this file's bytes.
+    pub candidate: bool,
+    tree: OnceCell<Tree>,
+    imports: OnceCell<Vec<ImportInfo>>,
+}
+
+impl PkgFile {
+    pub fn new(path: PathBuf, display: String, source: SourceText, versions: FileVersions) -> PkgFile {
+        let text = source.text.clone();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let mut build_words = crate::version::build_words(&text);
+        build_words.extend(filename_build_words(&name));
+        PkgFile {
+            generated: crate::source::is_generated(&text),
+            is_test: name.ends_with("_test.go"),
+            path,
+            display,
+            source,
+            text,
+            versions,
+            build_words,
+            candidate: false,
+            tree: OnceCell::new(),
+            imports: OnceCell::new(),
+        }
+    }
+
+    pub fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| syntax::parse(&self.text))
+    }
+
+    pub fn parses_cleanly(&self) -> bool {
+        !self.tree().root_node().has_error()
+    }
+
+    /// Replaces the text after edits; the tree and import table are rebuilt on next use.
+    pub fn set_text(&mut self, text: String) {
+        self.text = text;
+        self.tree = OnceCell::new();
+        self.imports = OnceCell::new();
+    }
+
+    pub fn imports(&self) -> &[ImportInfo] {
+        self.imports.get_or_init(|| {
+            let mut out = vec![];
+            let root = self.tree().root_node();
+            syntax::walk(root, &mut |n| {
+                if n.kind() != "import_spec" {
+                    return;
+                }
+                let Some(p) = n.child_by_field_name("path") else { return };
+                let path = syntax::text(p, &self.text).trim_matches(['"', '`']).to_string();
+                let alias = n.child_by_field_name("name").map(|a| syntax::text(a, &self.text).to_string());
+                let local = alias.clone().unwrap_or_else(|| default_local_name(&path).to_string());
+                out.push(ImportInfo { path, alias, local });
+            });
+            out
+        })
+    }
+
+    pub fn import_of(&self, path: &str) -> Option<&ImportInfo> {
+        self.imports().iter().find(|i| i.path == path)
+    }
+
+    pub fn imports_path(&self, path: &str) -> bool {
+        self.import_of(path).is_some()
+    }
+
+    /// Does the identifier `node` (the operand of a selector) name the standard-library package `path` here?
+    /// False for dot and blank imports and for names shadowed anywhere in the enclosing top-level function.
+    pub fn names_package(&self, node: Node<'_>, path: &str) -> bool {
+        if node.kind() != "identifier" {
+            return false;
+        }
+        let name = syntax::text(node, &self.text);
+        let Some(imp) = self.import_of(path) else { return false };
+        if !imp.is_usable() || imp.local != name {
+            return false;
+        }
+        let scope = syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
+        !scope.is_some_and(|s| syntax::declares_name(s, name, &self.text))
+    }
+
+    /// Is `call` a call of `path`.`func` (for example `runtime`.`Gosched`) with the package resolved per §0.3?
+    pub fn is_pkg_call(&self, call: Node<'_>, path: &str, func: &str) -> bool {
+        if call.kind() != "call_expression" {
+            return false;
+        }
+        let Some(f) = call.child_by_field_name("function") else { return false };
+        f.kind() == "selector_expression"
+            && f.child_by_field_name("field").is_some_and(|n| syntax::text(n, &self.text) == func)
+            && f.child_by_field_name("operand").is_some_and(|o| self.names_package(o, path))
+    }
+
+    pub fn node_text(&self, node: Node<'_>) -> &str {
+        syntax::text(node, &self.text)
+    }
+
+    pub fn package_name(&self) -> Option<String> {
+        let root = self.tree().root_node();
+        let clause = syntax::named_children(root).into_iter().find(|n| n.kind() == "package_clause")?;
+        let id = syntax::named_children(clause).into_iter().next()?;
+        Some(self.node_text(id).to_string())
+    }
+}
+
+/// GOOS/GOARCH words implied by a `_GOOS`, `_GOARCH` or `_GOOS_GOARCH` file-name suffix.
+fn filename_build_words(name: &str) -> Vec<String> {
+    let stem = name.trim_end_matches(".go").trim_end_matches("_test");
+    let parts: Vec<&str> = stem.split('_').collect();
+    parts.iter().skip(1).rev().take(2).map(|s| s.to_string()).collect()
+}
+
+pub struct Package {
+    pub dir: PathBuf,
+    pub name: String,
+    pub module: Arc<Module>,
+    pub files: Vec<PkgFile>,
+    top_level: OnceCell<HashSet<String>>,
+}
+
+impl Package {
+    pub fn new(dir: PathBuf, name: String, module: Arc<Module>, files: Vec<PkgFile>) -> Package {
+        Package { dir, name, module, files, top_level: OnceCell::new() }
+    }
+
+    /// Names declared in the package block by any file (funcs, vars, consts, types; not methods).
+    pub fn top_level_names(&self) -> &HashSet<String> {
+        self.top_level.get_or_init(|| {
+            let mut out = HashSet::new();
+            for f in &self.files {
+                let root = f.tree().root_node();
+                for decl in syntax::named_children(root) {
+                    match decl.kind() {
+                        "function_declaration" => {
+                            if let Some(n) = decl.child_by_field_name("name") {
+                                out.insert(f.node_text(n).to_string());
+                            }
+                        }
+                        "var_declaration" | "const_declaration" | "type_declaration" => {
+                            syntax::walk(decl, &mut |n| {
+                                if matches!(n.kind(), "var_spec" | "const_spec" | "type_spec" | "type_alias") {
+                                    let mut c = n.walk();
+                                    for name in n.children_by_field_name("name", &mut c) {
+                                        out.insert(f.node_text(name).to_string());
+                                    }
+                                }
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    pub fn invalidate(&mut self) {
+        self.top_level = OnceCell::new();
+    }
+
+    pub fn is_main(&self) -> bool {
+        self.name == "main"
+    }
+}

@@ -1,0 +1,47 @@
+//! What a run does, resolved from the command line (or built directly by tests).
+
+use crate::fix::Applicability;
+use crate::transform::{Options, Transform};
+use crate::version::GoVersion;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report findings only.
+    Check,
+    /// Compute fixes and print a diff.
+    DryRun,
+    /// Compute fixes and write them.
+    Write,
+}
+
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub transforms: Vec<&'static Transform>,
+    pub mode: Mode,
+    /// Lowest applicability that is applied (`Safe`, or `Unsafe` with `--unsafe-fixes`).
+    pub threshold: Applicability,
+    pub options: Options,
+    pub go_version: Option<GoVersion>,
+    pub respect_gitignore: bool,
+    pub ignore_suppressions: bool,
+    pub max_file_size: u64,
+    pub threads: Option<usize>,
+}
+
+impl Settings {
+    pub fn new(paths: Vec<PathBuf>, transforms: Vec<&'static Transform>, mode: Mode) -> Settings {
+        Settings {
+            paths,
+            transforms,
+            mode,
+            threshold: Applicability::Safe,
+            options: Options::default(),
+            go_version: None,
+            respect_gitignore: true,
+            ignore_suppressions: false,
+            max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
+            threads: None,
+        }
+    }
+}

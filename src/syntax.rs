@@ -1,0 +1,282 @@
+//! tree-sitter-go parsing and the node helpers every transform shares (ancestry, scope, text).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use tree_sitter::{Node, Parser, Tree};
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        p.set_language(&tree_sitter_go::LANGUAGE.into()).expect("tree-sitter-go grammar matches the runtime");
+        p
+    });
+}
+
+pub fn language() -> tree_sitter::Language {
+    tree_sitter_go::LANGUAGE.into()
+}
+
+/// Parses Go text with this thread's parser.
+pub fn parse(text: &str) -> Tree {
+    PARSER.with(|p| p.borrow_mut().parse(text, None)).expect("parser has a language and no timeout")
+}
+
+/// The first ERROR or MISSING node, for a one-line syntax error message.
+pub fn first_error(tree: &Tree) -> Option<Node<'_>> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut node = root;
+    'outer: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'outer;
+            }
+        }
+        return Some(node);
+    }
+}
+
+pub fn text<'t>(node: Node<'_>, src: &'t str) -> &'t str {
+    &src[node.byte_range()]
+}
+
+pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    std::iter::successors(node.parent(), |n| n.parent())
+}
+
+pub fn is_function(node: Node<'_>) -> bool {
+    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+}
+
+/// The innermost function (declaration, method or literal) containing `node`.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|n| is_function(*n))
+}
+
+/// The top-level function or method declaration containing `node` (through any literals).
+pub fn enclosing_top_function(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+}
+
+/// The innermost `for` statement containing `node` within the same function body.
+pub fn enclosing_loop(node: Node<'_>) -> Option<Node<'_>> {
+    for a in ancestors(node) {
+        if is_function(a) {
+            return None;
+        }
+        if a.kind() == "for_statement" {
+            return Some(a);
+        }
+    }
+    None
+}
+
+/// The statement containing `node` that sits directly in a statement list (or a case clause).
+pub fn enclosing_statement(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node;
+    loop {
+        let parent = cur.parent()?;
+        if matches!(parent.kind(), "statement_list" | "source_file") {
+            return Some(cur);
+        }
+        cur = parent;
+    }
+}
+
+/// A labeled statement wrapping `stmt`, if any (placement rules insert before the label).
+pub fn with_label(stmt: Node<'_>) -> Node<'_> {
+    match stmt.parent() {
+        Some(p) if p.kind() == "labeled_statement" => with_label(p),
+        _ => stmt,
+    }
+}
+
+/// Named children, skipping comments.
+pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
+}
+
+/// Statements of a block (`{ statement_list }`) or of a case clause, comments excluded.
+pub fn block_statements(block: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = vec![];
+    for c in named_children(block) {
+        if c.kind() == "statement_list" {
+            out.extend(named_children(c));
+        } else if block.kind() == "block" || block.kind() == "statement_list" {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Statements of a `communication_case` / `default_case` / `expression_case` body.
+pub fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = case.walk();
+    case.named_children(&mut cursor)
+        .filter(|c| c.kind() == "statement_list")
+        .flat_map(named_children)
+        .collect()
+}
+
+/// Depth-first walk over every node of a subtree.
+pub fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        f(n);
+        let start = stack.len();
+        stack.extend(n.children(&mut cursor));
+        stack[start..].reverse();
+    }
+}
+
+/// Every identifier spelled in a subtree (identifiers, field and type names), for choosing fresh names.
+pub fn identifiers(node: Node<'_>, src: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    walk(node, &mut |n| {
+        if matches!(n.kind(), "identifier" | "field_identifier" | "type_identifier" | "package_identifier" | "label_name")
+        {
+            out.insert(text(n, src).to_string());
+        }
+    });
+    out
+}
+
+/// Does anything in `scope` declare `name` (parameter, result, receiver, `:=`, var, const, range, type
+/// parameter, type switch binding, type)? Used conservatively: any declaration anywhere counts as shadowing.
+pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
+    let mut found = false;
+    walk(scope, &mut |n| {
+        if found {
+            return;
+        }
+        let declared: Vec<Node<'_>> = match n.kind() {
+            "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" | "const_spec"
+            | "type_parameter_declaration" => {
+                let mut cursor = n.walk();
+                n.children_by_field_name("name", &mut cursor).collect()
+            }
+            "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
+            "short_var_declaration" | "range_clause" | "receive_statement" => {
+                let is_define = n.kind() == "short_var_declaration"
+                    || (0..n.child_count()).any(|i| n.child(i as u32).is_some_and(|c| c.kind() == ":="));
+                match (is_define, n.child_by_field_name("left")) {
+                    (true, Some(left)) => named_children(left),
+                    _ => vec![],
+                }
+            }
+            "type_switch_statement" => n.child_by_field_name("alias").map(named_children).unwrap_or_default(),
+            _ => vec![],
+        };
+        found = declared.iter().any(|d| text(*d, src) == name);
+    });
+    found
+}
+
+/// Expressions that can be evaluated any number of times, at any moment, with the same effect (none):
+/// identifiers, literals, selectors, index expressions without calls, parenthesised and unary/binary
+/// operators except receive, and the builtins `len`/`cap`.
+pub fn is_pure_expr(node: Node<'_>, src: &str) -> bool {
+    match node.kind() {
+        "identifier" | "int_literal" | "float_literal" | "imaginary_literal" | "rune_literal" | "true" | "false"
+        | "nil" | "iota" | "interpreted_string_literal" | "raw_string_literal" | "field_identifier" => true,
+        "selector_expression" => node.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src)),
+        "index_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
+        "parenthesized_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
+        "unary_expression" => {
+            node.child_by_field_name("operator").is_some_and(|o| text(o, src) != "<-")
+                && node.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src))
+        }
+        "binary_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
+        "call_expression" => {
+            let f = node.child_by_field_name("function");
+            let builtin = f.is_some_and(|f| f.kind() == "identifier" && matches!(text(f, src), "len" | "cap"));
+            builtin
+                && node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| named_children(a).iter().all(|c| is_pure_expr(*c, src)))
+        }
+        _ => false,
+    }
+}
+
+/// `x.Done()` with a pure receiver: the one method call a select operand may be and stay cheap and pure.
+pub fn is_done_call(node: Node<'_>, src: &str) -> bool {
+    if node.kind() != "call_expression" {
+        return false;
+    }
+    let no_args = node.child_by_field_name("arguments").is_some_and(|a| named_children(a).is_empty());
+    let f = node.child_by_field_name("function");
+    no_args
+        && f.is_some_and(|f| {
+            f.kind() == "selector_expression"
+                && f.child_by_field_name("field").is_some_and(|n| text(n, src) == "Done")
+                && f.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src))
+        })
+}
+
+/// Start of the line holding `offset`.
+pub fn line_start(src: &str, offset: usize) -> usize {
+    src[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Offset just past the newline ending the line holding `offset` (or the text's end).
+pub fn line_end_incl(src: &str, offset: usize) -> usize {
+    src[offset..].find('\n').map_or(src.len(), |i| offset + i + 1)
+}
+
+/// The leading whitespace of the line holding `offset`.
+pub fn indent_at(src: &str, offset: usize) -> &str {
+    let start = line_start(src, offset);
+    let line = &src[start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Is `node` the only thing on its line(s), apart from whitespace and a trailing comment?
+pub fn alone_on_line(node: Node<'_>, src: &str) -> bool {
+    let before = &src[line_start(src, node.start_byte())..node.start_byte()];
+    before.trim().is_empty() && {
+        let end = line_end_incl(src, node.end_byte());
+        let after = src[node.end_byte()..end].trim();
+        after.is_empty() || after.starts_with("//")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_shadowing_declarations() {
+        let src = "package m\nfunc f(time int) { for i, v := range xs { _ = v }; var q = 1; r := 2 }\n";
+        let tree = parse(src);
+        let f = tree.root_node().named_child(1).unwrap();
+        for name in ["time", "i", "v", "q", "r"] {
+            assert!(declares_name(f, name, src), "{name}");
+        }
+        assert!(!declares_name(f, "xs", src));
+    }
+
+    #[test]
+    fn pure_expressions() {
+        let src = "package m\nvar _ = []any{a.b[c], f(), <-ch, len(x) + 1, ctx.Done()}\n";
+        let tree = parse(src);
+        let mut lits = vec![];
+        walk(tree.root_node(), &mut |n| {
+            if n.kind() == "literal_value" {
+                lits.extend(named_children(n).into_iter().map(|e| named_children(e)[0]));
+            }
+        });
+        let pure: Vec<bool> = lits.iter().map(|n| is_pure_expr(*n, src)).collect();
+        assert_eq!(pure, vec![true, false, false, true, false]);
+        assert!(is_done_call(lits[4], src));
+    }
+}

@@ -1,0 +1,159 @@
+//! What a transform is (a static value, go/analysis style) and what it sees while it runs (`Ctx`).
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{FixAvailability, TextRange};
+use crate::package::{Package, PkgFile, default_local_name};
+use crate::syntax;
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+pub struct Meta {
+    pub code: &'static str,
+    /// Names the anti-pattern; usable wherever a code is.
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub fix: FixAvailability,
+    /// A file is parsed and matched only if its bytes contain one of these (the cheap prefilter).
+    pub prefilter: &'static [&'static str],
+}
+
+pub struct Transform {
+    pub meta: Meta,
+    /// The transform's own source file; its `//!` lines are the doc `explain` prints.
+    pub source: &'static str,
+    /// A tree-sitter query; `run` is called once per match. `@match` is where the diagnostic points.
+    pub query: &'static str,
+    pub run: fn(&mut Ctx<'_>, &Match<'_>),
+}
+
+impl Transform {
+    pub fn prefilter_hits(&self, bytes: &[u8]) -> bool {
+        self.meta.prefilter.iter().any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+    }
+}
+
+/// The captures of one query match, by name.
+pub struct Match<'t> {
+    pub captures: Vec<(&'static str, Node<'t>)>,
+    pub pattern_index: usize,
+}
+
+impl<'t> Match<'t> {
+    pub fn node(&self, name: &str) -> Option<Node<'t>> {
+        self.captures.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+    }
+    pub fn nodes(&self, name: &str) -> Vec<Node<'t>> {
+        self.captures.iter().filter(|(n, _)| *n == name).map(|(_, node)| *node).collect()
+    }
+}
+
+/// Run-wide switches a transform may consult.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--opt CODE.key=value` pairs.
+    pub values: Vec<(String, String)>,
+}
+
+impl Options {
+    pub fn flag(&self, code: &str, key: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == &format!("{code}.{key}") && matches!(v.as_str(), "true" | "1" | "yes"))
+    }
+}
+
+pub struct Ctx<'a> {
+    pub pkg: &'a Package,
+    pub file_idx: usize,
+    pub transform: &'static Transform,
+    pub options: &'a Options,
+    pub(crate) out: &'a mut Vec<Diagnostic>,
+    /// Local names handed out for imports this pass, so two fixes in one file agree.
+    pub(crate) planned_names: &'a mut Vec<(usize, String, String)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn file(&self) -> &'a PkgFile {
+        &self.pkg.files[self.file_idx]
+    }
+
+    pub fn src(&self) -> &'a str {
+        &self.pkg.files[self.file_idx].text
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        &self.src()[node.byte_range()]
+    }
+
+    /// Adds a diagnostic of this transform and returns it so a fix can be attached.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            code: self.transform.meta.code,
+            file: self.file_idx,
+            range,
+            message: message.into(),
+            fix: None,
+            low_priority: false,
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// The local name to use for `path` in file `file`: the existing import's name, or a new name that
+    /// collides with nothing in the file or package block (§0.3), `fallback` when the default is taken.
+    pub fn import_name(&mut self, file: usize, path: &str, fallback: &str) -> String {
+        let f = &self.pkg.files[file];
+        if let Some(i) = f.import_of(path).filter(|i| i.is_usable()) {
+            return i.local.clone();
+        }
+        if let Some((_, _, n)) = self.planned_names.iter().find(|(fi, p, _)| *fi == file && p == path) {
+            return n.clone();
+        }
+        let taken = |name: &str| {
+            f.imports().iter().any(|i| i.local == name)
+                || self.pkg.top_level_names().contains(name)
+                || self.planned_names.iter().any(|(fi, _, n)| *fi == file && n == name)
+        };
+        let mut name = default_local_name(path).to_string();
+        if taken(&name) {
+            name = fallback.to_string();
+            let mut k = 2;
+            while taken(&name) {
+                name = format!("{fallback}{k}");
+                k += 1;
+            }
+        }
+        self.planned_names.push((file, path.to_string(), name.clone()));
+        name
+    }
+
+    /// A name based on `base` that appears nowhere in `scope` (the enclosing top-level function), is not a
+    /// package-level or import name, and is not in `also_taken`; numeric suffixes on collision (§0.3).
+    pub fn fresh_name(&self, scope: Node<'_>, base: &str, also_taken: &HashSet<String>) -> String {
+        let used = syntax::identifiers(scope, self.src());
+        let f = self.file();
+        let taken = |n: &str| {
+            used.contains(n)
+                || also_taken.contains(n)
+                || self.pkg.top_level_names().contains(n)
+                || f.imports().iter().any(|i| i.local == n)
+                || is_predeclared(n)
+        };
+        if !taken(base) {
+            return base.to_string();
+        }
+        (2..).map(|k| format!("{base}{k}")).find(|n| !taken(n)).expect("unbounded")
+    }
+}
+
+/// Go's predeclared identifiers and keywords, never used as fresh names.
+pub fn is_predeclared(n: &str) -> bool {
+    matches!(
+        n,
+        "any" | "bool" | "byte" | "comparable" | "complex64" | "complex128" | "error" | "float32" | "float64"
+            | "int" | "int8" | "int16" | "int32" | "int64" | "rune" | "string" | "uint" | "uint8" | "uint16"
+            | "uint32" | "uint64" | "uintptr" | "true" | "false" | "iota" | "nil" | "append" | "cap" | "clear"
+            | "close" | "complex" | "copy" | "delete" | "imag" | "len" | "make" | "max" | "min" | "new" | "panic"
+            | "print" | "println" | "real" | "recover" | "break" | "case" | "chan" | "const" | "continue"
+            | "default" | "defer" | "else" | "fallthrough" | "for" | "func" | "go" | "goto" | "if" | "import"
+            | "interface" | "map" | "package" | "range" | "return" | "select" | "struct" | "switch" | "type"
+            | "var"
+    )
+}

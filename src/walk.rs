@@ -1,0 +1,107 @@
+//! Finding the Go files to look at: the `ignore` walker (so .gitignore is respected) with the go tool's own
+//! exclusions (§0.2): `vendor/`, `testdata/`, and directories or files starting with `_` or `.`.
+//! Files named on the command line are always read.
+
+use crate::engine::Problem;
+use std::path::{Path, PathBuf};
+
+/// Does the go tool skip this directory name?
+pub fn is_excluded_dir(name: &str) -> bool {
+    name == "vendor" || name == "testdata" || name.starts_with('_') || name.starts_with('.')
+}
+
+fn is_go_file_name(name: &str) -> bool {
+    name.ends_with(".go") && !name.starts_with('_') && !name.starts_with('.')
+}
+
+/// Strips a leading `./` so printed paths match what `git apply` expects after `a/`.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files = vec![];
+    let mut problems = vec![];
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(Problem::new(display_path(root), format!("cannot read: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .follow_links(true)
+            .hidden(false)
+            .git_ignore(respect_gitignore)
+            .git_global(respect_gitignore)
+            .git_exclude(respect_gitignore)
+            .ignore(respect_gitignore)
+            .parents(respect_gitignore)
+            .require_git(false)
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) || !is_excluded_dir(&name) || name.ends_with(".go")
+            });
+        for entry in builder.build() {
+            match entry {
+                Ok(e) => {
+                    let name = e.file_name().to_string_lossy();
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    if e.depth() > 0 && is_go_file_name(&name) {
+                        if is_dir {
+                            problems.push(Problem::new(display_path(e.path()), "is a directory, not a Go file".into()));
+                        } else {
+                            files.push(e.into_path());
+                        }
+                    }
+                }
+                Err(err) => problems.push(walk_problem(&err)),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}
+
+fn walk_problem(err: &ignore::Error) -> Problem {
+    match err {
+        ignore::Error::WithPath { path, err } => Problem::new(display_path(path), walk_reason(err)),
+        ignore::Error::WithDepth { err, .. } => walk_problem(err),
+        ignore::Error::Loop { child, ancestor } => Problem::new(
+            display_path(child),
+            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor)),
+        ),
+        other => Problem::new(String::from("<walk>"), other.to_string()),
+    }
+}
+
+fn walk_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Io(e) => io_reason(e),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => walk_reason(err),
+        other => other.to_string(),
+    }
+}
+
+/// An io::Error as a short reason, without the "(os error N)" tail.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}

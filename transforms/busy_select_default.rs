@@ -1,0 +1,303 @@
+//! # busy-select-default (R6.1)
+//!
+//! ## What it does
+//! Removes the empty `default:` clause of a `select` that is the whole body of a `for` loop.
+//!
+//! ## Why is this bad?
+//! An empty `default` makes the `select` non-blocking, so the loop spins: it burns a whole core polling
+//! channels that are not ready, and competes with the goroutines that would make them ready. Without the
+//! `default`, the goroutine parks until a case can proceed and costs nothing while it waits. Every
+//! iteration that took the empty `default` had no effect, so the sequence of executed cases is the same.
+//!
+//! ## Example
+//! ```go
+//! package worker
+//!
+//! func drain(jobs <-chan int, quit <-chan struct{}, handle func(int)) {
+//! 	for {
+//! 		select {
+//! 		case j := <-jobs:
+//! 			handle(j)
+//! 		case <-quit:
+//! 			return
+//! 		default:
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package worker
+//!
+//! func drain(jobs <-chan int, quit <-chan struct{}, handle func(int)) {
+//! 	for {
+//! 		select {
+//! 		case j := <-jobs:
+//! 			handle(j)
+//! 		case <-quit:
+//! 			return
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Fix safety
+//! Safe when every case operand is a local variable, parameter, selector or index on one, or a `.Done()`
+//! call on one: such operands read the same channel on every spin, so blocking on them once is the same.
+//! Unsafe (applied with `--unsafe-fixes`) when an operand is another method call (a subscription's `Err()`,
+//! say): the spinning loop called it on every iteration, the blocking one calls it once per wait.
+//! A conditional loop (`for !done`) is Safe only when the condition reads local variables assigned only
+//! inside that `select`'s cases; it cannot change between two spins anyway. One behaviour does change, by
+//! design: a loop where no case can ever become ready now blocks instead of spinning, and if every
+//! goroutine blocks the runtime reports a deadlock.
+//!
+//! ## Version gating
+//! None: the rewrite uses no API and means the same at every Go version.
+//!
+//! ## When it does not fire
+//! - The loop body has anything besides the `select` (the common non-blocking cancellation check inside a
+//!   working loop: `select { case <-ctx.Done(): return; default: }; doWork()`).
+//! - The `default` has statements (`runtime.Gosched()`, `time.Sleep`, work) or comments.
+//! - The `select` has only a `default`.
+//! - A case operand is a package-level variable (another goroutine may swap it; the spinning loop would see
+//!   the new channel), contains a receive, or calls a function.
+//! - The loop has a three-clause or range header, or a condition that reads fields, globals or calls.
+//! - The function uses `goto`.
+//!
+//! ## References
+//! go-semantics §6.1 and the owner's decisions on R6.1; the Go spec, "Select statements".
+
+use crate::fix::{Applicability, Fix, TextRange};
+use crate::rewrite::delete_statement;
+use crate::syntax::{self, block_statements, case_statements, named_children};
+use crate::transform::{Ctx, Match, Meta, Transform};
+use tree_sitter::Node;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R6.1",
+        name: "busy-select-default",
+        summary: "an empty default makes a for/select loop spin instead of block",
+        fix: crate::fix::FixAvailability::Sometimes,
+        prefilter: &["default:"],
+    },
+    source: include_str!("busy_select_default.rs"),
+    query: QUERY,
+    run,
+};
+
+const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else { return };
+    let src = cx.src();
+    // §6.1.2: the body is exactly one select (comments allowed).
+    let stmts = block_statements(body);
+    let [select] = stmts.as_slice() else { return };
+    if select.kind() != "select_statement" {
+        return;
+    }
+    let clauses = named_children(*select);
+    let defaults: Vec<Node<'_>> = clauses.iter().copied().filter(|c| c.kind() == "default_case").collect();
+    let cases: Vec<Node<'_>> = clauses.iter().copied().filter(|c| c.kind() == "communication_case").collect();
+    // §6.1.3: at least one communication case and one empty default, comments included (we keep comments).
+    let [default] = defaults.as_slice() else { return };
+    if cases.is_empty() || default.named_child_count() > 0 {
+        return;
+    }
+    let Some(func) = syntax::enclosing_function(for_stmt) else { return };
+    // §6.1.1: no goto in the function (a label on the loop may be a goto target).
+    if contains_kind(func, "goto_statement") {
+        return;
+    }
+    let mut applicability = Applicability::Safe;
+    // §6.1.4–5: operands are local, side-effect free; a method call on a local makes it Unsafe (owner).
+    for case in &cases {
+        let Some(comm) = case.child_by_field_name("communication") else { return };
+        for operand in case_operands(comm) {
+            match classify_operand(cx, func, operand) {
+                OperandKind::Pure => {}
+                OperandKind::MethodCall => applicability = Applicability::Unsafe,
+                OperandKind::Reject => return,
+            }
+        }
+    }
+    // Loop header: `for {}`, or (owner) a condition over locals assigned only inside this select's cases.
+    let mut header = named_children(for_stmt);
+    header.retain(|n| n.id() != body.id());
+    match header.as_slice() {
+        [] => {}
+        [cond] if cond.kind() != "for_clause" && cond.kind() != "range_clause" => {
+            if !condition_is_select_local(cx, func, *cond, *select) {
+                return;
+            }
+        }
+        _ => return,
+    }
+    let edit = delete_statement(src, *default);
+    let message = "empty `default` turns this for/select into a busy loop; without it the goroutine blocks until a case is ready";
+    let title = "remove the empty `default` so the select blocks";
+    let fix = Fix::new(title, applicability).edit(cx.file_idx, edit);
+    let d = cx.report(TextRange::of(*default), message);
+    d.fix = Some(fix);
+}
+
+enum OperandKind {
+    Pure,
+    MethodCall,
+    Reject,
+}
+
+/// The channel expressions (and send values) a select case evaluates.
+fn case_operands(comm: Node<'_>) -> Vec<Node<'_>> {
+    match comm.kind() {
+        "send_statement" => ["channel", "value"].iter().filter_map(|f| comm.child_by_field_name(f)).collect(),
+        "receive_statement" => {
+            let right = comm.child_by_field_name("right");
+            right.map(|r| unwrap_receive(r).into_iter().collect()).unwrap_or_default()
+        }
+        _ => vec![],
+    }
+}
+
+/// `<-x` → `x`; anything else is not a plain receive and is returned as is (and rejected later).
+fn unwrap_receive(expr: Node<'_>) -> Option<Node<'_>> {
+    if expr.kind() == "unary_expression" {
+        return expr.child_by_field_name("operand");
+    }
+    Some(expr)
+}
+
+fn classify_operand(cx: &Ctx<'_>, func: Node<'_>, op: Node<'_>) -> OperandKind {
+    let src = cx.src();
+    let pure_local = |n: Node<'_>| syntax::is_pure_expr(n, src) && root_is_local(cx, func, n);
+    if pure_local(op) {
+        return OperandKind::Pure;
+    }
+    if syntax::is_done_call(op, src) {
+        let recv = op.child_by_field_name("function").and_then(|f| f.child_by_field_name("operand"));
+        return if recv.is_some_and(pure_local) { OperandKind::Pure } else { OperandKind::Reject };
+    }
+    // Owner's decision: a method call on a local (no arguments besides pure locals) is an Unsafe fix.
+    if op.kind() == "call_expression"
+        && let Some(f) = op.child_by_field_name("function")
+        && f.kind() == "selector_expression"
+        && f.child_by_field_name("operand").is_some_and(pure_local)
+        && op.child_by_field_name("arguments").is_some_and(|a| named_children(a).iter().all(|x| pure_local(*x)))
+    {
+        return OperandKind::MethodCall;
+    }
+    OperandKind::Reject
+}
+
+/// The leftmost identifier of a selector/index chain is declared inside the function (a local or parameter).
+fn root_is_local(cx: &Ctx<'_>, func: Node<'_>, expr: Node<'_>) -> bool {
+    let src = cx.src();
+    let mut idents = vec![];
+    syntax::walk(expr, &mut |n| {
+        if n.kind() == "identifier" {
+            idents.push(n);
+        }
+    });
+    // Literals have no identifiers and are fine; every identifier must be a local or parameter.
+    idents.iter().all(|id| syntax::declares_name(func, syntax::text(*id, src), src))
+}
+
+/// Owner's R6.1 relaxation: every identifier in the condition is a local declared in the function and
+/// assigned only inside the cases of `select` (never elsewhere after its declaration).
+fn condition_is_select_local(cx: &Ctx<'_>, func: Node<'_>, cond: Node<'_>, select: Node<'_>) -> bool {
+    let src = cx.src();
+    if !syntax::is_pure_expr(cond, src) || contains_kind(cond, "selector_expression") || contains_kind(cond, "index_expression") {
+        return false;
+    }
+    let mut idents = vec![];
+    syntax::walk(cond, &mut |n| {
+        if n.kind() == "identifier" {
+            idents.push(syntax::text(n, src).to_string());
+        }
+    });
+    if idents.is_empty() {
+        return false;
+    }
+    idents.iter().all(|name| {
+        if !local_var_declared(func, name, src) {
+            return false;
+        }
+        let mut ok = true;
+        syntax::walk(func, &mut |n| {
+            let assigns = matches!(n.kind(), "assignment_statement" | "inc_statement" | "dec_statement")
+                || (n.kind() == "unary_expression" && n.child_by_field_name("operator").is_some_and(|o| syntax::text(o, src) == "&"));
+            if assigns && mentions(n, name, src) && !(n.start_byte() >= select.start_byte() && n.end_byte() <= select.end_byte()) {
+                ok = false;
+            }
+            // A closure capturing the variable could write it from another goroutine.
+            if n.kind() == "func_literal" && mentions(n, name, src) {
+                ok = false;
+            }
+        });
+        ok
+    })
+}
+
+fn local_var_declared(func: Node<'_>, name: &str, src: &str) -> bool {
+    syntax::declares_name(func, name, src)
+}
+
+/// Does `node` assign or mention identifier `name` (on the left of an assignment, or anywhere for `&`)?
+fn mentions(node: Node<'_>, name: &str, src: &str) -> bool {
+    let target = node.child_by_field_name("left").unwrap_or(node);
+    let mut found = false;
+    syntax::walk(target, &mut |n| found |= n.kind() == "identifier" && syntax::text(n, src) == name);
+    found
+}
+
+fn contains_kind(node: Node<'_>, kind: &str) -> bool {
+    let mut found = false;
+    syntax::walk(node, &mut |n| found |= n.kind() == kind);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TRANSFORM;
+    use crate::testing::{check_fix, check_no_fix, run_one};
+
+    #[test]
+    fn drops_empty_default() {
+        check_fix(
+            &TRANSFORM,
+            "package m\n\nfunc f(a, b chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tcase v := <-b:\n\t\t\t_ = v\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+            "package m\n\nfunc f(a, b chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tcase v := <-b:\n\t\t\t_ = v\n\t\t}\n\t}\n}\n",
+        );
+    }
+
+    #[test]
+    fn work_after_select_is_a_cancellation_check() {
+        check_no_fix(&TRANSFORM, "package m\n\nfunc f(done chan int, work func()) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t\twork()\n\t}\n}\n");
+    }
+
+    #[test]
+    fn package_level_channel_is_left_alone() {
+        check_no_fix(&TRANSFORM, "package m\n\nvar quit chan int\n\nfunc f() {\n\tfor {\n\t\tselect {\n\t\tcase <-quit:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n");
+    }
+
+    #[test]
+    fn method_call_operand_is_unsafe() {
+        let src = "package m\n\ntype sub interface{ Err() <-chan error }\n\nfunc f(s sub) {\n\tfor {\n\t\tselect {\n\t\tcase <-s.Err():\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n";
+        let (safe_only, _) = run_one(&TRANSFORM, "1.22", src, false);
+        assert_eq!(safe_only, src);
+        let (fixed, _) = run_one(&TRANSFORM, "1.22", src, true);
+        assert!(!fixed.contains("default:"));
+    }
+
+    #[test]
+    fn condition_over_select_local_flag_is_safe() {
+        check_fix(
+            &TRANSFORM,
+            "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+            "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\t}\n\t}\n}\n",
+        );
+        check_no_fix(&TRANSFORM, "package m\n\ntype s struct{ running bool }\n\nfunc (x *s) f(in chan int) {\n\tfor x.running {\n\t\tselect {\n\t\tcase <-in:\n\t\tdefault:\n\t\t}\n\t}\n}\n");
+    }
+}

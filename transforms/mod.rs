@@ -1,0 +1,7 @@
+//! The registry of transforms: one module per rule, listed alphabetically by file name.
+
+use crate::transform::Transform;
+
+mod busy_select_default;
+
+pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM];
