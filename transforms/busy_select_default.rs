@@ -70,7 +70,7 @@
 
 use crate::fix::{Applicability, Fix, TextRange};
 use crate::rewrite::delete_statement;
-use crate::syntax::{self, block_statements, case_statements, named_children};
+use crate::syntax::{self, block_statements, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use tree_sitter::Node;
 
