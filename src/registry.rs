@@ -11,11 +11,15 @@ pub fn all() -> &'static [&'static Transform] {
 
 /// Finds a transform by code (`R2`, case-insensitive) or name (`time-after-in-loop`).
 pub fn lookup(key: &str) -> Option<&'static Transform> {
-    ALL.iter().copied().find(|t| t.meta.code.eq_ignore_ascii_case(key) || t.meta.name == key)
+    ALL.iter()
+        .copied()
+        .find(|t| t.meta.code.eq_ignore_ascii_case(key) || t.meta.name == key)
 }
 
 fn index_of(t: &Transform) -> usize {
-    ALL.iter().position(|x| std::ptr::eq(*x, t)).expect("transform is registered")
+    ALL.iter()
+        .position(|x| std::ptr::eq(*x, t))
+        .expect("transform is registered")
 }
 
 /// The compiled query of a registered transform. A query that does not compile against the pinned grammar
@@ -24,7 +28,10 @@ pub fn query(t: &Transform) -> &'static Query {
     static QUERIES: OnceLock<Vec<Result<Query, String>>> = OnceLock::new();
     let qs = QUERIES.get_or_init(|| {
         ALL.iter()
-            .map(|t| Query::new(&crate::syntax::language(), t.query).map_err(|e| format!("{}: {e}", t.meta.code)))
+            .map(|t| {
+                Query::new(&crate::syntax::language(), t.query)
+                    .map_err(|e| format!("{}: {e}", t.meta.code))
+            })
             .collect()
     });
     match &qs[index_of(t)] {
