@@ -174,10 +174,10 @@ fn process_dir(
         };
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
-        file.candidate = settings
-            .transforms
-            .iter()
-            .any(|t| t.prefilter_hits(file.text.as_bytes()));
+        let bytes = file.text.as_bytes();
+        file.candidate = settings.transforms.iter().any(|t| t.prefilter_hits(bytes))
+            || (!settings.ignore_suppressions
+                && memchr::memmem::find(bytes, b"//gofixrt:").is_some());
         any_candidate |= file.candidate;
         groups.entry(name).or_default().push(file);
     }
