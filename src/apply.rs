@@ -92,7 +92,7 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
         let mut file_diags = vec![];
         for &t in &settings.transforms {
-            if t.prefilter_hits(file.text.as_bytes()) {
+            if t.wants(file.text.as_bytes(), &pkg.module) {
                 run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
             }
         }

@@ -154,11 +154,28 @@ fn process_dir(
         m.go = v;
         module = Arc::new(m);
     }
-    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
-    let mut any_candidate = false;
+    // Phase 1, every file: read, validate, prefilter on the raw bytes (no copies, no parsing).
+    let mut read: Vec<(&PathBuf, Vec<u8>, bool)> = Vec::with_capacity(paths.len());
     for path in paths {
+        match read_bytes(path, settings.max_file_size) {
+            Ok(bytes) => {
+                let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
+                    || (!settings.ignore_suppressions
+                        && memchr::memmem::find(&bytes, b"//gofixrt:").is_some());
+                read.push((path, bytes, candidate));
+            }
+            Err(msg) => out.problems.push(Problem::new(display_path(path), msg)),
+        }
+    }
+    if !read.iter().any(|(_, _, c)| *c) {
+        return out;
+    }
+    // Phase 2, directories with a candidate: decode and group every file, since transforms may need
+    // package-wide facts from files that matched nothing.
+    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
+    for (path, bytes, candidate) in read {
         let display = display_path(path);
-        let source = match read_source(path, settings.max_file_size) {
+        let source = match SourceText::decode(&bytes) {
             Ok(s) => s,
             Err(msg) => {
                 out.problems.push(Problem::new(display, msg));
@@ -174,15 +191,8 @@ fn process_dir(
         };
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
-        let bytes = file.text.as_bytes();
-        file.candidate = settings.transforms.iter().any(|t| t.prefilter_hits(bytes))
-            || (!settings.ignore_suppressions
-                && memchr::memmem::find(bytes, b"//gofixrt:").is_some());
-        any_candidate |= file.candidate;
+        file.candidate = candidate;
         groups.entry(name).or_default().push(file);
-    }
-    if !any_candidate {
-        return out;
     }
     let fix = settings.mode != Mode::Check;
     for (name, files) in groups {
@@ -233,6 +243,24 @@ fn process_dir(
 }
 
 /// Reads and decodes one file, with a one-line reason on failure.
+/// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a Go file".into());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    crate::source::validate(&bytes)?;
+    Ok(bytes)
+}
+
 pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
