@@ -9,14 +9,6 @@ use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
 
 const QUERY: &str = "(call_expression function: (identifier) @f (#eq? @f \"mark\")) @match";
 
-fn meta(code: &'static str) -> Meta {
-    Meta {
-        code,
-        name: code,
-        summary: "test",
-        fix: FixAvailability::Always,
-        prefilter: &["mark("],
-    }
 }
 
 macro_rules! fake {
