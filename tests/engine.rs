@@ -9,8 +9,6 @@ use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
 
 const QUERY: &str = "(call_expression function: (identifier) @f (#eq? @f \"mark\")) @match";
 
-}
-
 macro_rules! fake {
     ($name:ident, $code:literal, $run:expr) => {
         static $name: Transform = Transform {
