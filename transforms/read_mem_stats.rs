@@ -125,7 +125,13 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("read_mem_stats.rs"),
     query: QUERY,
     run,
+    precheck: module_may_use_metrics,
 };
+
+/// §1.4 must-not-fire: a module whose go line is below 1.16 is never rewritten, so its files are not parsed.
+fn module_may_use_metrics(_: &[u8], module: &crate::gomod::Module) -> bool {
+    module.go >= GoVersion(16)
+}
 
 const QUERY: &str = r#"(expression_statement
   (call_expression
@@ -565,7 +571,7 @@ fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
         "short_var_declaration" | "range_clause" | "receive_statement" => {
             let is_define = n.kind() == "short_var_declaration"
                 || (0..n.child_count())
-                    .any(|i| n.child(i as u32).is_some_and(|c| c.kind() == ":="));
+                    .any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
             match (is_define, n.child_by_field_name("left")) {
                 (true, Some(left)) => named_children(left),
                 _ => vec![],
