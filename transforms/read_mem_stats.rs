@@ -72,18 +72,20 @@
 //! and come from `debug.ReadGCStats`, which takes the heap lock but does not stop the world. In a quiet
 //! process every value equals what `ReadMemStats` returns. Under load the values come from one concurrent
 //! read rather than one stopped-world snapshot: small-object allocation counts reach the metrics when a
-//! P's cached span is handed back, so `Mallocs`, `TotalAlloc`, `HeapAlloc` and friends can trail by a few
-//! spans. That is why the rule never fires on before/after deltas (see below). The samples slice is local
-//! to the block, so concurrent callers never share it.
+//! P's cached span is handed back, so `Mallocs`, `TotalAlloc`, `HeapAlloc` and friends can trail by up to
+//! about one span per size class per P. That is why the rule never fires on before/after deltas (see
+//! below). The samples slice is local to the block, so concurrent callers never share it. A trailing
+//! comment on the call moves to the `{` line.
 //!
 //! ## Version gating
-//! `runtime/metrics` needs Go 1.16 (the file's language version and the module's `go` line). Metric names
-//! are strings the compiler cannot check, so each one is gated on the oldest toolchain that can build the
-//! file: `TotalAlloc`, `Mallocs` and `Frees` need metrics served since Go 1.17, every other mapped field
-//! Go 1.16. Before Go 1.21 the `go` line did not stop an older toolchain from building the module, so in
-//! modules with an older `go` line a read of a metric newer than Go 1.16 is guarded by
-//! `Kind() == metrics.KindUint64` (an unknown name reads as `KindBad`, and `Uint64()` would panic); the
-//! field then stays zero. A `//go:build go1.N` line raises the guaranteed toolchain and removes guards.
+//! `runtime/metrics` needs Go 1.16: the file's language version (`G_api`) and the module's `go` line.
+//! Metric names are strings the compiler cannot check, so each one is gated on the oldest toolchain that
+//! can build the file (`G_rt`): `TotalAlloc`, `Mallocs` and `Frees` need metrics served since Go 1.17,
+//! every other mapped field Go 1.16. Before Go 1.21 the `go` line did not stop an older toolchain from
+//! building the module, so in modules with an older `go` line a read of a metric newer than Go 1.16 is
+//! guarded by `Kind() == metrics.KindUint64` (an unknown name reads as `KindBad`, and `Uint64()` would
+//! panic); the field then stays zero. Go 1.16 metrics need no guard: a toolchain that compiles
+//! `runtime/metrics` serves them. A `//go:build go1.N` line raises the guaranteed toolchain.
 //!
 //! ## When it does not fire
 //! - `v` is a package-level variable, a struct field, a parameter, a pointer, or declared in an enclosing
@@ -97,8 +99,8 @@
 //!   accounting needs the stopped-world exactness.
 //! - Test files, files importing `testing`, and `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions.
 //! - The call is an `if`/`switch` initializer, or the function reads no field that needs a metric.
-//! - A comment sits inside the call, or the call's trailing comment is aligned with the trailing comment
-//!   of the line above or below (gofmt would re-pad that line).
+//! - A comment sits inside the call or a block comment follows it, or the call's trailing comment has a
+//!   trailing comment on the line above or below (gofmt aligns them and would re-pad that line).
 //! - The module's `go` line is older than 1.16, or `metrics`/`debug` names a local declaration in the
 //!   function while the file already imports the package under that name.
 //!
@@ -362,6 +364,27 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if metric_names.is_empty() && !needs_gc_stats {
         return;
     }
+    // A trailing line comment described the call: it follows the `{` that opens the block. gofmt aligns
+    // the trailing comments of adjacent lines, so when a neighbour has one too its padding would change:
+    // no fix then. Anything else after the call on its line (a block comment) is left alone: no fix.
+    let line_end = syntax::line_end_incl(src, stmt.end_byte());
+    let rest = src[stmt.end_byte()..line_end].trim();
+    let (end, opening) = if rest.is_empty() {
+        (stmt.end_byte(), "{".to_string())
+    } else if rest.starts_with("//") {
+        let row = stmt.start_position().row;
+        let rows = trailing_comment_rows(func, src);
+        if stmt.end_position().row != row
+            || row.checked_sub(1).is_some_and(|r| rows.contains(&r))
+            || rows.contains(&(row + 1))
+        {
+            return;
+        }
+        let end = stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len();
+        (end, format!("{{ {rest}"))
+    } else {
+        return;
+    };
     // §0.3: the generated code names `true`, `uint32` and `uint64`; a local redeclaring one would change it.
     if ["true", "uint32", "uint64"]
         .iter()
@@ -411,27 +434,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         gc_stats: &gc_stats,
     };
     let indent = syntax::indent_at(src, stmt.start_byte());
-    // A trailing line comment described the call: it follows the `{` that opens the block. gofmt aligns
-    // the trailing comments of adjacent lines, so when a neighbour has one too their padding would change:
-    // no fix then.
-    let line_end = syntax::line_end_incl(src, stmt.end_byte());
-    let rest = src[stmt.end_byte()..line_end].trim();
-    let (end, opening) = if rest.starts_with("//") {
-        let row = stmt.start_position().row;
-        let rows = trailing_comment_rows(func, src);
-        if stmt.end_position().row != row
-            || row.checked_sub(1).is_some_and(|r| rows.contains(&r))
-            || rows.contains(&(row + 1))
-        {
-            return;
-        }
-        (
-            stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len(),
-            format!("{{ {rest}"),
-        )
-    } else {
-        (stmt.end_byte(), "{".to_string())
-    };
     let block = render_block(&names, &fields, &metric_names, guaranteed, indent, &opening);
 
     let mut fix = Fix::safe(fix_title(&fields, needs_gc_stats, !metric_names.is_empty())).edit(
@@ -570,8 +572,7 @@ fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
         "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
         "short_var_declaration" | "range_clause" | "receive_statement" => {
             let is_define = n.kind() == "short_var_declaration"
-                || (0..n.child_count())
-                    .any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
+                || (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
             match (is_define, n.child_by_field_name("left")) {
                 (true, Some(left)) => named_children(left),
                 _ => vec![],
@@ -1277,7 +1278,10 @@ func heap() uint64 {
         no_fix_body(
             "    var m runtime.MemStats\n    runtime.ReadMemStats(&m) // snapshot\n    x := m.HeapAlloc         // heap\n    return x\n",
         );
-        // A comment inside the call would be lost: no fix.
+        // A block comment after the call, or a comment inside it: no fix.
+        no_fix_body(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(&m) /* all */\n    return m.HeapAlloc\n",
+        );
         no_fix_body(
             "    var m runtime.MemStats\n    runtime.ReadMemStats(&m /* all of it */)\n    return m.HeapAlloc\n",
         );
