@@ -191,8 +191,8 @@ fn declarations(scope: Node<'_>, name: &str, src: &str) -> usize {
                 .map(named_children)
                 .unwrap_or_default(),
             "range_clause" | "receive_statement" => {
-                let define = (0..n.child_count())
-                    .any(|i| n.child(i as u32).is_some_and(|c| c.kind() == ":="));
+                let define =
+                    (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
                 if define {
                     n.child_by_field_name("left")
                         .map(named_children)

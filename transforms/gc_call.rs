@@ -85,7 +85,8 @@
 //!   numbers is to collect first.
 //! - Forcing a collection is the code's purpose: a function or handler named for it (`forceGC`,
 //!   `freeMemory`, `handleGC`), a handler registered on such a route (`/debug/gc`, `/admin/free`), a
-//!   handler that does nothing but respond, or a function that handles signals (`signal.Notify`).
+//!   handler that does nothing but respond, or code outside a request handler in a function that calls
+//!   `signal.Notify` (a collection on demand).
 //! - `go runtime.GC()`, the function value `runtime.GC`, a dot-imported or shadowed `runtime`.
 //!
 //! Reported without a fix: `runtime.GC()` right before `debug.FreeOSMemory()` (redundant, but not
@@ -93,7 +94,8 @@
 //! (`for { runtime.GC(); time.Sleep(d) }`); a package that uses `runtime.SetFinalizer`, `runtime.AddCleanup`,
 //! `runtime.KeepAlive`, package `weak` or `unique`, `sync.Pool`, `debug.SetGCPercent`,
 //! `debug.SetMemoryLimit`, `debug.FreeOSMemory` or sets `GOGC`/`GOMEMLIMIT`; a call that is the only
-//! statement of its function or case; an `if` shape §3.4 cannot edit.
+//! statement of its function or case; an `if` holding only the call that cannot go whole (it has an
+//! `else`, an init statement, a condition with calls, or would leave a variable unused).
 //!
 //! ## References
 //! go-semantics §3.1, §3.3 (as amended by the owner's decision on R3b) and §3.4; `runtime.GC` in
@@ -115,11 +117,12 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "gc-call",
         summary: "runtime.GC() blocks for a full collection the runtime would run on its own",
         fix: crate::fix::FixAvailability::Sometimes,
-        prefilter: &["GC()"],
+        prefilter: &[".GC()"],
     },
     source: include_str!("gc_call.rs"),
     query: QUERY,
     run,
+    precheck: crate::transform::always,
 };
 
 const QUERY: &str = r#"
@@ -164,8 +167,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if measures_after(cx.pkg, file, top, call.end_byte()) {
         return;
     }
-    // §3.3: signal handlers that free memory on demand.
-    if calls_import(file, top, "os/signal", &["Notify"]) {
+    let handler = handler_shape(file, func);
+    // §3.3: signal handlers that free memory on demand (a request handler inside such a function is not one).
+    if handler.is_none() && calls_import(file, top, "os/signal", &["Notify"]) {
         return;
     }
     // §3.3: `runtime.GC()` immediately before `debug.FreeOSMemory()` is reported as redundant, never fixed.
@@ -182,7 +186,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         cx.report(TextRange::of(call), PERIODIC_MESSAGE);
         return;
     }
-    let handler = handler_shape(file, func);
     // §3.3: admin endpoints and helpers whose purpose is the collection.
     if forcing_is_the_purpose(cx.pkg, file, func, handler.as_ref(), removed) {
         return;

@@ -85,7 +85,8 @@
 //!   by its `//go:build` or `// +build` lines or its file name.
 //! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, a dot-imported
 //!   or shadowed `runtime`, a labeled call, and `if c { runtime.Gosched() } else { ... }`, `if f() { ... }`
-//!   or `if x := f(); c { ... }` holding only the call.
+//!   or `if x := f(); c { ... }` holding only the call, and an `if` whose removal would leave a variable
+//!   its condition reads unused.
 //!
 //! ## References
 //! go-semantics §3.1, §3.2 and §3.4; `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes
@@ -113,6 +114,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("gosched_call.rs"),
     query: QUERY,
     run,
+    precheck: crate::transform::always,
 };
 
 const QUERY: &str = r#"
