@@ -3,6 +3,15 @@
 use crate::transform::Transform;
 
 mod busy_select_default;
+/// Shared by `gc_call` and `gosched_call`; not a transform.
+mod call_removal;
+mod gc_call;
+mod gosched_call;
 mod read_mem_stats;
 
-pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM, &read_mem_stats::TRANSFORM];
+pub static ALL: &[&Transform] = &[
+    &busy_select_default::TRANSFORM,
+    &gc_call::TRANSFORM,
+    &gosched_call::TRANSFORM,
+    &read_mem_stats::TRANSFORM,
+];
