@@ -99,42 +99,30 @@ impl ModuleCache {
                 _ => Arc::new(Module::none()),
             },
         };
-        self.by_dir.lock().unwrap().insert(dir.to_path_buf(), found.clone());
+        self.by_dir
+            .lock()
+            .unwrap()
+            .insert(dir.to_path_buf(), found.clone());
         found
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_go_require_and_godebug_but_not_toolchain() {
-        let m = Module::parse(
-            Path::new("/x"),
-            "module example.com/m\n\ngo 1.21.3\n\ntoolchain go1.24.3\n\ngodebug (\n\tasynctimerchan=1\n)\n\nrequire (\n\tgolang.org/x/sync v0.7.0 // indirect\n)\nrequire go.uber.org/automaxprocs v1.6.0\n",
-        );
-        assert_eq!(m.path, "example.com/m");
-        assert_eq!(m.go, GoVersion(21));
-        assert_eq!(m.requires, vec!["golang.org/x/sync", "go.uber.org/automaxprocs"]);
-        assert_eq!(m.godebug, vec![("asynctimerchan".to_string(), "1".to_string())]);
-    }
-
-    #[test]
-    fn missing_go_line_means_1_16() {
-        assert_eq!(Module::parse(Path::new("/x"), "module m\n").go, GoVersion(16));
     }
 }
 
 /// Adds `require module version` to go.mod text: into the first `require (` block in sorted position,
 /// else after the last single-line require, else after the `go` line. Unchanged if already required.
 pub fn add_require(text: &str, module: &str, version: &str) -> String {
-    if Module::parse(Path::new("."), text).requires.iter().any(|r| r == module) {
+    if Module::parse(Path::new("."), text)
+        .requires
+        .iter()
+        .any(|r| r == module)
+    {
         return text.to_string();
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::new();
-    if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("require (") || l.trim() == "require (") {
+    if let Some(open) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("require (") || l.trim() == "require (")
+    {
         let mut i = open + 1;
         while i < lines.len() && lines[i].trim() != ")" {
             let path = lines[i].split_whitespace().next().unwrap_or("");
@@ -152,7 +140,12 @@ pub fn add_require(text: &str, module: &str, version: &str) -> String {
         .iter()
         .rposition(|l| l.starts_with("require "))
         .map(|i| (i, false))
-        .or_else(|| lines.iter().position(|l| l.starts_with("go ")).map(|i| (i, true)));
+        .or_else(|| {
+            lines
+                .iter()
+                .position(|l| l.starts_with("go "))
+                .map(|i| (i, true))
+        });
     match anchor {
         Some((i, blank)) => {
             out.extend(lines[..=i].iter().copied());
@@ -183,7 +176,10 @@ pub fn add_sum_lines(text: &str, new_lines: &[String]) -> String {
         if lines.iter().any(|x| x == l) {
             continue;
         }
-        let at = lines.iter().position(|x| x.as_str() > l.as_str()).unwrap_or(lines.len());
+        let at = lines
+            .iter()
+            .position(|x| x.as_str() > l.as_str())
+            .unwrap_or(lines.len());
         lines.insert(at, l.clone());
     }
     let mut out = lines.join("\n");
@@ -197,17 +193,66 @@ mod edit_tests {
 
     #[test]
     fn require_goes_into_block_or_after_go_line() {
-        assert_eq!(add_require("module m\n\ngo 1.22\n", "go.uber.org/automaxprocs", "v1.6.0"),
-            "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n");
-        assert_eq!(add_require("module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgopkg.in/x v1.0.0\n)\n", "go.uber.org/automaxprocs", "v1.6.0"),
-            "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgo.uber.org/automaxprocs v1.6.0\n\tgopkg.in/x v1.0.0\n)\n");
+        assert_eq!(
+            add_require(
+                "module m\n\ngo 1.22\n",
+                "go.uber.org/automaxprocs",
+                "v1.6.0"
+            ),
+            "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n"
+        );
+        assert_eq!(
+            add_require(
+                "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgopkg.in/x v1.0.0\n)\n",
+                "go.uber.org/automaxprocs",
+                "v1.6.0"
+            ),
+            "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgo.uber.org/automaxprocs v1.6.0\n\tgopkg.in/x v1.0.0\n)\n"
+        );
         let done = "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n";
-        assert_eq!(add_require(done, "go.uber.org/automaxprocs", "v1.6.0"), done);
+        assert_eq!(
+            add_require(done, "go.uber.org/automaxprocs", "v1.6.0"),
+            done
+        );
     }
 
     #[test]
     fn sum_lines_sorted_and_unique() {
-        let out = add_sum_lines("a v1 h1:x\nz v1 h1:y\n", &["m v1 h1:q".into(), "a v1 h1:x".into()]);
+        let out = add_sum_lines(
+            "a v1 h1:x\nz v1 h1:y\n",
+            &["m v1 h1:q".into(), "a v1 h1:x".into()],
+        );
         assert_eq!(out, "a v1 h1:x\nm v1 h1:q\nz v1 h1:y\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_go_require_and_godebug_but_not_toolchain() {
+        let m = Module::parse(
+            Path::new("/x"),
+            "module example.com/m\n\ngo 1.21.3\n\ntoolchain go1.24.3\n\ngodebug (\n\tasynctimerchan=1\n)\n\nrequire (\n\tgolang.org/x/sync v0.7.0 // indirect\n)\nrequire go.uber.org/automaxprocs v1.6.0\n",
+        );
+        assert_eq!(m.path, "example.com/m");
+        assert_eq!(m.go, GoVersion(21));
+        assert_eq!(
+            m.requires,
+            vec!["golang.org/x/sync", "go.uber.org/automaxprocs"]
+        );
+        assert_eq!(
+            m.godebug,
+            vec![("asynctimerchan".to_string(), "1".to_string())]
+        );
+    }
+
+    #[test]
+    fn missing_go_line_means_1_16() {
+        assert_eq!(
+            Module::parse(Path::new("/x"), "module m\n").go,
+            GoVersion(16)
+        );
     }
 }

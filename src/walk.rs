@@ -27,7 +27,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Problem::new(display_path(root), format!("cannot read: {}", io_reason(&e))));
+                problems.push(Problem::new(
+                    display_path(root),
+                    format!("cannot read: {}", io_reason(&e)),
+                ));
                 continue;
             }
         };
@@ -47,7 +50,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
             .require_git(false)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
-                e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) || !is_excluded_dir(&name) || name.ends_with(".go")
+                e.depth() == 0
+                    || !e.file_type().is_some_and(|t| t.is_dir())
+                    || !is_excluded_dir(&name)
+                    || name.ends_with(".go")
             });
         for entry in builder.build() {
             match entry {
@@ -56,7 +62,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     if e.depth() > 0 && is_go_file_name(&name) {
                         if is_dir {
-                            problems.push(Problem::new(display_path(e.path()), "is a directory, not a Go file".into()));
+                            problems.push(Problem::new(
+                                display_path(e.path()),
+                                "is a directory, not a Go file".into(),
+                            ));
                         } else {
                             files.push(e.into_path());
                         }
@@ -77,7 +86,10 @@ fn walk_problem(err: &ignore::Error) -> Problem {
         ignore::Error::WithDepth { err, .. } => walk_problem(err),
         ignore::Error::Loop { child, ancestor } => Problem::new(
             display_path(child),
-            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor)),
+            format!(
+                "symbolic link loop (points back to {}); not followed",
+                display_path(ancestor)
+            ),
         ),
         other => Problem::new(String::from("<walk>"), other.to_string()),
     }
@@ -87,9 +99,14 @@ fn walk_reason(err: &ignore::Error) -> String {
     match err {
         ignore::Error::Io(e) => io_reason(e),
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor))
+            format!(
+                "symbolic link loop (points back to {}); not followed",
+                display_path(ancestor)
+            )
         }
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => walk_reason(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => {
+            walk_reason(err)
+        }
         other => other.to_string(),
     }
 }

@@ -12,8 +12,15 @@ pub fn finding_line(path: &str, f: &Finding, threshold: Applicability) -> String
         Some(Applicability::Unsafe) => " [~]",
         _ => "",
     };
-    let low = if f.low_priority { " (low priority)" } else { "" };
-    format!("{path}:{}:{}: {}{mark} {}{low}", f.line, f.col, f.code, f.message)
+    let low = if f.low_priority {
+        " (low priority)"
+    } else {
+        ""
+    };
+    format!(
+        "{path}:{}:{}: {}{mark} {}{low}",
+        f.line, f.col, f.code, f.message
+    )
 }
 
 pub fn problem_line(p: &Problem) -> String {
@@ -36,17 +43,42 @@ pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<
     let mut parts = vec![];
     if let Some(verb) = applied_verb {
         let n: usize = out.applied.values().sum();
-        let per: Vec<String> = out.applied.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+        let per: Vec<String> = out
+            .applied
+            .iter()
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
         if n > 0 {
-            parts.push(format!("{verb} {n} fix{} in {} file{} ({})", plural_es(n), out.changes.len(), plural(out.changes.len()), per.join(", ")));
+            parts.push(format!(
+                "{verb} {n} fix{} in {} file{} ({})",
+                plural_es(n),
+                out.changes.len(),
+                plural(out.changes.len()),
+                per.join(", ")
+            ));
         } else {
             parts.push(format!("{verb} no fixes"));
         }
     }
     let total = out.findings.len();
-    let fixable = out.findings.iter().filter(|(_, f)| f.fix.is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)).count();
-    let unsafe_only = out.findings.iter().filter(|(_, f)| f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe).count();
-    let noun = if applied_verb.is_some() { "remaining finding" } else { "finding" };
+    let fixable = out
+        .findings
+        .iter()
+        .filter(|(_, f)| {
+            f.fix
+                .is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)
+        })
+        .count();
+    let unsafe_only = out
+        .findings
+        .iter()
+        .filter(|(_, f)| f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe)
+        .count();
+    let noun = if applied_verb.is_some() {
+        "remaining finding"
+    } else {
+        "finding"
+    };
     let mut line = format!("{total} {noun}{}", plural(total));
     if applied_verb.is_none() && fixable > 0 {
         let _ = write!(line, ", {fixable} fixable with --write");
@@ -56,9 +88,18 @@ pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<
     }
     parts.push(line);
     if !out.problems.is_empty() {
-        parts.push(format!("{} error{}", out.problems.len(), plural(out.problems.len())));
+        parts.push(format!(
+            "{} error{}",
+            out.problems.len(),
+            plural(out.problems.len())
+        ));
     }
-    format!("{}; {} files scanned, {} parsed\n", parts.join("; "), out.files_seen, out.files_parsed)
+    format!(
+        "{}; {} files scanned, {} parsed\n",
+        parts.join("; "),
+        out.files_seen,
+        out.files_parsed
+    )
 }
 
 fn plural(n: usize) -> &'static str {
