@@ -110,7 +110,9 @@ fn remove_blank(src: &str, path: &str) -> String {
             .into_iter()
             .flat_map(|d| specs_of(d, &out).into_iter().map(move |s| (d, s)))
             .find(|(_, s)| s.path == path && s.name.as_deref() == Some("_"));
-        let Some((decl, spec)) = target else { return out };
+        let Some((decl, spec)) = target else {
+            return out;
+        };
         let next = remove_spec(&out, decl, &spec, true);
         if next == out {
             return out;
@@ -138,8 +140,16 @@ fn own_doc_start(src: &str, line_at: usize, next_free: bool) -> usize {
     if at == line_at {
         return line_at;
     }
-    let before = if at == 0 { "" } else { src[line_start(src, at - 1)..at].trim() };
-    if before.is_empty() || before.ends_with('(') { at } else { line_at }
+    let before = if at == 0 {
+        ""
+    } else {
+        src[line_start(src, at - 1)..at].trim()
+    };
+    if before.is_empty() || before.ends_with('(') {
+        at
+    } else {
+        line_at
+    }
 }
 
 /// Deletes `spec` from `decl` (the whole declaration when it is the only spec) and tidies blank lines the
@@ -421,25 +431,67 @@ mod tests {
 
     #[test]
     fn remove_blank_drops_the_spec_and_its_own_comment() {
-        let rm_blank = |src: &str| apply_import_changes(src, &[ImportChange::RemoveBlank { path: "go.uber.org/automaxprocs".into() }]);
+        let rm_blank = |src: &str| {
+            apply_import_changes(
+                src,
+                &[ImportChange::RemoveBlank {
+                    path: "go.uber.org/automaxprocs".into(),
+                }],
+            )
+        };
         let body = "\nfunc main() { fmt.Println() }\n";
         // Alone in its run, with a doc comment: both go, with the blank line before them.
-        let src = format!("package main\n\nimport (\n\t\"fmt\"\n\n\t// Set GOMAXPROCS from the CPU quota.\n\t_ \"go.uber.org/automaxprocs\"\n)\n{body}");
-        assert_eq!(rm_blank(&src), format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}"));
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t// Set GOMAXPROCS from the CPU quota.\n\t_ \"go.uber.org/automaxprocs\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}")
+        );
         // Inside a run with a neighbour below: a comment that may describe both stays.
-        let src = format!("package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"go.uber.org/automaxprocs\"\n\t_ \"net/http/pprof\"\n)\n{body}");
-        assert_eq!(rm_blank(&src), format!("package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"net/http/pprof\"\n)\n{body}"));
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"go.uber.org/automaxprocs\"\n\t_ \"net/http/pprof\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!(
+                "package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"net/http/pprof\"\n)\n{body}"
+            )
+        );
         // A trailing comment goes with its line; a named (non-blank) import is never touched.
-        let src = format!("package main\n\nimport (\n\t\"fmt\"\n\t_ \"go.uber.org/automaxprocs\" // quota\n\t\"os\"\n)\n{body}");
-        assert_eq!(rm_blank(&src), format!("package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n{body}"));
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\t_ \"go.uber.org/automaxprocs\" // quota\n\t\"os\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n{body}")
+        );
         let named = "package main\n\nimport \"go.uber.org/automaxprocs/maxprocs\"\n\nvar _ = maxprocs.Set\n";
-        assert_eq!(apply_import_changes(named, &[ImportChange::RemoveBlank { path: "go.uber.org/automaxprocs/maxprocs".into() }]), named);
+        assert_eq!(
+            apply_import_changes(
+                named,
+                &[ImportChange::RemoveBlank {
+                    path: "go.uber.org/automaxprocs/maxprocs".into()
+                }]
+            ),
+            named
+        );
         // A declaration of its own disappears with its doc comment.
-        let src = format!("package main\n\nimport \"fmt\"\n\n// quota\nimport _ \"go.uber.org/automaxprocs\"\n{body}");
-        assert_eq!(rm_blank(&src), format!("package main\n\nimport \"fmt\"\n{body}"));
+        let src = format!(
+            "package main\n\nimport \"fmt\"\n\n// quota\nimport _ \"go.uber.org/automaxprocs\"\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport \"fmt\"\n{body}")
+        );
         // First in the group, followed by a blank line.
-        let src = format!("package main\n\nimport (\n\t_ \"go.uber.org/automaxprocs\"\n\n\t\"fmt\"\n)\n{body}");
-        assert_eq!(rm_blank(&src), format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}"));
+        let src = format!(
+            "package main\n\nimport (\n\t_ \"go.uber.org/automaxprocs\"\n\n\t\"fmt\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}")
+        );
     }
 
     #[test]

@@ -127,7 +127,21 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("automaxprocs_import.rs"),
     query: QUERY,
     run,
+    precheck: worth_parsing,
 };
+
+/// Below go 1.25: a module with a go.mod at go 1.18 or later that does not yet require automaxprocs.
+/// At 1.25 and later: the file mentions the import path.
+fn worth_parsing(bytes: &[u8], module: &Module) -> bool {
+    if module.root.is_none() {
+        return false;
+    }
+    if module.go >= GoVersion(25) {
+        memchr::memmem::find(bytes, AUTOMAXPROCS.as_bytes()).is_some()
+    } else {
+        module.go >= GoVersion(18) && !module.requires.iter().any(|r| r == AUTOMAXPROCS)
+    }
+}
 
 const QUERY: &str = r#"(source_file (package_clause) @match)"#;
 

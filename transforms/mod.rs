@@ -5,4 +5,7 @@ use crate::transform::Transform;
 mod automaxprocs_import;
 mod busy_select_default;
 
-pub static ALL: &[&Transform] = &[&automaxprocs_import::TRANSFORM, &busy_select_default::TRANSFORM];
+pub static ALL: &[&Transform] = &[
+    &automaxprocs_import::TRANSFORM,
+    &busy_select_default::TRANSFORM,
+];
