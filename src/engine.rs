@@ -62,6 +62,9 @@ struct DirOutcome {
     parsed: usize,
 }
 
+/// Directories a run must cover before a progress bar is worth showing.
+const PROGRESS_MIN_DIRS: usize = 1000;
+
 pub fn run(settings: &Settings) -> RunOutcome {
     let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -71,10 +74,20 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
+    // Only long runs get a bar: a flash of progress on a small tree is noise.
+    let bar = if settings.progress && by_dir.len() >= PROGRESS_MIN_DIRS {
+        let style =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} directories {elapsed}")
+                .expect("static template");
+        indicatif::ProgressBar::new(by_dir.len() as u64).with_style(style)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let work = || -> Vec<DirOutcome> {
         by_dir
             .par_iter()
             .map(|(dir, files)| {
+                bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     process_dir(dir, files, settings, &modules)
                 }))
@@ -89,6 +102,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
+    bar.finish_and_clear();
     let mut out = RunOutcome {
         files_seen,
         ..RunOutcome::default()
