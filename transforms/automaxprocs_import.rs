@@ -183,7 +183,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     if cx.pkg.module.go >= GoVersion(25) {
-        remove_import(cx, &root);
+        remove_import(cx);
     } else {
         add_import(cx, clause, &root);
     }
@@ -215,7 +215,7 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
     }
     // §5.2.5 and §7.3 item 4: the runtime is already container-aware for this binary.
     let facts = module_facts(root);
-    if Awareness::of(pkg, facts.workspace()).any() {
+    if Awareness::of(pkg).any() {
         return;
     }
     // §5.2.3–4, module-wide: an explicit GOMAXPROCS policy, or automaxprocs imported elsewhere.
@@ -271,7 +271,7 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
 
 /// Direction (b), module go line 1.25 or later: a blank automaxprocs import turns the runtime's own
 /// container-aware, self-updating GOMAXPROCS off.
-fn remove_import(cx: &mut Ctx<'_>, module_root: &Path) {
+fn remove_import(cx: &mut Ctx<'_>) {
     let file = cx.file();
     // Test binaries, generators and tool files are not the service; their imports are left to their authors.
     if !is_program_file(file) {
@@ -282,7 +282,7 @@ fn remove_import(cx: &mut Ctx<'_>, module_root: &Path) {
         return;
     };
     // Owner's decision: only when the runtime's own sizing is on (not switched off by GODEBUG).
-    if !Awareness::of(cx.pkg, module_facts(module_root).workspace()).all() {
+    if !Awareness::of(cx.pkg).all() {
         return;
     }
     let message = format!(
@@ -484,7 +484,7 @@ struct Awareness {
 }
 
 impl Awareness {
-    fn of(pkg: &Package, workspace: Option<&Module>) -> Awareness {
+    fn of(pkg: &Package) -> Awareness {
         let module = &pkg.module;
         let directives: Vec<(String, String)> = pkg
             .files
@@ -501,7 +501,9 @@ impl Awareness {
         Awareness {
             module: aware_with(module.go, &module.godebug, &directives),
             // The go command refuses a go.work older than a module it uses, so its line is at least ours.
-            workspace: workspace.map(|w| aware_with(w.go.max(module.go), &w.godebug, &directives)),
+            workspace: module
+                .work_go
+                .map(|w| aware_with(w.max(module.go), &module.work_godebug, &directives)),
         }
     }
     fn any(&self) -> bool {
@@ -537,8 +539,6 @@ fn aware_with(
 struct ModuleFacts {
     /// The module root, canonicalized: the cache key.
     root: PathBuf,
-    /// The go.work that governs the module, if any.
-    workspace: OnceLock<Option<Module>>,
     tree: OnceLock<TreeFacts>,
 }
 
@@ -551,11 +551,6 @@ struct TreeFacts {
 }
 
 impl ModuleFacts {
-    fn workspace(&self) -> Option<&Module> {
-        self.workspace
-            .get_or_init(|| find_workspace(&self.root))
-            .as_ref()
-    }
     /// Blocks while another thread scans the same module, so the walk happens once.
     fn tree(&self) -> TreeFacts {
         *self.tree.get_or_init(|| scan_tree(&self.root))
@@ -574,29 +569,10 @@ fn module_facts(root: &Path) -> Arc<ModuleFacts> {
         .or_insert_with(|| {
             Arc::new(ModuleFacts {
                 root: key,
-                workspace: OnceLock::new(),
                 tree: OnceLock::new(),
             })
         })
         .clone()
-}
-
-/// The nearest go.work at or above `root` (GOWORK is not consulted).
-fn find_workspace(root: &Path) -> Option<Module> {
-    let mut dir = Some(root);
-    while let Some(d) = dir {
-        let p = d.join("go.work");
-        if let Ok(text) = std::fs::read_to_string(&p) {
-            let mut w = Module::parse(d, &text);
-            // A go.work without a go line means go 1.18 (§7.1).
-            if !text.lines().any(|l| l.trim_start().starts_with("go ")) {
-                w.go = GoVersion(18);
-            }
-            return Some(w);
-        }
-        dir = d.parent();
-    }
-    None
 }
 
 /// Walks the module's Go files on disk the way the go tool sees them (§0.2): no vendor, testdata, `_` or
