@@ -4,8 +4,10 @@ use crate::transform::Transform;
 
 mod automaxprocs_import;
 mod busy_select_default;
+mod read_mem_stats;
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
+    &read_mem_stats::TRANSFORM,
 ];
