@@ -2,6 +2,7 @@
 
 use crate::transform::Transform;
 
+mod automaxprocs_import;
 mod busy_select_default;
 /// Shared by `gc_call` and `gosched_call`; not a transform.
 mod call_removal;
@@ -10,6 +11,7 @@ mod gosched_call;
 mod read_mem_stats;
 
 pub static ALL: &[&Transform] = &[
+    &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &gc_call::TRANSFORM,
     &gosched_call::TRANSFORM,
