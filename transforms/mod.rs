@@ -4,8 +4,6 @@ use crate::transform::Transform;
 
 mod automaxprocs_import;
 mod busy_select_default;
-/// Shared by `gc_call` and `gosched_call`; not a transform.
-mod call_removal;
 mod gc_call;
 mod gosched_call;
 mod read_mem_stats;
