@@ -3,5 +3,9 @@
 use crate::transform::Transform;
 
 mod busy_select_default;
+mod time_after_in_loop;
 
-pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM];
+pub static ALL: &[&Transform] = &[
+    &busy_select_default::TRANSFORM,
+    &time_after_in_loop::TRANSFORM,
+];
