@@ -66,7 +66,10 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             let first = diagnostics[accepted[0]].file;
             outcome.internal_errors.push((
                 first,
-                format!("fixes did not converge after {MAX_PASSES} passes ({}); please report", join(&codes)),
+                format!(
+                    "fixes did not converge after {MAX_PASSES} passes ({}); please report",
+                    join(&codes)
+                ),
             ));
         }
     }
@@ -89,12 +92,12 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
         let mut file_diags = vec![];
         for &t in &settings.transforms {
-            if t.prefilter_hits(file.text.as_bytes()) {
+            if t.wants(file.text.as_bytes(), &pkg.module) {
                 run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
             }
         }
         if !settings.ignore_suppressions {
-            filter_suppressed(pkg, idx, &mut file_diags);
+            filter_suppressed(pkg, idx, settings, &mut file_diags);
         }
         out.extend(file_diags);
     }
@@ -102,7 +105,10 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         if let Some(f) = &mut d.fix
             && let Err(e) = f.normalise()
         {
-            outcome.internal_errors.push((d.file, format!("{} built a malformed fix: {e}; please report", d.code)));
+            outcome.internal_errors.push((
+                d.file,
+                format!("{} built a malformed fix: {e}; please report", d.code),
+            ));
             d.fix = None;
         }
     }
@@ -125,17 +131,31 @@ fn run_transform(
     let mut collected = vec![];
     while let Some(m) = matches.next() {
         collected.push(Match {
-            captures: m.captures().iter().map(|c| (names[c.index as usize], c.node)).collect(),
+            captures: m
+                .captures()
+                .iter()
+                .map(|c| (names[c.index as usize], c.node))
+                .collect(),
             pattern_index: m.pattern_index,
         });
     }
-    let mut cx = Ctx { pkg, file_idx: idx, transform: t, options: &settings.options, out, planned_names: planned };
+    let mut cx = Ctx {
+        pkg,
+        file_idx: idx,
+        transform: t,
+        options: &settings.options,
+        out,
+        planned_names: planned,
+    };
     for m in &collected {
         (t.run)(&mut cx, m);
     }
 }
 
-fn filter_suppressed(pkg: &Package, idx: usize, diags: &mut Vec<Diagnostic>) {
+/// The code under which unknown and unused `//gofixrt:` directives are reported.
+pub const SUPPRESSION_CODE: &str = "SUP";
+
+fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut Vec<Diagnostic>) {
     let file = &pkg.files[idx];
     let mut dirs = suppress::parse(&file.text);
     if dirs.is_empty() {
@@ -152,24 +172,72 @@ fn filter_suppressed(pkg: &Package, idx: usize, diags: &mut Vec<Diagnostic>) {
         let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
         !suppress::suppresses(&mut dirs, d.code, name, line, stmt_line)
     });
+    // Directives that name no transform, or a selected transform that found nothing there, are reported:
+    // a stale suppression hides the next real finding.
+    for d in &dirs {
+        let mut report = |message: String| {
+            diags.push(Diagnostic {
+                code: SUPPRESSION_CODE,
+                file: idx,
+                range: d.range,
+                message,
+                fix: None,
+                low_priority: false,
+            })
+        };
+        if d.codes.is_empty() {
+            report("suppression names no transform; write `//gofixrt:ignore CODE reason`".into());
+            continue;
+        }
+        for c in &d.codes {
+            match crate::registry::lookup(c) {
+                None => report(format!(
+                    "suppression names unknown transform `{c}` (see `gofix-rt list`)"
+                )),
+                Some(t) if !d.used && settings.transforms.iter().any(|s| std::ptr::eq(*s, t)) => {
+                    report(format!(
+                        "unused suppression: {} reports nothing here; remove the directive",
+                        t.meta.code
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce).
-fn select(diags: &[Diagnostic], threshold: Applicability, _outcome: &mut PackageOutcome) -> Vec<usize> {
+fn select(
+    diags: &[Diagnostic],
+    threshold: Applicability,
+    _outcome: &mut PackageOutcome,
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..diags.len())
-        .filter(|&i| diags[i].fix.as_ref().is_some_and(|f| f.applicability >= threshold && f.applicability > Applicability::DisplayOnly))
+        .filter(|&i| {
+            diags[i].fix.as_ref().is_some_and(|f| {
+                f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
+            })
+        })
         .collect();
     order.sort_by_key(|&i| {
         let d = &diags[i];
-        let first = d.fix.as_ref().and_then(|f| f.edits.first()).map(|(f, e)| (*f, e.range.start));
+        let first = d
+            .fix
+            .as_ref()
+            .and_then(|f| f.edits.first())
+            .map(|(f, e)| (*f, e.range.start));
         (first, d.code)
     });
     let mut taken: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
     let mut accepted = vec![];
     for i in order {
         let fix = diags[i].fix.as_ref().expect("filtered above");
-        let ok = fix.edits.iter().all(|(f, e)| taken.get(f).is_none_or(|es| es.iter().all(|a| a == e || !conflicts(a, e))));
+        let ok = fix.edits.iter().all(|(f, e)| {
+            taken
+                .get(f)
+                .is_none_or(|es| es.iter().all(|a| a == e || !conflicts(a, e)))
+        });
         if ok {
             for (f, e) in &fix.edits {
                 let list = taken.entry(*f).or_default();
@@ -200,7 +268,12 @@ fn conflicts(a: &Edit, b: &Edit) -> bool {
 }
 
 /// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
-fn apply(pkg: &mut Package, diags: &[Diagnostic], accepted: &[usize], outcome: &mut PackageOutcome) -> bool {
+fn apply(
+    pkg: &mut Package,
+    diags: &[Diagnostic],
+    accepted: &[usize],
+    outcome: &mut PackageOutcome,
+) -> bool {
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
     let mut imports: BTreeMap<usize, Vec<ImportChange>> = BTreeMap::new();
     for &i in accepted {
@@ -216,7 +289,10 @@ fn apply(pkg: &mut Package, diags: &[Diagnostic], accepted: &[usize], outcome: &
         }
     }
     let touched: BTreeSet<usize> = edits.keys().chain(imports.keys()).copied().collect();
-    let before: Vec<(usize, String)> = touched.iter().map(|&f| (f, pkg.files[f].text.clone())).collect();
+    let before: Vec<(usize, String)> = touched
+        .iter()
+        .map(|&f| (f, pkg.files[f].text.clone()))
+        .collect();
     for &f in &touched {
         let mut text = pkg.files[f].text.clone();
         let mut list = edits.remove(&f).unwrap_or_default();
@@ -231,7 +307,11 @@ fn apply(pkg: &mut Package, diags: &[Diagnostic], accepted: &[usize], outcome: &
         pkg.files[f].set_text(text);
     }
     pkg.invalidate();
-    let broken: Vec<usize> = touched.iter().copied().filter(|&f| !pkg.files[f].parses_cleanly()).collect();
+    let broken: Vec<usize> = touched
+        .iter()
+        .copied()
+        .filter(|&f| !pkg.files[f].parses_cleanly())
+        .collect();
     if !broken.is_empty() {
         for (f, text) in before {
             pkg.files[f].set_text(text);
@@ -246,13 +326,19 @@ fn apply(pkg: &mut Package, diags: &[Diagnostic], accepted: &[usize], outcome: &
     for &i in accepted {
         *outcome.applied.entry(diags[i].code).or_default() += 1;
         if let Some(fix) = &diags[i].fix {
-            outcome.module_edits.extend(fix.module_edits.iter().cloned());
+            outcome
+                .module_edits
+                .extend(fix.module_edits.iter().cloned());
         }
     }
     true
 }
 
-fn resolve(pkg: &Package, diags: &[Diagnostic], threshold: Applicability) -> BTreeMap<usize, Vec<Finding>> {
+fn resolve(
+    pkg: &Package,
+    diags: &[Diagnostic],
+    threshold: Applicability,
+) -> BTreeMap<usize, Vec<Finding>> {
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let _ = threshold;
     for d in diags {

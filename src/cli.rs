@@ -4,7 +4,12 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "gofix-rt", version, about = "Find and fix Go runtime anti-patterns", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "gofix-rt",
+    version,
+    about = "Find and fix Go runtime anti-patterns",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

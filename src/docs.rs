@@ -41,7 +41,13 @@ pub fn go_block(doc: &str, heading: &str) -> Option<String> {
 pub fn table() -> String {
     let mut s = String::from("| code | name | fix | summary |\n|---|---|---|---|\n");
     for t in crate::registry::all() {
-        s.push_str(&format!("| {} | {} | {} | {} |\n", t.meta.code, t.meta.name, t.meta.fix.as_str(), t.meta.summary));
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            t.meta.code,
+            t.meta.name,
+            t.meta.fix.as_str(),
+            t.meta.summary
+        ));
     }
     s
 }

@@ -24,7 +24,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(path: String, message: String) -> Problem {
-        Problem { path, pos: None, message }
+        Problem {
+            path,
+            pos: None,
+            message,
+        }
     }
 }
 
@@ -58,6 +62,9 @@ struct DirOutcome {
     parsed: usize,
 }
 
+/// Directories a run must cover before a progress bar is worth showing.
+const PROGRESS_MIN_DIRS: usize = 1000;
+
 pub fn run(settings: &Settings) -> RunOutcome {
     let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -67,20 +74,39 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
+    // Only long runs get a bar: a flash of progress on a small tree is noise.
+    let bar = if settings.progress && by_dir.len() >= PROGRESS_MIN_DIRS {
+        let style =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} directories {elapsed}")
+                .expect("static template");
+        indicatif::ProgressBar::new(by_dir.len() as u64).with_style(style)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let work = || -> Vec<DirOutcome> {
         by_dir
             .par_iter()
             .map(|(dir, files)| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_dir(dir, files, settings, &modules)))
-                    .unwrap_or_else(|p| panicked(dir, p))
+                bar.inc(1);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    process_dir(dir, files, settings, &modules)
+                }))
+                .unwrap_or_else(|p| panicked(dir, p))
             })
             .collect()
     };
     let outcomes = match settings.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build().map_or_else(|_| work(), |pool| pool.install(work)),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
-    let mut out = RunOutcome { files_seen, ..RunOutcome::default() };
+    bar.finish_and_clear();
+    let mut out = RunOutcome {
+        files_seen,
+        ..RunOutcome::default()
+    };
     let mut module_edits = vec![];
     for o in outcomes {
         out.findings.extend(o.findings);
@@ -93,7 +119,9 @@ pub fn run(settings: &Settings) -> RunOutcome {
         out.files_parsed += o.parsed;
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
-    out.findings.sort_by(|a, b| (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code)));
+    out.findings.sort_by(|a, b| {
+        (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
+    });
     out.changes.sort_by(|a, b| a.display.cmp(&b.display));
     problems.sort();
     problems.dedup();
@@ -110,14 +138,22 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
     DirOutcome {
         findings: vec![],
         changes: vec![],
-        problems: vec![Problem::new(display_path(dir), format!("internal error: {msg}; please report"))],
+        problems: vec![Problem::new(
+            display_path(dir),
+            format!("internal error: {msg}; please report"),
+        )],
         applied: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     }
 }
 
-fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &ModuleCache) -> DirOutcome {
+fn process_dir(
+    dir: &Path,
+    paths: &[PathBuf],
+    settings: &Settings,
+    modules: &ModuleCache,
+) -> DirOutcome {
     let mut out = DirOutcome {
         findings: vec![],
         changes: vec![],
@@ -132,11 +168,28 @@ fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &Mod
         m.go = v;
         module = Arc::new(m);
     }
-    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
-    let mut any_candidate = false;
+    // Phase 1, every file: read, validate, prefilter on the raw bytes (no copies, no parsing).
+    let mut read: Vec<(&PathBuf, Vec<u8>, bool)> = Vec::with_capacity(paths.len());
     for path in paths {
+        match read_bytes(path, settings.max_file_size) {
+            Ok(bytes) => {
+                let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
+                    || (!settings.ignore_suppressions
+                        && memchr::memmem::find(&bytes, b"//gofixrt:").is_some());
+                read.push((path, bytes, candidate));
+            }
+            Err(msg) => out.problems.push(Problem::new(display_path(path), msg)),
+        }
+    }
+    if !read.iter().any(|(_, _, c)| *c) {
+        return out;
+    }
+    // Phase 2, directories with a candidate: decode and group every file, since transforms may need
+    // package-wide facts from files that matched nothing.
+    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
+    for (path, bytes, candidate) in read {
         let display = display_path(path);
-        let source = match read_source(path, settings.max_file_size) {
+        let source = match SourceText::decode(&bytes) {
             Ok(s) => s,
             Err(msg) => {
                 out.problems.push(Problem::new(display, msg));
@@ -144,17 +197,16 @@ fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &Mod
             }
         };
         let Some(name) = crate::source::package_name(&source.text).map(str::to_string) else {
-            out.problems.push(Problem::new(display, "no package clause; not a Go source file".into()));
+            out.problems.push(Problem::new(
+                display,
+                "no package clause; not a Go source file".into(),
+            ));
             continue;
         };
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
-        file.candidate = settings.transforms.iter().any(|t| t.prefilter_hits(file.text.as_bytes()));
-        any_candidate |= file.candidate;
+        file.candidate = candidate;
         groups.entry(name).or_default().push(file);
-    }
-    if !any_candidate {
-        return out;
     }
     let fix = settings.mode != Mode::Check;
     for (name, files) in groups {
@@ -166,7 +218,11 @@ fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &Mod
             out.parsed += 1;
             if let Some(err) = crate::syntax::first_error(f.tree()) {
                 let p = err.start_position();
-                let what = if err.is_missing() { format!("missing {}", err.kind()) } else { "unexpected input".into() };
+                let what = if err.is_missing() {
+                    format!("missing {}", err.kind())
+                } else {
+                    "unexpected input".into()
+                };
                 out.problems.push(Problem {
                     path: f.display.clone(),
                     pos: Some((p.row + 1, p.column + 1)),
@@ -176,11 +232,13 @@ fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &Mod
         }
         let result = apply::process(&mut pkg, settings, fix);
         for (idx, msg) in result.internal_errors {
-            out.problems.push(Problem::new(pkg.files[idx].display.clone(), msg));
+            out.problems
+                .push(Problem::new(pkg.files[idx].display.clone(), msg));
         }
         for (idx, findings) in result.findings {
             let display = &pkg.files[idx].display;
-            out.findings.extend(findings.into_iter().map(|f| (display.clone(), f)));
+            out.findings
+                .extend(findings.into_iter().map(|f| (display.clone(), f)));
         }
         out.applied.extend(result.applied);
         out.module_edits.extend(result.module_edits);
@@ -199,20 +257,46 @@ fn process_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, modules: &Mod
 }
 
 /// Reads and decodes one file, with a one-line reason on failure.
-pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+/// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
     if meta.is_dir() {
         return Err("is a directory, not a Go file".into());
     }
     if meta.len() > max {
-        return Err(format!("file too large ({} bytes; the limit is {max}, see --max-file-size)", meta.len()));
+        return Err(format!(
+            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    crate::source::validate(&bytes)?;
+    Ok(bytes)
+}
+
+pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a Go file".into());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+            meta.len()
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
     SourceText::decode(&bytes)
 }
 
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
-fn apply_module_edits(edits: Vec<ModuleEdit>, changes: &mut Vec<FileChange>, problems: &mut Vec<Problem>) {
+fn apply_module_edits(
+    edits: Vec<ModuleEdit>,
+    changes: &mut Vec<FileChange>,
+    problems: &mut Vec<Problem>,
+) {
     let mut by_file: BTreeMap<PathBuf, Vec<ModuleEdit>> = BTreeMap::new();
     for e in edits {
         let path = match &e {
@@ -229,7 +313,10 @@ fn apply_module_edits(edits: Vec<ModuleEdit>, changes: &mut Vec<FileChange>, pro
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
-                problems.push(Problem::new(display_path(&path), format!("cannot read: {}", walk::io_reason(&e))));
+                problems.push(Problem::new(
+                    display_path(&path),
+                    format!("cannot read: {}", walk::io_reason(&e)),
+                ));
                 continue;
             }
         };
@@ -239,12 +326,19 @@ fn apply_module_edits(edits: Vec<ModuleEdit>, changes: &mut Vec<FileChange>, pro
         };
         for e in &edits {
             text = match e {
-                ModuleEdit::Require { module, version, .. } => gomod::add_require(&text, module, version),
+                ModuleEdit::Require {
+                    module, version, ..
+                } => gomod::add_require(&text, module, version),
                 ModuleEdit::SumLines { lines, .. } => gomod::add_sum_lines(&text, lines),
             };
         }
         if original.as_deref() != Some(text.as_bytes()) {
-            changes.push(FileChange { display: display_path(&path), path, original, new: text.into_bytes() });
+            changes.push(FileChange {
+                display: display_path(&path),
+                path,
+                original,
+                new: text.into_bytes(),
+            });
         }
     }
 }

@@ -35,13 +35,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: TextRange, content: impl Into<String>) -> Edit {
-        Edit { range, content: content.into() }
+        Edit {
+            range,
+            content: content.into(),
+        }
     }
     pub fn insert(at: usize, content: impl Into<String>) -> Edit {
-        Edit { range: TextRange::empty(at), content: content.into() }
+        Edit {
+            range: TextRange::empty(at),
+            content: content.into(),
+        }
     }
     pub fn delete(range: TextRange) -> Edit {
-        Edit { range, content: String::new() }
+        Edit {
+            range,
+            content: String::new(),
+        }
     }
 }
 
@@ -79,7 +88,11 @@ pub enum ImportChange {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ModuleEdit {
     /// Add `require <module> <version>` to go.mod (in the first require block, or a new line).
-    Require { gomod: PathBuf, module: String, version: String },
+    Require {
+        gomod: PathBuf,
+        module: String,
+        version: String,
+    },
     /// Add these lines to go.sum (kept sorted), creating the file if needed.
     SumLines { gosum: PathBuf, lines: Vec<String> },
 }
@@ -97,7 +110,13 @@ pub struct Fix {
 
 impl Fix {
     pub fn new(title: impl Into<String>, applicability: Applicability) -> Fix {
-        Fix { title: title.into(), edits: vec![], imports: vec![], module_edits: vec![], applicability }
+        Fix {
+            title: title.into(),
+            edits: vec![],
+            imports: vec![],
+            module_edits: vec![],
+            applicability,
+        }
     }
     pub fn safe(title: impl Into<String>) -> Fix {
         Fix::new(title, Applicability::Safe)
@@ -121,7 +140,8 @@ impl Fix {
     /// Sorts edits (insertions before replacements at one offset, insertion order otherwise kept) and checks
     /// that they do not overlap; an overlap is a bug in the transform that built the fix.
     pub fn normalise(&mut self) -> Result<(), String> {
-        self.edits.sort_by_key(|(f, e)| (*f, e.range.start, !e.range.is_empty(), e.range.end));
+        self.edits
+            .sort_by_key(|(f, e)| (*f, e.range.start, !e.range.is_empty(), e.range.end));
         for w in self.edits.windows(2) {
             let ((fa, a), (fb, b)) = (&w[0], &w[1]);
             if fa == fb && a.range.end > b.range.start {

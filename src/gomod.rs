@@ -20,6 +20,11 @@ pub struct Module {
     /// The text of go.mod, for transforms that edit it.
     pub gomod_text: Option<String>,
     pub has_vendor: bool,
+    /// The `go` line of a go.work above the module, if any: in workspace mode it decides main-module
+    /// semantics such as GODEBUG defaults (§7.3 item 4).
+    pub work_go: Option<GoVersion>,
+    /// `godebug` settings of that go.work.
+    pub work_godebug: Vec<(String, String)>,
 }
 
 impl Module {
@@ -32,6 +37,8 @@ impl Module {
             requires: vec![],
             gomod_text: None,
             has_vendor: false,
+            work_go: None,
+            work_godebug: vec![],
         }
     }
 
@@ -93,48 +100,49 @@ impl ModuleCache {
             return m.clone();
         }
         let found = match std::fs::read_to_string(dir.join("go.mod")) {
-            Ok(text) => Arc::new(Module::parse(dir, &text)),
+            Ok(text) => {
+                let mut m = Module::parse(dir, &text);
+                if let Some(work) = find_work(dir) {
+                    // go.work shares go.mod's line syntax; a missing go line there means 1.18 (§7.1).
+                    let w = Module::parse(dir, &work);
+                    m.work_go = Some(if work.lines().any(|l| l.trim_start().starts_with("go ")) {
+                        w.go
+                    } else {
+                        GoVersion(18)
+                    });
+                    m.work_godebug = w.godebug;
+                }
+                Arc::new(m)
+            }
             Err(_) => match dir.parent() {
                 Some(parent) if !dir.as_os_str().is_empty() => self.module_for_dir(parent),
                 _ => Arc::new(Module::none()),
             },
         };
-        self.by_dir.lock().unwrap().insert(dir.to_path_buf(), found.clone());
+        self.by_dir
+            .lock()
+            .unwrap()
+            .insert(dir.to_path_buf(), found.clone());
         found
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_go_require_and_godebug_but_not_toolchain() {
-        let m = Module::parse(
-            Path::new("/x"),
-            "module example.com/m\n\ngo 1.21.3\n\ntoolchain go1.24.3\n\ngodebug (\n\tasynctimerchan=1\n)\n\nrequire (\n\tgolang.org/x/sync v0.7.0 // indirect\n)\nrequire go.uber.org/automaxprocs v1.6.0\n",
-        );
-        assert_eq!(m.path, "example.com/m");
-        assert_eq!(m.go, GoVersion(21));
-        assert_eq!(m.requires, vec!["golang.org/x/sync", "go.uber.org/automaxprocs"]);
-        assert_eq!(m.godebug, vec![("asynctimerchan".to_string(), "1".to_string())]);
-    }
-
-    #[test]
-    fn missing_go_line_means_1_16() {
-        assert_eq!(Module::parse(Path::new("/x"), "module m\n").go, GoVersion(16));
     }
 }
 
 /// Adds `require module version` to go.mod text: into the first `require (` block in sorted position,
 /// else after the last single-line require, else after the `go` line. Unchanged if already required.
 pub fn add_require(text: &str, module: &str, version: &str) -> String {
-    if Module::parse(Path::new("."), text).requires.iter().any(|r| r == module) {
+    if Module::parse(Path::new("."), text)
+        .requires
+        .iter()
+        .any(|r| r == module)
+    {
         return text.to_string();
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::new();
-    if let Some(open) = lines.iter().position(|l| l.trim_start().starts_with("require (") || l.trim() == "require (") {
+    if let Some(open) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("require (") || l.trim() == "require (")
+    {
         let mut i = open + 1;
         while i < lines.len() && lines[i].trim() != ")" {
             let path = lines[i].split_whitespace().next().unwrap_or("");
@@ -152,7 +160,12 @@ pub fn add_require(text: &str, module: &str, version: &str) -> String {
         .iter()
         .rposition(|l| l.starts_with("require "))
         .map(|i| (i, false))
-        .or_else(|| lines.iter().position(|l| l.starts_with("go ")).map(|i| (i, true)));
+        .or_else(|| {
+            lines
+                .iter()
+                .position(|l| l.starts_with("go "))
+                .map(|i| (i, true))
+        });
     match anchor {
         Some((i, blank)) => {
             out.extend(lines[..=i].iter().copied());
@@ -183,7 +196,10 @@ pub fn add_sum_lines(text: &str, new_lines: &[String]) -> String {
         if lines.iter().any(|x| x == l) {
             continue;
         }
-        let at = lines.iter().position(|x| x.as_str() > l.as_str()).unwrap_or(lines.len());
+        let at = lines
+            .iter()
+            .position(|x| x.as_str() > l.as_str())
+            .unwrap_or(lines.len());
         lines.insert(at, l.clone());
     }
     let mut out = lines.join("\n");
@@ -197,17 +213,90 @@ mod edit_tests {
 
     #[test]
     fn require_goes_into_block_or_after_go_line() {
-        assert_eq!(add_require("module m\n\ngo 1.22\n", "go.uber.org/automaxprocs", "v1.6.0"),
-            "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n");
-        assert_eq!(add_require("module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgopkg.in/x v1.0.0\n)\n", "go.uber.org/automaxprocs", "v1.6.0"),
-            "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgo.uber.org/automaxprocs v1.6.0\n\tgopkg.in/x v1.0.0\n)\n");
+        assert_eq!(
+            add_require(
+                "module m\n\ngo 1.22\n",
+                "go.uber.org/automaxprocs",
+                "v1.6.0"
+            ),
+            "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n"
+        );
+        assert_eq!(
+            add_require(
+                "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgopkg.in/x v1.0.0\n)\n",
+                "go.uber.org/automaxprocs",
+                "v1.6.0"
+            ),
+            "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgo.uber.org/automaxprocs v1.6.0\n\tgopkg.in/x v1.0.0\n)\n"
+        );
         let done = "module m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n";
-        assert_eq!(add_require(done, "go.uber.org/automaxprocs", "v1.6.0"), done);
+        assert_eq!(
+            add_require(done, "go.uber.org/automaxprocs", "v1.6.0"),
+            done
+        );
     }
 
     #[test]
     fn sum_lines_sorted_and_unique() {
-        let out = add_sum_lines("a v1 h1:x\nz v1 h1:y\n", &["m v1 h1:q".into(), "a v1 h1:x".into()]);
+        let out = add_sum_lines(
+            "a v1 h1:x\nz v1 h1:y\n",
+            &["m v1 h1:q".into(), "a v1 h1:x".into()],
+        );
         assert_eq!(out, "a v1 h1:x\nm v1 h1:q\nz v1 h1:y\n");
+    }
+}
+
+/// The text of the nearest go.work at or above `dir`.
+fn find_work(dir: &Path) -> Option<String> {
+    dir.ancestors()
+        .find_map(|d| std::fs::read_to_string(d.join("go.work")).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_go_require_and_godebug_but_not_toolchain() {
+        let m = Module::parse(
+            Path::new("/x"),
+            "module example.com/m\n\ngo 1.21.3\n\ntoolchain go1.24.3\n\ngodebug (\n\tasynctimerchan=1\n)\n\nrequire (\n\tgolang.org/x/sync v0.7.0 // indirect\n)\nrequire go.uber.org/automaxprocs v1.6.0\n",
+        );
+        assert_eq!(m.path, "example.com/m");
+        assert_eq!(m.go, GoVersion(21));
+        assert_eq!(
+            m.requires,
+            vec!["golang.org/x/sync", "go.uber.org/automaxprocs"]
+        );
+        assert_eq!(
+            m.godebug,
+            vec![("asynctimerchan".to_string(), "1".to_string())]
+        );
+    }
+
+    #[test]
+    fn workspace_go_line_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.work"),
+            "go 1.23\n\nuse ./m\n\ngodebug asynctimerchan=1\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("m")).unwrap();
+        std::fs::write(dir.path().join("m/go.mod"), "module m\n\ngo 1.21\n").unwrap();
+        let m = ModuleCache::default().module_for_dir(&dir.path().join("m"));
+        assert_eq!((m.go, m.work_go), (GoVersion(21), Some(GoVersion(23))));
+        assert_eq!(
+            m.work_godebug,
+            vec![("asynctimerchan".to_string(), "1".to_string())]
+        );
+    }
+
+    #[test]
+    fn missing_go_line_means_1_16() {
+        assert_eq!(
+            Module::parse(Path::new("/x"), "module m\n").go,
+            GoVersion(16)
+        );
     }
 }

@@ -35,16 +35,27 @@ fn specs_of<'t>(decl: Node<'t>, src: &str) -> Vec<Spec<'t>> {
     let mut out = vec![];
     syntax::walk(decl, &mut |n| {
         if n.kind() == "import_spec" {
-            let path = n.child_by_field_name("path").map(|p| text(p, src).trim_matches(['"', '`']).to_string());
-            let name = n.child_by_field_name("name").map(|a| text(a, src).to_string());
-            out.push(Spec { node: n, path: path.unwrap_or_default(), name });
+            let path = n
+                .child_by_field_name("path")
+                .map(|p| text(p, src).trim_matches(['"', '`']).to_string());
+            let name = n
+                .child_by_field_name("name")
+                .map(|a| text(a, src).to_string());
+            out.push(Spec {
+                node: n,
+                path: path.unwrap_or_default(),
+                name,
+            });
         }
     });
     out
 }
 
 fn import_decls(root: Node<'_>) -> Vec<Node<'_>> {
-    named_children(root).into_iter().filter(|n| n.kind() == "import_declaration").collect()
+    named_children(root)
+        .into_iter()
+        .filter(|n| n.kind() == "import_declaration")
+        .collect()
 }
 
 fn is_std(path: &str) -> bool {
@@ -67,12 +78,19 @@ fn remove_if_unused(src: &str, path: &str) -> String {
             }
         }
     }
-    let Some((decl, spec)) = target else { return src.to_string() };
-    let local = spec.name.clone().unwrap_or_else(|| default_local_name(path).to_string());
+    let Some((decl, spec)) = target else {
+        return src.to_string();
+    };
+    let local = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| default_local_name(path).to_string());
     let mut used = false;
     syntax::walk(root, &mut |n| {
         if !used && n.kind() == "selector_expression" {
-            used = n.child_by_field_name("operand").is_some_and(|o| o.kind() == "identifier" && text(o, src) == local);
+            used = n
+                .child_by_field_name("operand")
+                .is_some_and(|o| o.kind() == "identifier" && text(o, src) == local);
         }
     });
     if used {
@@ -109,7 +127,11 @@ fn remove_if_unused(src: &str, path: &str) -> String {
 }
 
 fn spec_line(path: &str, name: &str) -> String {
-    if name == default_local_name(path) { format!("\"{path}\"") } else { format!("{name} \"{path}\"") }
+    if name == default_local_name(path) {
+        format!("\"{path}\"")
+    } else {
+        format!("{name} \"{path}\"")
+    }
 }
 
 fn add(src: &str, path: &str, name: &str) -> String {
@@ -123,9 +145,16 @@ fn add(src: &str, path: &str, name: &str) -> String {
         return src.to_string();
     }
     let line = spec_line(path, name);
-    let usable: Vec<Node<'_>> =
-        decls.iter().copied().filter(|d| !specs_of(*d, src).iter().any(|s| s.path == "C")).collect();
-    if let Some(group) = usable.iter().find(|d| named_children(**d).iter().any(|c| c.kind() == "import_spec_list")) {
+    let usable: Vec<Node<'_>> = decls
+        .iter()
+        .copied()
+        .filter(|d| !specs_of(*d, src).iter().any(|s| s.path == "C"))
+        .collect();
+    if let Some(group) = usable.iter().find(|d| {
+        named_children(**d)
+            .iter()
+            .any(|c| c.kind() == "import_spec_list")
+    }) {
         return add_to_group(src, *group, path, &line);
     }
     if let Some(single) = usable.first() {
@@ -135,23 +164,49 @@ fn add(src: &str, path: &str, name: &str) -> String {
         let mut std_lines = vec![];
         let mut other_lines = vec![];
         for (p, l) in [(spec.path.as_str(), old), (path, line)] {
-            if is_std(p) { std_lines.push((p.to_string(), l)) } else { other_lines.push((p.to_string(), l)) }
+            if is_std(p) {
+                std_lines.push((p.to_string(), l))
+            } else {
+                other_lines.push((p.to_string(), l))
+            }
         }
         std_lines.sort();
         other_lines.sort();
-        let mut body: Vec<String> = std_lines.into_iter().map(|(_, l)| format!("\t{l}\n")).collect();
+        let mut body: Vec<String> = std_lines
+            .into_iter()
+            .map(|(_, l)| format!("\t{l}\n"))
+            .collect();
         if !other_lines.is_empty() && !body.is_empty() {
             body.push("\n".into());
         }
         body.extend(other_lines.into_iter().map(|(_, l)| format!("\t{l}\n")));
-        return splice(src, single.start_byte(), single.end_byte(), &format!("import (\n{})", body.concat()));
+        return splice(
+            src,
+            single.start_byte(),
+            single.end_byte(),
+            &format!("import (\n{})", body.concat()),
+        );
     }
     // No import declaration: a new one after the package clause (or after `import "C"`).
-    let anchor = decls.last().copied().or_else(|| named_children(root).into_iter().find(|n| n.kind() == "package_clause"));
-    let Some(anchor) = anchor else { return src.to_string() };
+    let anchor = decls.last().copied().or_else(|| {
+        named_children(root)
+            .into_iter()
+            .find(|n| n.kind() == "package_clause")
+    });
+    let Some(anchor) = anchor else {
+        return src.to_string();
+    };
     let at = line_end_incl(src, anchor.end_byte());
-    let sep = if at == src.len() && !src.ends_with('\n') { "\n\n" } else { "\n" };
-    let trailer = if src[at..].starts_with('\n') || at == src.len() { "" } else { "\n" };
+    let sep = if at == src.len() && !src.ends_with('\n') {
+        "\n\n"
+    } else {
+        "\n"
+    };
+    let trailer = if src[at..].starts_with('\n') || at == src.len() {
+        ""
+    } else {
+        "\n"
+    };
     splice(src, at, at, &format!("{sep}import {line}\n{trailer}"))
 }
 
@@ -163,7 +218,8 @@ fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
         let starts_run = match runs.last().and_then(|r| r.last()) {
             None => true,
             Some(prev) => {
-                let gap = &src[line_end_incl(src, prev.node.end_byte())..line_start(src, s.node.start_byte())];
+                let gap = &src[line_end_incl(src, prev.node.end_byte())
+                    ..line_start(src, s.node.start_byte())];
                 gap.lines().any(|l| l.trim().is_empty()) || gap.starts_with('\n')
             }
         };
@@ -177,7 +233,9 @@ fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
     let run = if std {
         runs.iter().find(|r| r.iter().any(|s| is_std(&s.path)))
     } else {
-        runs.iter().rev().find(|r| r.iter().any(|s| !is_std(&s.path)))
+        runs.iter()
+            .rev()
+            .find(|r| r.iter().any(|s| !is_std(&s.path)))
     };
     let new_line = format!("\t{line}\n");
     match run {
@@ -196,14 +254,16 @@ fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
                 let at = start_with_leading_comments(src, first.node);
                 splice(src, at, at, &format!("{new_line}\n"))
             }
-            None => group_body_end(src, decl).map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
+            None => group_body_end(src, decl)
+                .map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
         },
         None => match specs.last() {
             Some(last) => {
                 let at = line_end_incl(src, last.node.end_byte());
                 splice(src, at, at, &format!("\n{new_line}"))
             }
-            None => group_body_end(src, decl).map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
+            None => group_body_end(src, decl)
+                .map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
         },
     }
 }
@@ -233,7 +293,13 @@ mod tests {
     use super::*;
 
     fn add1(src: &str, path: &str, name: &str) -> String {
-        apply_import_changes(src, &[ImportChange::Add { path: path.into(), name: name.into() }])
+        apply_import_changes(
+            src,
+            &[ImportChange::Add {
+                path: path.into(),
+                name: name.into(),
+            }],
+        )
     }
     fn rm(src: &str, path: &str) -> String {
         apply_import_changes(src, &[ImportChange::RemoveIfUnused { path: path.into() }])
@@ -267,27 +333,48 @@ mod tests {
 
     #[test]
     fn no_imports_gets_a_declaration() {
-        assert_eq!(add1("package m\n\nfunc f() {}\n", "time", "time"), "package m\n\nimport \"time\"\n\nfunc f() {}\n");
+        assert_eq!(
+            add1("package m\n\nfunc f() {}\n", "time", "time"),
+            "package m\n\nimport \"time\"\n\nfunc f() {}\n"
+        );
     }
 
     #[test]
     fn removes_unused_only() {
-        let src = "package m\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc f() { fmt.Println() }\n";
-        assert_eq!(rm(src, "runtime"), "package m\n\nimport (\n\t\"fmt\"\n)\n\nfunc f() { fmt.Println() }\n");
+        let src =
+            "package m\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc f() { fmt.Println() }\n";
+        assert_eq!(
+            rm(src, "runtime"),
+            "package m\n\nimport (\n\t\"fmt\"\n)\n\nfunc f() { fmt.Println() }\n"
+        );
         assert_eq!(rm(src, "fmt"), src);
         let single = "package m\n\nimport \"runtime\"\n\nfunc f() {}\n";
         assert_eq!(rm(single, "runtime"), "package m\n\nfunc f() {}\n");
-        let runs = "package m\n\nimport (\n\t\"runtime\"\n\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n";
-        assert_eq!(rm(runs, "runtime"), "package m\n\nimport (\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n");
+        let runs =
+            "package m\n\nimport (\n\t\"runtime\"\n\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n";
+        assert_eq!(
+            rm(runs, "runtime"),
+            "package m\n\nimport (\n\t\"github.com/x/y\"\n)\n\nvar _ = y.Z\n"
+        );
         let last = "package m\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/x/y\"\n)\n\nvar _ = fmt.X\n";
-        assert_eq!(rm(last, "github.com/x/y"), "package m\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.X\n");
+        assert_eq!(
+            rm(last, "github.com/x/y"),
+            "package m\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.X\n"
+        );
     }
 
     #[test]
     fn never_touches_blank_or_cgo_imports() {
         let src = "package m\n\n// #include <stdio.h>\nimport \"C\"\n\nimport _ \"runtime\"\n";
         assert_eq!(rm(src, "runtime"), src);
-        let out = add1("package m\n\n// #include <x.h>\nimport \"C\"\n\nfunc f() {}\n", "time", "time");
-        assert_eq!(out, "package m\n\n// #include <x.h>\nimport \"C\"\n\nimport \"time\"\n\nfunc f() {}\n");
+        let out = add1(
+            "package m\n\n// #include <x.h>\nimport \"C\"\n\nfunc f() {}\n",
+            "time",
+            "time",
+        );
+        assert_eq!(
+            out,
+            "package m\n\n// #include <x.h>\nimport \"C\"\n\nimport \"time\"\n\nfunc f() {}\n"
+        );
     }
 }

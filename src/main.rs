@@ -52,12 +52,22 @@ fn err_line(s: &str) {
 fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String> {
     let resolve = |keys: &[String]| -> Result<Vec<&'static Transform>, String> {
         keys.iter()
-            .map(|k| registry::lookup(k.trim()).ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)")))
+            .map(|k| {
+                registry::lookup(k.trim())
+                    .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))
+            })
             .collect()
     };
-    let selected = if args.select.is_empty() { registry::all().to_vec() } else { resolve(&args.select)? };
+    let selected = if args.select.is_empty() {
+        registry::all().to_vec()
+    } else {
+        resolve(&args.select)?
+    };
     let ignored = resolve(&args.ignore)?;
-    Ok(selected.into_iter().filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t))).collect())
+    Ok(selected
+        .into_iter()
+        .filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t)))
+        .collect())
 }
 
 fn settings(args: CheckArgs) -> Result<Settings, String> {
@@ -69,16 +79,25 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         Mode::Check
     };
     let transforms = select_transforms(&args)?;
-    let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths
+    };
     let mut s = Settings::new(paths, transforms, mode);
     if args.unsafe_fixes {
         s.threshold = Applicability::Unsafe;
     }
     if let Some(v) = args.go_version {
-        s.go_version = Some(GoVersion::parse(&v).ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?);
+        s.go_version = Some(
+            GoVersion::parse(&v)
+                .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
+        );
     }
     for o in args.opts {
-        let (k, v) = o.split_once('=').ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
+        let (k, v) = o
+            .split_once('=')
+            .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
         s.options.values.push((k.to_string(), v.to_string()));
     }
     s.ignore_suppressions = args.ignore_suppressions;
@@ -87,6 +106,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
 
@@ -96,7 +116,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     let mut outcome = engine::run(&s);
     match s.mode {
         Mode::Check => {
-            out(&check::findings(&outcome, s.threshold))?;
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            out(&check::findings_colored(&outcome, s.threshold, color))?;
         }
         Mode::DryRun => {
             out(&diff::render(&outcome.changes))?;

@@ -52,9 +52,18 @@ pub struct PkgFile {
 }
 
 impl PkgFile {
-    pub fn new(path: PathBuf, display: String, source: SourceText, versions: FileVersions) -> PkgFile {
+    pub fn new(
+        path: PathBuf,
+        display: String,
+        source: SourceText,
+        versions: FileVersions,
+    ) -> PkgFile {
         let text = source.text.clone();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let mut build_words = crate::version::build_words(&text);
         build_words.extend(filename_build_words(&name));
         PkgFile {
@@ -95,10 +104,18 @@ impl PkgFile {
                 if n.kind() != "import_spec" {
                     return;
                 }
-                let Some(p) = n.child_by_field_name("path") else { return };
-                let path = syntax::text(p, &self.text).trim_matches(['"', '`']).to_string();
-                let alias = n.child_by_field_name("name").map(|a| syntax::text(a, &self.text).to_string());
-                let local = alias.clone().unwrap_or_else(|| default_local_name(&path).to_string());
+                let Some(p) = n.child_by_field_name("path") else {
+                    return;
+                };
+                let path = syntax::text(p, &self.text)
+                    .trim_matches(['"', '`'])
+                    .to_string();
+                let alias = n
+                    .child_by_field_name("name")
+                    .map(|a| syntax::text(a, &self.text).to_string());
+                let local = alias
+                    .clone()
+                    .unwrap_or_else(|| default_local_name(&path).to_string());
                 out.push(ImportInfo { path, alias, local });
             });
             out
@@ -120,11 +137,14 @@ impl PkgFile {
             return false;
         }
         let name = syntax::text(node, &self.text);
-        let Some(imp) = self.import_of(path) else { return false };
+        let Some(imp) = self.import_of(path) else {
+            return false;
+        };
         if !imp.is_usable() || imp.local != name {
             return false;
         }
-        let scope = syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
+        let scope =
+            syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
         !scope.is_some_and(|s| syntax::declares_name(s, name, &self.text))
     }
 
@@ -133,10 +153,14 @@ impl PkgFile {
         if call.kind() != "call_expression" {
             return false;
         }
-        let Some(f) = call.child_by_field_name("function") else { return false };
+        let Some(f) = call.child_by_field_name("function") else {
+            return false;
+        };
         f.kind() == "selector_expression"
-            && f.child_by_field_name("field").is_some_and(|n| syntax::text(n, &self.text) == func)
-            && f.child_by_field_name("operand").is_some_and(|o| self.names_package(o, path))
+            && f.child_by_field_name("field")
+                .is_some_and(|n| syntax::text(n, &self.text) == func)
+            && f.child_by_field_name("operand")
+                .is_some_and(|o| self.names_package(o, path))
     }
 
     pub fn node_text(&self, node: Node<'_>) -> &str {
@@ -145,7 +169,9 @@ impl PkgFile {
 
     pub fn package_name(&self) -> Option<String> {
         let root = self.tree().root_node();
-        let clause = syntax::named_children(root).into_iter().find(|n| n.kind() == "package_clause")?;
+        let clause = syntax::named_children(root)
+            .into_iter()
+            .find(|n| n.kind() == "package_clause")?;
         let id = syntax::named_children(clause).into_iter().next()?;
         Some(self.node_text(id).to_string())
     }
@@ -155,7 +181,13 @@ impl PkgFile {
 fn filename_build_words(name: &str) -> Vec<String> {
     let stem = name.trim_end_matches(".go").trim_end_matches("_test");
     let parts: Vec<&str> = stem.split('_').collect();
-    parts.iter().skip(1).rev().take(2).map(|s| s.to_string()).collect()
+    parts
+        .iter()
+        .skip(1)
+        .rev()
+        .take(2)
+        .map(|s| s.to_string())
+        .collect()
 }
 
 pub struct Package {
@@ -168,7 +200,13 @@ pub struct Package {
 
 impl Package {
     pub fn new(dir: PathBuf, name: String, module: Arc<Module>, files: Vec<PkgFile>) -> Package {
-        Package { dir, name, module, files, top_level: OnceCell::new() }
+        Package {
+            dir,
+            name,
+            module,
+            files,
+            top_level: OnceCell::new(),
+        }
     }
 
     /// Names declared in the package block by any file (funcs, vars, consts, types; not methods).
@@ -186,7 +224,10 @@ impl Package {
                         }
                         "var_declaration" | "const_declaration" | "type_declaration" => {
                             syntax::walk(decl, &mut |n| {
-                                if matches!(n.kind(), "var_spec" | "const_spec" | "type_spec" | "type_alias") {
+                                if matches!(
+                                    n.kind(),
+                                    "var_spec" | "const_spec" | "type_spec" | "type_alias"
+                                ) {
                                     let mut c = n.walk();
                                     for name in n.children_by_field_name("name", &mut c) {
                                         out.insert(f.node_text(name).to_string());

@@ -14,7 +14,8 @@ pub fn delete_statement(src: &str, stmt: Node<'_>) -> Edit {
     let start = line_start(src, stmt.start_byte());
     let mut end = line_end_incl(src, stmt.end_byte());
     let prev_blank = start >= 2 && &src[start - 2..start] == "\n\n";
-    let prev_open = src[..start].trim_end_matches(['\n']).ends_with('{') || src[..start].trim_end().ends_with(':');
+    let prev_open = src[..start].trim_end_matches(['\n']).ends_with('{')
+        || src[..start].trim_end().ends_with(':');
     let next_line_end = line_end_incl(src, end);
     let next_blank = end < src.len() && src[end..next_line_end].trim().is_empty();
     let next_close = src[end..].trim_start().starts_with('}');

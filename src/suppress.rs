@@ -31,7 +31,12 @@ pub fn parse(src: &str) -> Vec<Directive> {
                 let codes: Vec<String> = args
                     .split_whitespace()
                     .next()
-                    .map(|c| c.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+                    .map(|c| {
+                        c.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let standalone = line[..pos].trim().is_empty();
                 let mut target = i + 1;
@@ -59,9 +64,18 @@ pub fn parse(src: &str) -> Vec<Directive> {
 
 /// Marks and returns whether a diagnostic of `code`/`name` on `line`, in a statement starting on
 /// `stmt_line`, is suppressed.
-pub fn suppresses(dirs: &mut [Directive], code: &str, name: &str, line: usize, stmt_line: usize) -> bool {
+pub fn suppresses(
+    dirs: &mut [Directive],
+    code: &str,
+    name: &str,
+    line: usize,
+    stmt_line: usize,
+) -> bool {
     for d in dirs.iter_mut() {
-        let names_it = d.codes.iter().any(|c| c.eq_ignore_ascii_case(code) || c == name);
+        let names_it = d
+            .codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code) || c == name);
         let here = d.file_level || d.target_line == line || d.target_line == stmt_line;
         if names_it && here {
             d.used = true;

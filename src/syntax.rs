@@ -18,7 +18,9 @@ pub fn language() -> tree_sitter::Language {
 
 /// Parses Go text with this thread's parser.
 pub fn parse(text: &str) -> Tree {
-    PARSER.with(|p| p.borrow_mut().parse(text, None)).expect("parser has a language and no timeout")
+    PARSER
+        .with(|p| p.borrow_mut().parse(text, None))
+        .expect("parser has a language and no timeout")
 }
 
 /// The first ERROR or MISSING node, for a one-line syntax error message.
@@ -52,7 +54,10 @@ pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
 }
 
 pub fn is_function(node: Node<'_>) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+    matches!(
+        node.kind(),
+        "function_declaration" | "method_declaration" | "func_literal"
+    )
 }
 
 /// The innermost function (declaration, method or literal) containing `node`.
@@ -101,7 +106,9 @@ pub fn with_label(stmt: Node<'_>) -> Node<'_> {
 /// Named children, skipping comments.
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
 }
 
 /// Statements of a block (`{ statement_list }`) or of a case clause, comments excluded.
@@ -142,8 +149,14 @@ pub fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
 pub fn identifiers(node: Node<'_>, src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     walk(node, &mut |n| {
-        if matches!(n.kind(), "identifier" | "field_identifier" | "type_identifier" | "package_identifier" | "label_name")
-        {
+        if matches!(
+            n.kind(),
+            "identifier"
+                | "field_identifier"
+                | "type_identifier"
+                | "package_identifier"
+                | "label_name"
+        ) {
             out.insert(text(n, src).to_string());
         }
     });
@@ -159,7 +172,10 @@ pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
             return;
         }
         let declared: Vec<Node<'_>> = match n.kind() {
-            "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" | "const_spec"
+            "parameter_declaration"
+            | "variadic_parameter_declaration"
+            | "var_spec"
+            | "const_spec"
             | "type_parameter_declaration" => {
                 let mut cursor = n.walk();
                 n.children_by_field_name("name", &mut cursor).collect()
@@ -167,13 +183,16 @@ pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
             "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
             "short_var_declaration" | "range_clause" | "receive_statement" => {
                 let is_define = n.kind() == "short_var_declaration"
-                    || (0..n.child_count()).any(|i| n.child(i as u32).is_some_and(|c| c.kind() == ":="));
+                    || (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
                 match (is_define, n.child_by_field_name("left")) {
                     (true, Some(left)) => named_children(left),
                     _ => vec![],
                 }
             }
-            "type_switch_statement" => n.child_by_field_name("alias").map(named_children).unwrap_or_default(),
+            "type_switch_statement" => n
+                .child_by_field_name("alias")
+                .map(named_children)
+                .unwrap_or_default(),
             _ => vec![],
         };
         found = declared.iter().any(|d| text(*d, src) == name);
@@ -186,19 +205,35 @@ pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
 /// operators except receive, and the builtins `len`/`cap`.
 pub fn is_pure_expr(node: Node<'_>, src: &str) -> bool {
     match node.kind() {
-        "identifier" | "int_literal" | "float_literal" | "imaginary_literal" | "rune_literal" | "true" | "false"
-        | "nil" | "iota" | "interpreted_string_literal" | "raw_string_literal" | "field_identifier" => true,
-        "selector_expression" => node.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src)),
+        "identifier"
+        | "int_literal"
+        | "float_literal"
+        | "imaginary_literal"
+        | "rune_literal"
+        | "true"
+        | "false"
+        | "nil"
+        | "iota"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
+        | "field_identifier" => true,
+        "selector_expression" => node
+            .child_by_field_name("operand")
+            .is_some_and(|o| is_pure_expr(o, src)),
         "index_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
         "parenthesized_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
         "unary_expression" => {
-            node.child_by_field_name("operator").is_some_and(|o| text(o, src) != "<-")
-                && node.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src))
+            node.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) != "<-")
+                && node
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| is_pure_expr(o, src))
         }
         "binary_expression" => named_children(node).iter().all(|c| is_pure_expr(*c, src)),
         "call_expression" => {
             let f = node.child_by_field_name("function");
-            let builtin = f.is_some_and(|f| f.kind() == "identifier" && matches!(text(f, src), "len" | "cap"));
+            let builtin = f
+                .is_some_and(|f| f.kind() == "identifier" && matches!(text(f, src), "len" | "cap"));
             builtin
                 && node
                     .child_by_field_name("arguments")
@@ -213,13 +248,17 @@ pub fn is_done_call(node: Node<'_>, src: &str) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
-    let no_args = node.child_by_field_name("arguments").is_some_and(|a| named_children(a).is_empty());
+    let no_args = node
+        .child_by_field_name("arguments")
+        .is_some_and(|a| named_children(a).is_empty());
     let f = node.child_by_field_name("function");
     no_args
         && f.is_some_and(|f| {
             f.kind() == "selector_expression"
-                && f.child_by_field_name("field").is_some_and(|n| text(n, src) == "Done")
-                && f.child_by_field_name("operand").is_some_and(|o| is_pure_expr(o, src))
+                && f.child_by_field_name("field")
+                    .is_some_and(|n| text(n, src) == "Done")
+                && f.child_by_field_name("operand")
+                    .is_some_and(|o| is_pure_expr(o, src))
         })
 }
 
@@ -230,7 +269,9 @@ pub fn line_start(src: &str, offset: usize) -> usize {
 
 /// Offset just past the newline ending the line holding `offset` (or the text's end).
 pub fn line_end_incl(src: &str, offset: usize) -> usize {
-    src[offset..].find('\n').map_or(src.len(), |i| offset + i + 1)
+    src[offset..]
+        .find('\n')
+        .map_or(src.len(), |i| offset + i + 1)
 }
 
 /// The leading whitespace of the line holding `offset`.
@@ -256,7 +297,8 @@ mod tests {
 
     #[test]
     fn finds_shadowing_declarations() {
-        let src = "package m\nfunc f(time int) { for i, v := range xs { _ = v }; var q = 1; r := 2 }\n";
+        let src =
+            "package m\nfunc f(time int) { for i, v := range xs { _ = v }; var q = 1; r := 2 }\n";
         let tree = parse(src);
         let f = tree.root_node().named_child(1).unwrap();
         for name in ["time", "i", "v", "q", "r"] {

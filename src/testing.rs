@@ -18,7 +18,10 @@ pub fn parse_txtar(text: &str) -> Result<Txtar, String> {
     let mut files: Vec<(String, String)> = vec![];
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_end_matches('\n');
-        if let Some(name) = trimmed.strip_prefix("-- ").and_then(|r| r.strip_suffix(" --")) {
+        if let Some(name) = trimmed
+            .strip_prefix("-- ")
+            .and_then(|r| r.strip_suffix(" --"))
+        {
             let name = name.trim().to_string();
             if files.iter().any(|(n, _)| *n == name) {
                 return Err(format!("duplicate section {name}"));
@@ -46,9 +49,23 @@ pub fn write_tree(dir: &Path, files: &[(String, String)]) {
 }
 
 /// Runs `t` over a one-file module (`go.mod` with `go <go>`) and returns the fixed text and the outcome.
-pub fn run_one(t: &'static Transform, go: &str, src: &str, unsafe_fixes: bool) -> (String, RunOutcome) {
+pub fn run_one(
+    t: &'static Transform,
+    go: &str,
+    src: &str,
+    unsafe_fixes: bool,
+) -> (String, RunOutcome) {
     let dir = tempfile::tempdir().expect("tempdir");
-    write_tree(dir.path(), &[("go.mod".into(), format!("module example.com/m\n\ngo {go}\n")), ("x.go".into(), src.into())]);
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "go.mod".into(),
+                format!("module example.com/m\n\ngo {go}\n"),
+            ),
+            ("x.go".into(), src.into()),
+        ],
+    );
     let mut s = Settings::new(vec![dir.path().to_path_buf()], vec![t], Mode::DryRun);
     if unsafe_fixes {
         s.threshold = crate::fix::Applicability::Unsafe;
@@ -59,7 +76,10 @@ pub fn run_one(t: &'static Transform, go: &str, src: &str, unsafe_fixes: bool) -
         .changes
         .iter()
         .find(|c| c.path.ends_with("x.go"))
-        .map_or_else(|| src.to_string(), |c| String::from_utf8(c.new.clone()).expect("utf8"));
+        .map_or_else(
+            || src.to_string(),
+            |c| String::from_utf8(c.new.clone()).expect("utf8"),
+        );
     (fixed, out)
 }
 
@@ -79,7 +99,11 @@ pub fn check_fix(t: &'static Transform, before: &str, after: &str) {
 /// Asserts that `t` reports nothing on `src`.
 pub fn check_no_fix_go(t: &'static Transform, go: &str, src: &str) {
     let (fixed, out) = run_one(t, go, src, true);
-    assert!(out.findings.is_empty(), "unexpected findings: {:?}", out.findings);
+    assert!(
+        out.findings.is_empty(),
+        "unexpected findings: {:?}",
+        out.findings
+    );
     assert_eq!(fixed, src);
 }
 
@@ -92,5 +116,8 @@ pub fn check_detect_only_go(t: &'static Transform, go: &str, src: &str) -> Vec<S
     let (fixed, out) = run_one(t, go, src, true);
     assert!(!out.findings.is_empty(), "expected a finding");
     assert_eq!(fixed, src, "expected no edits");
-    out.findings.iter().map(|(_, f)| f.message.clone()).collect()
+    out.findings
+        .iter()
+        .map(|(_, f)| f.message.clone())
+        .collect()
 }

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixAvailability, TextRange};
+use crate::gomod::Module;
 use crate::package::{Package, PkgFile, default_local_name};
 use crate::syntax;
 use std::collections::HashSet;
@@ -24,11 +25,25 @@ pub struct Transform {
     /// A tree-sitter query; `run` is called once per match. `@match` is where the diagnostic points.
     pub query: &'static str,
     pub run: fn(&mut Ctx<'_>, &Match<'_>),
+    /// A second, sharper byte-level test run only when `meta.prefilter` matched, with the module at hand
+    /// (e.g. "an empty default exists", "the module's go line is below 1.25"). Must never reject a file
+    /// the transform could report on. Use `always` when the substrings are enough.
+    pub precheck: fn(&[u8], &Module) -> bool,
+}
+
+/// The precheck of transforms whose prefilter substrings are selective enough.
+pub fn always(_: &[u8], _: &Module) -> bool {
+    true
 }
 
 impl Transform {
-    pub fn prefilter_hits(&self, bytes: &[u8]) -> bool {
-        self.meta.prefilter.iter().any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+    /// Parse this file for this transform? (The prefilter, then the transform's own precheck.)
+    pub fn wants(&self, bytes: &[u8], module: &Module) -> bool {
+        self.meta
+            .prefilter
+            .iter()
+            .any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+            && (self.precheck)(bytes, module)
     }
 }
 
@@ -40,10 +55,17 @@ pub struct Match<'t> {
 
 impl<'t> Match<'t> {
     pub fn node(&self, name: &str) -> Option<Node<'t>> {
-        self.captures.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+        self.captures
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, node)| *node)
     }
     pub fn nodes(&self, name: &str) -> Vec<Node<'t>> {
-        self.captures.iter().filter(|(n, _)| *n == name).map(|(_, node)| *node).collect()
+        self.captures
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, node)| *node)
+            .collect()
     }
 }
 
@@ -56,7 +78,9 @@ pub struct Options {
 
 impl Options {
     pub fn flag(&self, code: &str, key: &str) -> bool {
-        self.values.iter().any(|(k, v)| k == &format!("{code}.{key}") && matches!(v.as_str(), "true" | "1" | "yes"))
+        self.values.iter().any(|(k, v)| {
+            k == &format!("{code}.{key}") && matches!(v.as_str(), "true" | "1" | "yes")
+        })
     }
 }
 
@@ -103,13 +127,20 @@ impl<'a> Ctx<'a> {
         if let Some(i) = f.import_of(path).filter(|i| i.is_usable()) {
             return i.local.clone();
         }
-        if let Some((_, _, n)) = self.planned_names.iter().find(|(fi, p, _)| *fi == file && p == path) {
+        if let Some((_, _, n)) = self
+            .planned_names
+            .iter()
+            .find(|(fi, p, _)| *fi == file && p == path)
+        {
             return n.clone();
         }
         let taken = |name: &str| {
             f.imports().iter().any(|i| i.local == name)
                 || self.pkg.top_level_names().contains(name)
-                || self.planned_names.iter().any(|(fi, _, n)| *fi == file && n == name)
+                || self
+                    .planned_names
+                    .iter()
+                    .any(|(fi, _, n)| *fi == file && n == name)
         };
         let mut name = default_local_name(path).to_string();
         if taken(&name) {
@@ -120,7 +151,8 @@ impl<'a> Ctx<'a> {
                 k += 1;
             }
         }
-        self.planned_names.push((file, path.to_string(), name.clone()));
+        self.planned_names
+            .push((file, path.to_string(), name.clone()));
         name
     }
 
@@ -139,7 +171,10 @@ impl<'a> Ctx<'a> {
         if !taken(base) {
             return base.to_string();
         }
-        (2..).map(|k| format!("{base}{k}")).find(|n| !taken(n)).expect("unbounded")
+        (2..)
+            .map(|k| format!("{base}{k}"))
+            .find(|n| !taken(n))
+            .expect("unbounded")
     }
 }
 
@@ -147,13 +182,74 @@ impl<'a> Ctx<'a> {
 pub fn is_predeclared(n: &str) -> bool {
     matches!(
         n,
-        "any" | "bool" | "byte" | "comparable" | "complex64" | "complex128" | "error" | "float32" | "float64"
-            | "int" | "int8" | "int16" | "int32" | "int64" | "rune" | "string" | "uint" | "uint8" | "uint16"
-            | "uint32" | "uint64" | "uintptr" | "true" | "false" | "iota" | "nil" | "append" | "cap" | "clear"
-            | "close" | "complex" | "copy" | "delete" | "imag" | "len" | "make" | "max" | "min" | "new" | "panic"
-            | "print" | "println" | "real" | "recover" | "break" | "case" | "chan" | "const" | "continue"
-            | "default" | "defer" | "else" | "fallthrough" | "for" | "func" | "go" | "goto" | "if" | "import"
-            | "interface" | "map" | "package" | "range" | "return" | "select" | "struct" | "switch" | "type"
+        "any"
+            | "bool"
+            | "byte"
+            | "comparable"
+            | "complex64"
+            | "complex128"
+            | "error"
+            | "float32"
+            | "float64"
+            | "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "rune"
+            | "string"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "true"
+            | "false"
+            | "iota"
+            | "nil"
+            | "append"
+            | "cap"
+            | "clear"
+            | "close"
+            | "complex"
+            | "copy"
+            | "delete"
+            | "imag"
+            | "len"
+            | "make"
+            | "max"
+            | "min"
+            | "new"
+            | "panic"
+            | "print"
+            | "println"
+            | "real"
+            | "recover"
+            | "break"
+            | "case"
+            | "chan"
+            | "const"
+            | "continue"
+            | "default"
+            | "defer"
+            | "else"
+            | "fallthrough"
+            | "for"
+            | "func"
+            | "go"
+            | "goto"
+            | "if"
+            | "import"
+            | "interface"
+            | "map"
+            | "package"
+            | "range"
+            | "return"
+            | "select"
+            | "struct"
+            | "switch"
+            | "type"
             | "var"
     )
 }

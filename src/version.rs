@@ -39,7 +39,12 @@ impl FileVersions {
     pub fn new(module: GoVersion, build: Option<GoVersion>) -> FileVersions {
         let rt = build.map_or(module, |n| n.max(module));
         let lang = build.map_or(module, |n| n.max(GoVersion(21)));
-        FileVersions { module, build, rt, api: lang.min(rt) }
+        FileVersions {
+            module,
+            build,
+            rt,
+            api: lang.min(rt),
+        }
     }
 }
 
@@ -48,7 +53,10 @@ impl FileVersions {
 pub fn build_constraint_min(text: &str) -> Option<GoVersion> {
     let expr = build_line(text)?;
     let tokens = tokenize(expr);
-    let mut p = Parser { tokens: &tokens, pos: 0 };
+    let mut p = Parser {
+        tokens: &tokens,
+        pos: 0,
+    };
     let v = p.or();
     if p.pos == tokens.len() { v } else { None }
 }
@@ -70,7 +78,13 @@ pub fn build_line(text: &str) -> Option<&str> {
 /// The release tags and OS/arch words a build expression mentions, for rules that skip js/wasm/plan9 files.
 pub fn build_words(text: &str) -> Vec<String> {
     build_line(text).map_or_else(Vec::new, |e| {
-        tokenize(e).into_iter().filter(|t| t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')).collect()
+        tokenize(e)
+            .into_iter()
+            .filter(|t| {
+                t.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            })
+            .collect()
     })
 }
 
@@ -159,7 +173,10 @@ impl Parser<'_> {
                 v
             }
             Some(w) => {
-                let v = w.strip_prefix("go1.").and_then(|n| n.parse().ok()).map(GoVersion);
+                let v = w
+                    .strip_prefix("go1.")
+                    .and_then(|n| n.parse().ok())
+                    .map(GoVersion);
                 self.pos += 1;
                 v
             }

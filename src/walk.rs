@@ -14,9 +14,15 @@ fn is_go_file_name(name: &str) -> bool {
     name.ends_with(".go") && !name.starts_with('_') && !name.starts_with('.')
 }
 
-/// Strips a leading `./` so printed paths match what `git apply` expects after `a/`.
+/// The path as printed: relative to the current directory when it lies below it, without a leading `./`,
+/// so diff headers (`a/<path>`) are what `git apply` expects when run from here.
 pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy();
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let rel = match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) if p.is_absolute() => p.strip_prefix(cwd).unwrap_or(p),
+        _ => p,
+    };
+    let s = rel.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
@@ -27,7 +33,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                problems.push(Problem::new(display_path(root), format!("cannot read: {}", io_reason(&e))));
+                problems.push(Problem::new(
+                    display_path(root),
+                    format!("cannot read: {}", io_reason(&e)),
+                ));
                 continue;
             }
         };
@@ -47,7 +56,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
             .require_git(false)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
-                e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) || !is_excluded_dir(&name) || name.ends_with(".go")
+                e.depth() == 0
+                    || !e.file_type().is_some_and(|t| t.is_dir())
+                    || !is_excluded_dir(&name)
+                    || name.ends_with(".go")
             });
         for entry in builder.build() {
             match entry {
@@ -56,7 +68,10 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     if e.depth() > 0 && is_go_file_name(&name) {
                         if is_dir {
-                            problems.push(Problem::new(display_path(e.path()), "is a directory, not a Go file".into()));
+                            problems.push(Problem::new(
+                                display_path(e.path()),
+                                "is a directory, not a Go file".into(),
+                            ));
                         } else {
                             files.push(e.into_path());
                         }
@@ -77,7 +92,10 @@ fn walk_problem(err: &ignore::Error) -> Problem {
         ignore::Error::WithDepth { err, .. } => walk_problem(err),
         ignore::Error::Loop { child, ancestor } => Problem::new(
             display_path(child),
-            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor)),
+            format!(
+                "symbolic link loop (points back to {}); not followed",
+                display_path(ancestor)
+            ),
         ),
         other => Problem::new(String::from("<walk>"), other.to_string()),
     }
@@ -87,9 +105,14 @@ fn walk_reason(err: &ignore::Error) -> String {
     match err {
         ignore::Error::Io(e) => io_reason(e),
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symbolic link loop (points back to {}); not followed", display_path(ancestor))
+            format!(
+                "symbolic link loop (points back to {}); not followed",
+                display_path(ancestor)
+            )
         }
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => walk_reason(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => {
+            walk_reason(err)
+        }
         other => other.to_string(),
     }
 }

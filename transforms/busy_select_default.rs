@@ -85,12 +85,27 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("busy_select_default.rs"),
     query: QUERY,
     run,
+    precheck: has_empty_default,
 };
+
+/// An empty `default:` is followed only by blanks and then `}` or the next `case`.
+fn has_empty_default(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+    memchr::memmem::find_iter(bytes, b"default:").any(|i| {
+        let rest = &bytes[i + b"default:".len()..];
+        let next = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(rest, |p| &rest[p..]);
+        next.starts_with(b"}") || next.starts_with(b"case")
+    })
+}
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else { return };
+    let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else {
+        return;
+    };
     let src = cx.src();
     // §6.1.2: the body is exactly one select (comments allowed).
     let stmts = block_statements(body);
@@ -99,14 +114,35 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     }
     let clauses = named_children(*select);
-    let defaults: Vec<Node<'_>> = clauses.iter().copied().filter(|c| c.kind() == "default_case").collect();
-    let cases: Vec<Node<'_>> = clauses.iter().copied().filter(|c| c.kind() == "communication_case").collect();
+    let defaults: Vec<Node<'_>> = clauses
+        .iter()
+        .copied()
+        .filter(|c| c.kind() == "default_case")
+        .collect();
+    let cases: Vec<Node<'_>> = clauses
+        .iter()
+        .copied()
+        .filter(|c| c.kind() == "communication_case")
+        .collect();
     // §6.1.3: at least one communication case and one empty default, comments included (we keep comments).
-    let [default] = defaults.as_slice() else { return };
+    let [default] = defaults.as_slice() else {
+        return;
+    };
     if cases.is_empty() || default.named_child_count() > 0 {
         return;
     }
-    let Some(func) = syntax::enclosing_function(for_stmt) else { return };
+    // tree-sitter attaches a comment after `default:` to the select, so look at the text up to the next clause.
+    let next_clause =
+        std::iter::successors(default.next_named_sibling(), |n| n.next_named_sibling())
+            .find(|n| n.kind() != "comment");
+    let clause_end = next_clause.map_or(select.end_byte() - 1, |n| n.start_byte());
+    let tail = &src[default.start_byte()..clause_end];
+    if tail.contains("//") || tail.contains("/*") {
+        return;
+    }
+    let Some(func) = syntax::enclosing_function(for_stmt) else {
+        return;
+    };
     // §6.1.1: no goto in the function (a label on the loop may be a goto target).
     if contains_kind(func, "goto_statement") {
         return;
@@ -114,7 +150,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let mut applicability = Applicability::Safe;
     // §6.1.4–5: operands are local, side-effect free; a method call on a local makes it Unsafe (owner).
     for case in &cases {
-        let Some(comm) = case.child_by_field_name("communication") else { return };
+        let Some(comm) = case.child_by_field_name("communication") else {
+            return;
+        };
         for operand in case_operands(comm) {
             match classify_operand(cx, func, operand) {
                 OperandKind::Pure => {}
@@ -152,10 +190,15 @@ enum OperandKind {
 /// The channel expressions (and send values) a select case evaluates.
 fn case_operands(comm: Node<'_>) -> Vec<Node<'_>> {
     match comm.kind() {
-        "send_statement" => ["channel", "value"].iter().filter_map(|f| comm.child_by_field_name(f)).collect(),
+        "send_statement" => ["channel", "value"]
+            .iter()
+            .filter_map(|f| comm.child_by_field_name(f))
+            .collect(),
         "receive_statement" => {
             let right = comm.child_by_field_name("right");
-            right.map(|r| unwrap_receive(r).into_iter().collect()).unwrap_or_default()
+            right
+                .map(|r| unwrap_receive(r).into_iter().collect())
+                .unwrap_or_default()
         }
         _ => vec![],
     }
@@ -176,15 +219,23 @@ fn classify_operand(cx: &Ctx<'_>, func: Node<'_>, op: Node<'_>) -> OperandKind {
         return OperandKind::Pure;
     }
     if syntax::is_done_call(op, src) {
-        let recv = op.child_by_field_name("function").and_then(|f| f.child_by_field_name("operand"));
-        return if recv.is_some_and(pure_local) { OperandKind::Pure } else { OperandKind::Reject };
+        let recv = op
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("operand"));
+        return if recv.is_some_and(pure_local) {
+            OperandKind::Pure
+        } else {
+            OperandKind::Reject
+        };
     }
     // Owner's decision: a method call on a local (no arguments besides pure locals) is an Unsafe fix.
     if op.kind() == "call_expression"
         && let Some(f) = op.child_by_field_name("function")
         && f.kind() == "selector_expression"
         && f.child_by_field_name("operand").is_some_and(pure_local)
-        && op.child_by_field_name("arguments").is_some_and(|a| named_children(a).iter().all(|x| pure_local(*x)))
+        && op
+            .child_by_field_name("arguments")
+            .is_some_and(|a| named_children(a).iter().all(|x| pure_local(*x)))
     {
         return OperandKind::MethodCall;
     }
@@ -201,14 +252,24 @@ fn root_is_local(cx: &Ctx<'_>, func: Node<'_>, expr: Node<'_>) -> bool {
         }
     });
     // Literals have no identifiers and are fine; every identifier must be a local or parameter.
-    idents.iter().all(|id| syntax::declares_name(func, syntax::text(*id, src), src))
+    idents
+        .iter()
+        .all(|id| syntax::declares_name(func, syntax::text(*id, src), src))
 }
 
 /// Owner's R6.1 relaxation: every identifier in the condition is a local declared in the function and
 /// assigned only inside the cases of `select` (never elsewhere after its declaration).
-fn condition_is_select_local(cx: &Ctx<'_>, func: Node<'_>, cond: Node<'_>, select: Node<'_>) -> bool {
+fn condition_is_select_local(
+    cx: &Ctx<'_>,
+    func: Node<'_>,
+    cond: Node<'_>,
+    select: Node<'_>,
+) -> bool {
     let src = cx.src();
-    if !syntax::is_pure_expr(cond, src) || contains_kind(cond, "selector_expression") || contains_kind(cond, "index_expression") {
+    if !syntax::is_pure_expr(cond, src)
+        || contains_kind(cond, "selector_expression")
+        || contains_kind(cond, "index_expression")
+    {
         return false;
     }
     let mut idents = vec![];
@@ -226,9 +287,16 @@ fn condition_is_select_local(cx: &Ctx<'_>, func: Node<'_>, cond: Node<'_>, selec
         }
         let mut ok = true;
         syntax::walk(func, &mut |n| {
-            let assigns = matches!(n.kind(), "assignment_statement" | "inc_statement" | "dec_statement")
-                || (n.kind() == "unary_expression" && n.child_by_field_name("operator").is_some_and(|o| syntax::text(o, src) == "&"));
-            if assigns && mentions(n, name, src) && !(n.start_byte() >= select.start_byte() && n.end_byte() <= select.end_byte()) {
+            let assigns = matches!(
+                n.kind(),
+                "assignment_statement" | "inc_statement" | "dec_statement"
+            ) || (n.kind() == "unary_expression"
+                && n.child_by_field_name("operator")
+                    .is_some_and(|o| syntax::text(o, src) == "&"));
+            if assigns
+                && mentions(n, name, src)
+                && !(n.start_byte() >= select.start_byte() && n.end_byte() <= select.end_byte())
+            {
                 ok = false;
             }
             // A closure capturing the variable could write it from another goroutine.
@@ -248,7 +316,9 @@ fn local_var_declared(func: Node<'_>, name: &str, src: &str) -> bool {
 fn mentions(node: Node<'_>, name: &str, src: &str) -> bool {
     let target = node.child_by_field_name("left").unwrap_or(node);
     let mut found = false;
-    syntax::walk(target, &mut |n| found |= n.kind() == "identifier" && syntax::text(n, src) == name);
+    syntax::walk(target, &mut |n| {
+        found |= n.kind() == "identifier" && syntax::text(n, src) == name
+    });
     found
 }
 
@@ -274,12 +344,18 @@ mod tests {
 
     #[test]
     fn work_after_select_is_a_cancellation_check() {
-        check_no_fix(&TRANSFORM, "package m\n\nfunc f(done chan int, work func()) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t\twork()\n\t}\n}\n");
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nfunc f(done chan int, work func()) {\n\tfor {\n\t\tselect {\n\t\tcase <-done:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t\twork()\n\t}\n}\n",
+        );
     }
 
     #[test]
     fn package_level_channel_is_left_alone() {
-        check_no_fix(&TRANSFORM, "package m\n\nvar quit chan int\n\nfunc f() {\n\tfor {\n\t\tselect {\n\t\tcase <-quit:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n");
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nvar quit chan int\n\nfunc f() {\n\tfor {\n\t\tselect {\n\t\tcase <-quit:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+        );
     }
 
     #[test]
@@ -298,6 +374,9 @@ mod tests {
             "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\tdefault:\n\t\t}\n\t}\n}\n",
             "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\t}\n\t}\n}\n",
         );
-        check_no_fix(&TRANSFORM, "package m\n\ntype s struct{ running bool }\n\nfunc (x *s) f(in chan int) {\n\tfor x.running {\n\t\tselect {\n\t\tcase <-in:\n\t\tdefault:\n\t\t}\n\t}\n}\n");
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\ntype s struct{ running bool }\n\nfunc (x *s) f(in chan int) {\n\tfor x.running {\n\t\tselect {\n\t\tcase <-in:\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+        );
     }
 }

@@ -12,8 +12,15 @@ pub fn finding_line(path: &str, f: &Finding, threshold: Applicability) -> String
         Some(Applicability::Unsafe) => " [~]",
         _ => "",
     };
-    let low = if f.low_priority { " (low priority)" } else { "" };
-    format!("{path}:{}:{}: {}{mark} {}{low}", f.line, f.col, f.code, f.message)
+    let low = if f.low_priority {
+        " (low priority)"
+    } else {
+        ""
+    };
+    format!(
+        "{path}:{}:{}: {}{mark} {}{low}",
+        f.line, f.col, f.code, f.message
+    )
 }
 
 pub fn problem_line(p: &Problem) -> String {
@@ -24,9 +31,27 @@ pub fn problem_line(p: &Problem) -> String {
 }
 
 pub fn findings(out: &RunOutcome, threshold: Applicability) -> String {
+    findings_colored(out, threshold, false)
+}
+
+/// With `color`, the path is bold and the code red (only on a terminal, and never under NO_COLOR).
+pub fn findings_colored(out: &RunOutcome, threshold: Applicability, color: bool) -> String {
     let mut s = String::new();
     for (path, f) in &out.findings {
-        let _ = writeln!(s, "{}", finding_line(path, f, threshold));
+        let line = finding_line(path, f, threshold);
+        if color {
+            let prefix = format!("{path}:{}:{}:", f.line, f.col);
+            let rest = &line[prefix.len()..];
+            let code_end = 1 + f.code.len();
+            let _ = writeln!(
+                s,
+                "\x1b[1m{prefix}\x1b[0m \x1b[31m{}\x1b[0m{}",
+                &rest[1..code_end],
+                &rest[code_end..]
+            );
+        } else {
+            let _ = writeln!(s, "{line}");
+        }
     }
     s
 }
@@ -36,17 +61,42 @@ pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<
     let mut parts = vec![];
     if let Some(verb) = applied_verb {
         let n: usize = out.applied.values().sum();
-        let per: Vec<String> = out.applied.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+        let per: Vec<String> = out
+            .applied
+            .iter()
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
         if n > 0 {
-            parts.push(format!("{verb} {n} fix{} in {} file{} ({})", plural_es(n), out.changes.len(), plural(out.changes.len()), per.join(", ")));
+            parts.push(format!(
+                "{verb} {n} fix{} in {} file{} ({})",
+                plural_es(n),
+                out.changes.len(),
+                plural(out.changes.len()),
+                per.join(", ")
+            ));
         } else {
             parts.push(format!("{verb} no fixes"));
         }
     }
     let total = out.findings.len();
-    let fixable = out.findings.iter().filter(|(_, f)| f.fix.is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)).count();
-    let unsafe_only = out.findings.iter().filter(|(_, f)| f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe).count();
-    let noun = if applied_verb.is_some() { "remaining finding" } else { "finding" };
+    let fixable = out
+        .findings
+        .iter()
+        .filter(|(_, f)| {
+            f.fix
+                .is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)
+        })
+        .count();
+    let unsafe_only = out
+        .findings
+        .iter()
+        .filter(|(_, f)| f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe)
+        .count();
+    let noun = if applied_verb.is_some() {
+        "remaining finding"
+    } else {
+        "finding"
+    };
     let mut line = format!("{total} {noun}{}", plural(total));
     if applied_verb.is_none() && fixable > 0 {
         let _ = write!(line, ", {fixable} fixable with --write");
@@ -56,9 +106,18 @@ pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<
     }
     parts.push(line);
     if !out.problems.is_empty() {
-        parts.push(format!("{} error{}", out.problems.len(), plural(out.problems.len())));
+        parts.push(format!(
+            "{} error{}",
+            out.problems.len(),
+            plural(out.problems.len())
+        ));
     }
-    format!("{}; {} files scanned, {} parsed\n", parts.join("; "), out.files_seen, out.files_parsed)
+    format!(
+        "{}; {} files scanned, {} parsed\n",
+        parts.join("; "),
+        out.files_seen,
+        out.files_parsed
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -20,7 +20,12 @@ pub fn render_one(c: &FileChange) -> String {
         Some(_) => (format!("a/{}", c.display), format!("b/{}", c.display)),
         None => ("/dev/null".to_string(), format!("b/{}", c.display)),
     };
-    let body = diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&a, &b).to_string();
+    let body = diff
+        .unified_diff()
+        .context_radius(3)
+        .missing_newline_hint(true)
+        .header(&a, &b)
+        .to_string();
     let mut out = format!("diff --git a/{0} b/{0}\n", c.display);
     if c.original.is_none() {
         out.push_str("new file mode 100644\n");

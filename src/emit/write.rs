@@ -7,7 +7,14 @@ use std::io::Write;
 
 /// Writes every change; returns the problems (the other files are still written).
 pub fn write_all(changes: &[FileChange]) -> Vec<Problem> {
-    changes.iter().filter_map(|c| write_one(c).err().map(|m| Problem::new(c.display.clone(), m))).collect()
+    changes
+        .iter()
+        .filter_map(|c| {
+            write_one(c)
+                .err()
+                .map(|m| Problem::new(c.display.clone(), m))
+        })
+        .collect()
 }
 
 pub fn write_one(c: &FileChange) -> Result<(), String> {
@@ -26,15 +33,23 @@ pub fn write_one(c: &FileChange) -> Result<(), String> {
     if current != c.original {
         return Err("changed since it was read; left alone (run again)".into());
     }
-    let dir = c.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let dir = c
+        .path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".gofixrt-")
         .tempfile_in(dir)
         .map_err(|e| format!("cannot create a temporary file: {}", io_reason(&e)))?;
-    tmp.write_all(&c.new).and_then(|_| tmp.flush()).map_err(|e| format!("cannot write: {}", io_reason(&e)))?;
+    tmp.write_all(&c.new)
+        .and_then(|_| tmp.flush())
+        .map_err(|e| format!("cannot write: {}", io_reason(&e)))?;
     if let Ok(meta) = link {
-        std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| format!("cannot keep permissions: {}", io_reason(&e)))?;
+        std::fs::set_permissions(tmp.path(), meta.permissions())
+            .map_err(|e| format!("cannot keep permissions: {}", io_reason(&e)))?;
     }
-    tmp.persist(&c.path).map_err(|e| format!("cannot replace the file: {}", io_reason(&e.error)))?;
+    tmp.persist(&c.path)
+        .map_err(|e| format!("cannot replace the file: {}", io_reason(&e.error)))?;
     Ok(())
 }

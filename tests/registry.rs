@@ -1,0 +1,118 @@
+//! Every registered transform is complete: its query compiles against the pinned grammar, its doc has the
+//! required sections, the doc's Example rewrites to its Use instead exactly, it has golden cases on both
+//! sides, and README's table is fresh.
+
+use gofix_rt::docs;
+use gofix_rt::fix::FixAvailability;
+use gofix_rt::registry;
+use gofix_rt::testing::run_one;
+use std::path::Path;
+
+#[test]
+fn queries_compile() {
+    for t in registry::all() {
+        tree_sitter::Query::new(&gofix_rt::syntax::language(), t.query)
+            .unwrap_or_else(|e| panic!("{}: {e}", t.meta.code));
+    }
+}
+
+#[test]
+fn codes_and_names_are_unique_and_sorted() {
+    let all = registry::all();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a.meta.code, b.meta.code);
+            assert_ne!(a.meta.name, b.meta.name);
+        }
+    }
+}
+
+#[test]
+fn docs_have_required_sections() {
+    for t in registry::all() {
+        let doc = docs::doc(t);
+        assert!(
+            doc.starts_with(&format!("# {} ({})", t.meta.name, t.meta.code)),
+            "{}: title",
+            t.meta.code
+        );
+        for h in docs::REQUIRED_HEADINGS {
+            assert!(doc.contains(h), "{}: missing {h}", t.meta.code);
+        }
+        if t.meta.fix != FixAvailability::Never {
+            assert!(
+                doc.contains("## Fix safety"),
+                "{}: missing ## Fix safety",
+                t.meta.code
+            );
+        }
+    }
+}
+
+#[test]
+fn doc_examples_round_trip() {
+    for t in registry::all() {
+        let doc = docs::doc(t);
+        let example = docs::go_block(&doc, "## Example")
+            .unwrap_or_else(|| panic!("{}: no Example block", t.meta.code));
+        let use_instead = docs::go_block(&doc, "## Use instead")
+            .unwrap_or_else(|| panic!("{}: no Use instead block", t.meta.code));
+        let (fixed, out) = run_one(t, "1.22", &example, true);
+        assert!(
+            !out.findings.is_empty() || fixed != example,
+            "{}: Example does not fire",
+            t.meta.code
+        );
+        if t.meta.fix == FixAvailability::Never {
+            assert_eq!(
+                fixed, example,
+                "{}: a detect-only transform edited its Example",
+                t.meta.code
+            );
+        } else {
+            assert_eq!(
+                fixed, use_instead,
+                "{}: Example does not rewrite to Use instead",
+                t.meta.code
+            );
+        }
+    }
+}
+
+#[test]
+fn every_transform_has_golden_cases_both_ways() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    for t in registry::all() {
+        let dir = root.join(format!("{}-{}", t.meta.code, t.meta.name));
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{}: no golden directory {}", t.meta.code, dir.display()))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        let negative = names.iter().filter(|n| n.starts_with("no-")).count();
+        let positive = names.iter().filter(|n| !n.starts_with("no-")).count();
+        assert!(
+            positive >= 4 && negative >= 4,
+            "{}: {positive} firing and {negative} no- cases (want 4 each)",
+            t.meta.code
+        );
+    }
+}
+
+#[test]
+fn readme_table_is_fresh() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- transforms:start -->\n", "<!-- transforms:end -->");
+    let a = readme.find(start).expect("start marker") + start.len();
+    let b = readme.find(end).expect("end marker");
+    let fresh = format!("{}{}{}", &readme[..a], docs::table(), &readme[b..]);
+    if std::env::var("UPDATE_README").is_ok() {
+        std::fs::write(&path, &fresh).unwrap();
+    } else {
+        assert_eq!(
+            readme, fresh,
+            "README table is stale; run `UPDATE_README=1 cargo test --test registry`"
+        );
+    }
+}
