@@ -122,10 +122,8 @@
 //! go-semantics §2 (R2) and the owner's decisions on R2; `time.NewTimer`, `Timer.Stop` and `Timer.Reset`
 //! docs; Go 1.23 release notes, "Timer changes"; go.dev/issue/37196 (the pre-1.23 drain race).
 
-// The Go examples above must be gofmt-shaped, with tabs (the doc round-trip test runs them).
-#![allow(clippy::tabs_in_doc_comments)]
-
 use crate::fix::{Applicability, Edit, Fix, TextRange};
+use crate::gomod::Module;
 use crate::package::PkgFile;
 use crate::rewrite::indent_lines;
 use crate::syntax::{self, indent_at, line_end_incl, line_start, named_children};
@@ -147,7 +145,13 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("time_after_in_loop.rs"),
     query: QUERY,
     run,
+    precheck: imports_time,
 };
+
+/// Both calls need the standard `time` import, so the file spells its path.
+fn imports_time(bytes: &[u8], _: &Module) -> bool {
+    memchr::memmem::find(bytes, b"\"time\"").is_some()
+}
 
 /// A call `pkg.After(arg)` / `pkg.Tick(arg)`; everything else (the package, the case position) is checked
 /// in `run`.
@@ -960,11 +964,16 @@ fn message(cx: &Ctx<'_>, plan: &Plan<'_>) -> String {
     }
 }
 
-/// §2.2 opt-in: the plain-Reset shape below 1.27 only when the module's go line is >= 1.23 and nothing in
-/// the module (go.mod, go.work, `//go:debug` lines) asks for asynchronous timer channels.
+/// §2.2 opt-in: the plain-Reset shape below 1.27 only when the module's go line (and a go.work's, in
+/// workspace mode) is >= 1.23 and nothing in the module (go.mod, go.work, `//go:debug` lines) asks for
+/// asynchronous timer channels.
 fn sync_opt_allowed(cx: &Ctx<'_>) -> bool {
     let module = &cx.pkg.module;
-    if cx.file().versions.module < GoVersion(23) || godebug_forces_async(&module.godebug) {
+    if cx.file().versions.module < GoVersion(23)
+        || module.work_go.is_some_and(|g| g < GoVersion(23))
+        || godebug_forces_async(&module.godebug)
+        || godebug_forces_async(&module.work_godebug)
+    {
         return false;
     }
     let Some(root) = module.root.clone() else {
@@ -975,7 +984,7 @@ fn sync_opt_allowed(cx: &Ctx<'_>) -> bool {
     if let Some(v) = cache.lock().ok().and_then(|c| c.get(&root).copied()) {
         return !v;
     }
-    let forced = work_file_forces_async(&root) || go_debug_lines_force_async(&root);
+    let forced = go_debug_lines_force_async(&root);
     if let Ok(mut c) = cache.lock() {
         c.insert(root, forced);
     }
@@ -988,14 +997,6 @@ fn godebug_forces_async(settings: &[(String, String)]) -> bool {
         "asynctimerchan" => v.trim() != "0",
         "default" => GoVersion::parse(v).is_none_or(|g| g < GoVersion(23)),
         _ => false,
-    })
-}
-
-fn work_file_forces_async(root: &Path) -> bool {
-    root.ancestors().any(|dir| {
-        std::fs::read_to_string(dir.join("go.work")).is_ok_and(|text| {
-            godebug_forces_async(&crate::gomod::Module::parse(dir, &text).godebug)
-        })
     })
 }
 
@@ -1177,6 +1178,62 @@ mod tests {
         );
         let (fixed, _) = run_with("module m\n\ngo 1.24\n", &[], &src);
         assert!(fixed.contains("idleFired"), "off by default");
+    }
+
+    #[test]
+    fn sync_opt_in_respects_go_work_and_go_debug_lines() {
+        let run = |files: &[(&str, &str)]| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let files: Vec<(String, String)> = files
+                .iter()
+                .map(|(n, b)| (n.to_string(), b.to_string()))
+                .collect();
+            write_tree(dir.path(), &files);
+            let mut s = Settings::new(
+                vec![dir.path().to_path_buf()],
+                vec![&TRANSFORM],
+                Mode::DryRun,
+            );
+            s.options.values = vec![("R2.sync-timers".into(), "true".into())];
+            let out = engine::run(&s);
+            let c = out
+                .changes
+                .iter()
+                .find(|c| c.path.ends_with("x.go"))
+                .expect("a change");
+            String::from_utf8(c.new.clone()).unwrap()
+        };
+        let src = file(IDLE_LOOP);
+        let gomod = "module m\n\ngo 1.24\n";
+        let fixed = run(&[
+            (
+                "go.work",
+                "go 1.24\n\ngodebug asynctimerchan=1\n\nuse ./m\n",
+            ),
+            ("m/go.mod", gomod),
+            ("m/x.go", &src),
+        ]);
+        assert!(
+            fixed.contains("idleFired"),
+            "go.work godebug keeps the async-safe shape"
+        );
+        let fixed = run(&[
+            ("go.work", "go 1.22\n\nuse ./m\n"),
+            ("m/go.mod", gomod),
+            ("m/x.go", &src),
+        ]);
+        assert!(
+            fixed.contains("idleFired"),
+            "a go 1.22 workspace runs async timers"
+        );
+        let main = "//go:debug asynctimerchan=1\n\npackage main\n\nfunc main() {}\n";
+        let fixed = run(&[("go.mod", gomod), ("x.go", &src), ("cmd/app/main.go", main)]);
+        assert!(
+            fixed.contains("idleFired"),
+            "a //go:debug line keeps the async-safe shape"
+        );
+        let fixed = run(&[("go.mod", gomod), ("x.go", &src)]);
+        assert!(!fixed.contains("idleFired"));
     }
 
     #[test]
