@@ -3,9 +3,11 @@
 use crate::transform::Transform;
 
 mod busy_select_default;
+mod read_mem_stats;
 mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &busy_select_default::TRANSFORM,
+    &read_mem_stats::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];
