@@ -3,11 +3,17 @@
 use crate::transform::Transform;
 
 mod busy_select_default;
+/// Shared by `gc_call` and `gosched_call`; not a transform.
+mod call_removal;
+mod gc_call;
+mod gosched_call;
 mod read_mem_stats;
 mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &busy_select_default::TRANSFORM,
+    &gc_call::TRANSFORM,
+    &gosched_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];
