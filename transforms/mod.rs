@@ -2,6 +2,7 @@
 
 use crate::transform::Transform;
 
+mod automaxprocs_import;
 mod busy_select_default;
 /// Shared by `gc_call` and `gosched_call`; not a transform.
 mod call_removal;
@@ -11,6 +12,7 @@ mod read_mem_stats;
 mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
+    &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &gc_call::TRANSFORM,
     &gosched_call::TRANSFORM,
