@@ -7,6 +7,7 @@ mod busy_select_default;
 mod gc_call;
 mod gosched_call;
 mod read_mem_stats;
+mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
@@ -14,4 +15,5 @@ pub static ALL: &[&Transform] = &[
     &gc_call::TRANSFORM,
     &gosched_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
+    &time_after_in_loop::TRANSFORM,
 ];
