@@ -226,7 +226,7 @@ fn process_dir(
                 out.problems.push(Problem {
                     path: f.display.clone(),
                     pos: Some((p.row + 1, p.column + 1)),
-                    message: format!("syntax error: {what}; file skipped"),
+                    message: format!("cannot parse ({what}): a syntax error, or Go syntax newer than the bundled tree-sitter-go grammar; file skipped"),
                 });
             }
         }

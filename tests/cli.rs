@@ -97,7 +97,7 @@ fn bad_input_is_one_line_per_file_and_the_run_goes_on() {
     assert_eq!(code, 2, "{stderr}");
     let errors = error_lines(&stderr);
     let expect = [
-        ("syntax.go:", "syntax error"),
+        ("syntax.go:", "cannot parse"),
         ("latin1.go:", "not valid UTF-8"),
         ("nul.go:", "NUL"),
         ("huge.go:", "too large"),

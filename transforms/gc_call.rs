@@ -79,6 +79,7 @@
 //! ## When it does not fire
 //! - Test code: a `*_test.go` file, a file importing `testing`, a `Test*`, `Benchmark*`, `Fuzz*`,
 //!   `Example*` or `TestMain` function.
+//! - The function uses `runtime/pprof` anywhere (a profile looked up before the call and written after it).
 //! - The function goes on to read memory statistics or write a profile (`runtime/pprof`,
 //!   `net/http/pprof`, `runtime.ReadMemStats`, `runtime/metrics`, `debug.ReadGCStats`,
 //!   `debug.WriteHeapDump`), directly or through a package function: the documented way to get current
@@ -165,6 +166,11 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let top = syntax::enclosing_top_function(stmt).unwrap_or(func);
     // Owner's decision / §3.3: never before a heap profile (or another read of memory statistics).
     if measures_after(cx.pkg, file, top, call.end_byte()) {
+        return;
+    }
+    // A profile obtained earlier in the function and written later (`p := pprof.Lookup(name)`, then
+    // `runtime.GC()` when name is "heap", then `p.WriteTo`) is the same idiom: net/http/pprof does this.
+    if calls_import(file, top, "runtime/pprof", &[]) {
         return;
     }
     let handler = handler_shape(file, func);
