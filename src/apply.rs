@@ -92,12 +92,12 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
         let mut file_diags = vec![];
         for &t in &settings.transforms {
-            if t.prefilter_hits(file.text.as_bytes()) {
+            if t.wants(file.text.as_bytes(), &pkg.module) {
                 run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
             }
         }
         if !settings.ignore_suppressions {
-            filter_suppressed(pkg, idx, &mut file_diags);
+            filter_suppressed(pkg, idx, settings, &mut file_diags);
         }
         out.extend(file_diags);
     }
@@ -152,7 +152,10 @@ fn run_transform(
     }
 }
 
-fn filter_suppressed(pkg: &Package, idx: usize, diags: &mut Vec<Diagnostic>) {
+/// The code under which unknown and unused `//gofixrt:` directives are reported.
+pub const SUPPRESSION_CODE: &str = "SUP";
+
+fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut Vec<Diagnostic>) {
     let file = &pkg.files[idx];
     let mut dirs = suppress::parse(&file.text);
     if dirs.is_empty() {
@@ -169,6 +172,38 @@ fn filter_suppressed(pkg: &Package, idx: usize, diags: &mut Vec<Diagnostic>) {
         let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
         !suppress::suppresses(&mut dirs, d.code, name, line, stmt_line)
     });
+    // Directives that name no transform, or a selected transform that found nothing there, are reported:
+    // a stale suppression hides the next real finding.
+    for d in &dirs {
+        let mut report = |message: String| {
+            diags.push(Diagnostic {
+                code: SUPPRESSION_CODE,
+                file: idx,
+                range: d.range,
+                message,
+                fix: None,
+                low_priority: false,
+            })
+        };
+        if d.codes.is_empty() {
+            report("suppression names no transform; write `//gofixrt:ignore CODE reason`".into());
+            continue;
+        }
+        for c in &d.codes {
+            match crate::registry::lookup(c) {
+                None => report(format!(
+                    "suppression names unknown transform `{c}` (see `gofix-rt list`)"
+                )),
+                Some(t) if !d.used && settings.transforms.iter().any(|s| std::ptr::eq(*s, t)) => {
+                    report(format!(
+                        "unused suppression: {} reports nothing here; remove the directive",
+                        t.meta.code
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any

@@ -62,6 +62,9 @@ struct DirOutcome {
     parsed: usize,
 }
 
+/// Directories a run must cover before a progress bar is worth showing.
+const PROGRESS_MIN_DIRS: usize = 1000;
+
 pub fn run(settings: &Settings) -> RunOutcome {
     let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -71,10 +74,20 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
+    // Only long runs get a bar: a flash of progress on a small tree is noise.
+    let bar = if settings.progress && by_dir.len() >= PROGRESS_MIN_DIRS {
+        let style =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} directories {elapsed}")
+                .expect("static template");
+        indicatif::ProgressBar::new(by_dir.len() as u64).with_style(style)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let work = || -> Vec<DirOutcome> {
         by_dir
             .par_iter()
             .map(|(dir, files)| {
+                bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     process_dir(dir, files, settings, &modules)
                 }))
@@ -89,6 +102,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
+    bar.finish_and_clear();
     let mut out = RunOutcome {
         files_seen,
         ..RunOutcome::default()
@@ -154,11 +168,28 @@ fn process_dir(
         m.go = v;
         module = Arc::new(m);
     }
-    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
-    let mut any_candidate = false;
+    // Phase 1, every file: read, validate, prefilter on the raw bytes (no copies, no parsing).
+    let mut read: Vec<(&PathBuf, Vec<u8>, bool)> = Vec::with_capacity(paths.len());
     for path in paths {
+        match read_bytes(path, settings.max_file_size) {
+            Ok(bytes) => {
+                let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
+                    || (!settings.ignore_suppressions
+                        && memchr::memmem::find(&bytes, b"//gofixrt:").is_some());
+                read.push((path, bytes, candidate));
+            }
+            Err(msg) => out.problems.push(Problem::new(display_path(path), msg)),
+        }
+    }
+    if !read.iter().any(|(_, _, c)| *c) {
+        return out;
+    }
+    // Phase 2, directories with a candidate: decode and group every file, since transforms may need
+    // package-wide facts from files that matched nothing.
+    let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
+    for (path, bytes, candidate) in read {
         let display = display_path(path);
-        let source = match read_source(path, settings.max_file_size) {
+        let source = match SourceText::decode(&bytes) {
             Ok(s) => s,
             Err(msg) => {
                 out.problems.push(Problem::new(display, msg));
@@ -174,15 +205,8 @@ fn process_dir(
         };
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
-        file.candidate = settings
-            .transforms
-            .iter()
-            .any(|t| t.prefilter_hits(file.text.as_bytes()));
-        any_candidate |= file.candidate;
+        file.candidate = candidate;
         groups.entry(name).or_default().push(file);
-    }
-    if !any_candidate {
-        return out;
     }
     let fix = settings.mode != Mode::Check;
     for (name, files) in groups {
@@ -233,6 +257,24 @@ fn process_dir(
 }
 
 /// Reads and decodes one file, with a one-line reason on failure.
+/// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a Go file".into());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
+    crate::source::validate(&bytes)?;
+    Ok(bytes)
+}
+
 pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
     let meta =
         std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;

@@ -20,6 +20,11 @@ pub struct Module {
     /// The text of go.mod, for transforms that edit it.
     pub gomod_text: Option<String>,
     pub has_vendor: bool,
+    /// The `go` line of a go.work above the module, if any: in workspace mode it decides main-module
+    /// semantics such as GODEBUG defaults (§7.3 item 4).
+    pub work_go: Option<GoVersion>,
+    /// `godebug` settings of that go.work.
+    pub work_godebug: Vec<(String, String)>,
 }
 
 impl Module {
@@ -32,6 +37,8 @@ impl Module {
             requires: vec![],
             gomod_text: None,
             has_vendor: false,
+            work_go: None,
+            work_godebug: vec![],
         }
     }
 
@@ -93,7 +100,20 @@ impl ModuleCache {
             return m.clone();
         }
         let found = match std::fs::read_to_string(dir.join("go.mod")) {
-            Ok(text) => Arc::new(Module::parse(dir, &text)),
+            Ok(text) => {
+                let mut m = Module::parse(dir, &text);
+                if let Some(work) = find_work(dir) {
+                    // go.work shares go.mod's line syntax; a missing go line there means 1.18 (§7.1).
+                    let w = Module::parse(dir, &work);
+                    m.work_go = Some(if work.lines().any(|l| l.trim_start().starts_with("go ")) {
+                        w.go
+                    } else {
+                        GoVersion(18)
+                    });
+                    m.work_godebug = w.godebug;
+                }
+                Arc::new(m)
+            }
             Err(_) => match dir.parent() {
                 Some(parent) if !dir.as_os_str().is_empty() => self.module_for_dir(parent),
                 _ => Arc::new(Module::none()),
@@ -226,6 +246,12 @@ mod edit_tests {
     }
 }
 
+/// The text of the nearest go.work at or above `dir`.
+fn find_work(dir: &Path) -> Option<String> {
+    dir.ancestors()
+        .find_map(|d| std::fs::read_to_string(d.join("go.work")).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +270,24 @@ mod tests {
         );
         assert_eq!(
             m.godebug,
+            vec![("asynctimerchan".to_string(), "1".to_string())]
+        );
+    }
+
+    #[test]
+    fn workspace_go_line_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.work"),
+            "go 1.23\n\nuse ./m\n\ngodebug asynctimerchan=1\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("m")).unwrap();
+        std::fs::write(dir.path().join("m/go.mod"), "module m\n\ngo 1.21\n").unwrap();
+        let m = ModuleCache::default().module_for_dir(&dir.path().join("m"));
+        assert_eq!((m.go, m.work_go), (GoVersion(21), Some(GoVersion(23))));
+        assert_eq!(
+            m.work_godebug,
             vec![("asynctimerchan".to_string(), "1".to_string())]
         );
     }

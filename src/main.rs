@@ -106,6 +106,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
 
@@ -115,7 +116,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     let mut outcome = engine::run(&s);
     match s.mode {
         Mode::Check => {
-            out(&check::findings(&outcome, s.threshold))?;
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            out(&check::findings_colored(&outcome, s.threshold, color))?;
         }
         Mode::DryRun => {
             out(&diff::render(&outcome.changes))?;

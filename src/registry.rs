@@ -2,7 +2,8 @@
 
 use crate::transform::Transform;
 use crate::transforms::ALL;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 use tree_sitter::Query;
 
 pub fn all() -> &'static [&'static Transform] {
@@ -16,26 +17,22 @@ pub fn lookup(key: &str) -> Option<&'static Transform> {
         .find(|t| t.meta.code.eq_ignore_ascii_case(key) || t.meta.name == key)
 }
 
-fn index_of(t: &Transform) -> usize {
-    ALL.iter()
-        .position(|x| std::ptr::eq(*x, t))
-        .expect("transform is registered")
-}
-
-/// The compiled query of a registered transform. A query that does not compile against the pinned grammar
-/// is a bug caught by the registry test; at run time it panics in the worker and is reported as internal.
+/// The compiled query of a transform, compiled on first use and kept for the process (queries are
+/// immutable and shareable across threads). A query that does not compile against the pinned grammar is a
+/// bug the registry test catches; at run time it panics in the worker and is reported as internal.
 pub fn query(t: &Transform) -> &'static Query {
-    static QUERIES: OnceLock<Vec<Result<Query, String>>> = OnceLock::new();
-    let qs = QUERIES.get_or_init(|| {
-        ALL.iter()
-            .map(|t| {
-                Query::new(&crate::syntax::language(), t.query)
-                    .map_err(|e| format!("{}: {e}", t.meta.code))
-            })
-            .collect()
-    });
-    match &qs[index_of(t)] {
-        Ok(q) => q,
-        Err(e) => panic!("query does not compile: {e}"),
+    static CACHE: OnceLock<RwLock<HashMap<(usize, usize), &'static Query>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (t.query.as_ptr() as usize, t.query.len());
+    if let Some(q) = cache.read().expect("query cache lock").get(&key) {
+        return q;
     }
+    let compiled = Query::new(&crate::syntax::language(), t.query)
+        .unwrap_or_else(|e| panic!("query of {} does not compile: {e}", t.meta.code));
+    let leaked: &'static Query = Box::leak(Box::new(compiled));
+    cache
+        .write()
+        .expect("query cache lock")
+        .entry(key)
+        .or_insert(leaked)
 }

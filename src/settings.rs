@@ -27,6 +27,8 @@ pub struct Settings {
     pub ignore_suppressions: bool,
     pub max_file_size: u64,
     pub threads: Option<usize>,
+    /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl Settings {
@@ -42,6 +44,7 @@ impl Settings {
             ignore_suppressions: false,
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
             threads: None,
+            progress: false,
         }
     }
 }

@@ -15,9 +15,7 @@ pub struct SourceText {
 impl SourceText {
     /// Decodes file bytes, refusing what no Go compiler would accept as a source file.
     pub fn decode(bytes: &[u8]) -> Result<SourceText, String> {
-        if memchr::memchr(0, bytes).is_some() {
-            return Err("contains NUL bytes; not a Go source file".into());
-        }
+        validate(bytes)?;
         let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => (true, rest),
             None => (false, bytes),
@@ -55,6 +53,19 @@ impl SourceText {
         }
         out
     }
+}
+
+/// Refuses what no Go compiler accepts as source text: NUL bytes, invalid UTF-8.
+pub fn validate(bytes: &[u8]) -> Result<(), String> {
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("contains NUL bytes; not a Go source file".into());
+    }
+    std::str::from_utf8(bytes).map(|_| ()).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })
 }
 
 /// Byte offsets of line starts, for turning offsets into 1-based line:column (columns in bytes, as go vet does).

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixAvailability, TextRange};
+use crate::gomod::Module;
 use crate::package::{Package, PkgFile, default_local_name};
 use crate::syntax;
 use std::collections::HashSet;
@@ -24,14 +25,25 @@ pub struct Transform {
     /// A tree-sitter query; `run` is called once per match. `@match` is where the diagnostic points.
     pub query: &'static str,
     pub run: fn(&mut Ctx<'_>, &Match<'_>),
+    /// A second, sharper byte-level test run only when `meta.prefilter` matched, with the module at hand
+    /// (e.g. "an empty default exists", "the module's go line is below 1.25"). Must never reject a file
+    /// the transform could report on. Use `always` when the substrings are enough.
+    pub precheck: fn(&[u8], &Module) -> bool,
+}
+
+/// The precheck of transforms whose prefilter substrings are selective enough.
+pub fn always(_: &[u8], _: &Module) -> bool {
+    true
 }
 
 impl Transform {
-    pub fn prefilter_hits(&self, bytes: &[u8]) -> bool {
+    /// Parse this file for this transform? (The prefilter, then the transform's own precheck.)
+    pub fn wants(&self, bytes: &[u8], module: &Module) -> bool {
         self.meta
             .prefilter
             .iter()
             .any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+            && (self.precheck)(bytes, module)
     }
 }
 

@@ -14,9 +14,15 @@ fn is_go_file_name(name: &str) -> bool {
     name.ends_with(".go") && !name.starts_with('_') && !name.starts_with('.')
 }
 
-/// Strips a leading `./` so printed paths match what `git apply` expects after `a/`.
+/// The path as printed: relative to the current directory when it lies below it, without a leading `./`,
+/// so diff headers (`a/<path>`) are what `git apply` expects when run from here.
 pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy();
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let rel = match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) if p.is_absolute() => p.strip_prefix(cwd).unwrap_or(p),
+        _ => p,
+    };
+    let s = rel.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 

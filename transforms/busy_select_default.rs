@@ -85,7 +85,20 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("busy_select_default.rs"),
     query: QUERY,
     run,
+    precheck: has_empty_default,
 };
+
+/// An empty `default:` is followed only by blanks and then `}` or the next `case`.
+fn has_empty_default(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+    memchr::memmem::find_iter(bytes, b"default:").any(|i| {
+        let rest = &bytes[i + b"default:".len()..];
+        let next = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(rest, |p| &rest[p..]);
+        next.starts_with(b"}") || next.starts_with(b"case")
+    })
+}
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;
 

@@ -31,9 +31,27 @@ pub fn problem_line(p: &Problem) -> String {
 }
 
 pub fn findings(out: &RunOutcome, threshold: Applicability) -> String {
+    findings_colored(out, threshold, false)
+}
+
+/// With `color`, the path is bold and the code red (only on a terminal, and never under NO_COLOR).
+pub fn findings_colored(out: &RunOutcome, threshold: Applicability, color: bool) -> String {
     let mut s = String::new();
     for (path, f) in &out.findings {
-        let _ = writeln!(s, "{}", finding_line(path, f, threshold));
+        let line = finding_line(path, f, threshold);
+        if color {
+            let prefix = format!("{path}:{}:{}:", f.line, f.col);
+            let rest = &line[prefix.len()..];
+            let code_end = 1 + f.code.len();
+            let _ = writeln!(
+                s,
+                "\x1b[1m{prefix}\x1b[0m \x1b[31m{}\x1b[0m{}",
+                &rest[1..code_end],
+                &rest[code_end..]
+            );
+        } else {
+            let _ = writeln!(s, "{line}");
+        }
     }
     s
 }

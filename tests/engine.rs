@@ -1,0 +1,171 @@
+//! The fix engine pinned with fake transforms: overlapping fixes wait for the next pass, identical edits
+//! coalesce, a fix that breaks parsing is reverted and reported, a fix that never converges hits the pass
+//! cap, unsafe fixes need --unsafe-fixes, display-only fixes are never applied.
+
+use gofix_rt::engine::{self, RunOutcome};
+use gofix_rt::fix::{Applicability, Edit, Fix, FixAvailability, ImportChange, TextRange};
+use gofix_rt::settings::{Mode, Settings};
+use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
+
+const QUERY: &str = "(call_expression function: (identifier) @f (#eq? @f \"mark\")) @match";
+
+macro_rules! fake {
+    ($name:ident, $code:literal, $run:expr) => {
+        static $name: Transform = Transform {
+            meta: Meta {
+                code: $code,
+                name: $code,
+                summary: "test",
+                fix: FixAvailability::Always,
+                prefilter: &["mark("],
+            },
+            source: "//! # test\n",
+            query: QUERY,
+            run: $run,
+            precheck: always,
+        };
+    };
+}
+
+/// Replaces `mark(...)` with `done(...)`.
+fn rename(cx: &mut Ctx<'_>, m: &Match<'_>, app: Applicability) {
+    let f = m.node("f").unwrap();
+    let fix = Fix::new("rename", app).edit(cx.file_idx, Edit::replace(TextRange::of(f), "done"));
+    cx.report(TextRange::of(m.node("match").unwrap()), "mark call")
+        .fix = Some(fix);
+}
+
+fake!(SAFE, "T1", |cx, m| rename(cx, m, Applicability::Safe));
+fake!(SAFE_TWIN, "T2", |cx, m| rename(cx, m, Applicability::Safe));
+fake!(UNSAFE, "T3", |cx, m| rename(cx, m, Applicability::Unsafe));
+fake!(DISPLAY, "T4", |cx, m| rename(
+    cx,
+    m,
+    Applicability::DisplayOnly
+));
+// Replaces the whole call (overlaps T1's edit on the name).
+fake!(WHOLE, "T5", |cx, m| {
+    let call = m.node("match").unwrap();
+    let fix = Fix::safe("whole").edit(cx.file_idx, Edit::replace(TextRange::of(call), "done(2)"));
+    cx.report(TextRange::of(call), "whole call").fix = Some(fix);
+});
+// Produces invalid Go.
+fake!(BREAKS, "T6", |cx, m| {
+    let call = m.node("match").unwrap();
+    let fix = Fix::safe("break").edit(cx.file_idx, Edit::replace(TextRange::of(call), "done(("));
+    cx.report(TextRange::of(call), "breaks").fix = Some(fix);
+});
+// Never converges: appends another mark() call each pass.
+fake!(GROWS, "T7", |cx, m| {
+    let call = m.node("match").unwrap();
+    let fix = Fix::safe("grow").edit(cx.file_idx, Edit::insert(call.end_byte(), "; mark(0)"));
+    cx.report(TextRange::of(call), "grows").fix = Some(fix);
+});
+// Needs an import and drops one.
+fake!(IMPORTS, "T8", |cx, m| {
+    let call = m.node("match").unwrap();
+    let name = cx.import_name(cx.file_idx, "time", "stdtime");
+    let fix = Fix::safe("sleep")
+        .edit(
+            cx.file_idx,
+            Edit::replace(TextRange::of(call), format!("{name}.Sleep(0)")),
+        )
+        .import(
+            cx.file_idx,
+            ImportChange::Add {
+                path: "time".into(),
+                name,
+            },
+        )
+        .import(
+            cx.file_idx,
+            ImportChange::RemoveIfUnused {
+                path: "strings".into(),
+            },
+        );
+    cx.report(TextRange::of(call), "sleep").fix = Some(fix);
+});
+
+const SRC: &str =
+    "package m\n\nfunc mark(int)  {}\nfunc done(int)  {}\n\nfunc f() {\n\tmark(1)\n}\n";
+
+fn run(transforms: Vec<&'static Transform>, src: &str, unsafe_fixes: bool) -> (String, RunOutcome) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    std::fs::write(dir.path().join("x.go"), src).unwrap();
+    let mut s = Settings::new(vec![dir.path().to_path_buf()], transforms, Mode::DryRun);
+    if unsafe_fixes {
+        s.threshold = Applicability::Unsafe;
+    }
+    let out = engine::run(&s);
+    let text = out.changes.first().map_or(src.to_string(), |c| {
+        String::from_utf8(c.new.clone()).unwrap()
+    });
+    (text, out)
+}
+
+#[test]
+fn identical_edits_coalesce() {
+    let (text, out) = run(vec![&SAFE, &SAFE_TWIN], SRC, false);
+    assert!(text.contains("\tdone(1)\n"), "{text}");
+    assert_eq!(out.applied.values().sum::<usize>(), 2);
+}
+
+#[test]
+fn overlapping_fix_waits_and_is_then_moot() {
+    // T1 renames first (same start, code order); T5's replacement overlaps it and is not applied in pass 1.
+    // In pass 2 the call is `done(1)`, which no transform matches any more.
+    let (text, out) = run(vec![&SAFE, &WHOLE], SRC, false);
+    assert!(text.contains("\tdone(1)\n"), "{text}");
+    assert_eq!(out.applied.get("T1"), Some(&1));
+    assert_eq!(out.applied.get("T5"), None);
+}
+
+#[test]
+fn a_fix_that_breaks_parsing_is_reverted_and_reported() {
+    let (text, out) = run(vec![&BREAKS], SRC, false);
+    assert_eq!(text, SRC);
+    assert!(out.changes.is_empty());
+    assert_eq!(out.problems.len(), 1);
+    assert!(
+        out.problems[0].message.contains("T6 produced invalid Go"),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(out.findings.len(), 1, "the finding is still reported");
+}
+
+#[test]
+fn a_fix_that_never_converges_hits_the_cap() {
+    let (_, out) = run(vec![&GROWS], SRC, false);
+    assert!(
+        out.problems
+            .iter()
+            .any(|p| p.message.contains("did not converge")),
+        "{:?}",
+        out.problems
+    );
+}
+
+#[test]
+fn unsafe_needs_the_flag_and_display_only_is_never_applied() {
+    let (text, out) = run(vec![&UNSAFE], SRC, false);
+    assert_eq!(text, SRC);
+    assert_eq!(out.findings[0].1.fix, Some(Applicability::Unsafe));
+    let (text, _) = run(vec![&UNSAFE], SRC, true);
+    assert!(text.contains("\tdone(1)\n"));
+    let (text, out) = run(vec![&DISPLAY], SRC, true);
+    assert_eq!(text, SRC);
+    assert_eq!(out.findings.len(), 1);
+}
+
+#[test]
+fn imports_are_planned_with_fresh_names() {
+    let src = "package m\n\nimport \"strings\"\n\nvar time = 1\n\nfunc mark(int) {}\n\nfunc f() {\n\tmark(1)\n\tmark(2)\n\t_ = strings.ToUpper\n}\n";
+    let (text, _) = run(vec![&IMPORTS], src, false);
+    // `time` is taken by a package-level var, so the import gets an alias; both fixes share it; strings stays.
+    assert_eq!(
+        text,
+        "package m\n\nimport (\n\t\"strings\"\n\tstdtime \"time\"\n)\n\nvar time = 1\n\nfunc mark(int) {}\n\nfunc f() {\n\tstdtime.Sleep(0)\n\tstdtime.Sleep(0)\n\t_ = strings.ToUpper\n}\n"
+    );
+}
