@@ -123,24 +123,53 @@ impl<'a> Ctx<'a> {
     /// The local name to use for `path` in file `file`: the existing import's name, or a new name that
     /// collides with nothing in the file or package block (§0.3), `fallback` when the default is taken.
     pub fn import_name(&mut self, file: usize, path: &str, fallback: &str) -> String {
-        let f = &self.pkg.files[file];
+        self.plan_import_name(file, path, fallback, &|_| false)
+            .expect("no name is excluded")
+    }
+
+    /// Like `import_name`, for generated code placed inside `scope` (a function): a new name must also not be
+    /// declared anywhere in `scope`, since a local declaration would shadow the import at the use (§0.3).
+    /// `None` when the name the file already has (or this pass plans) for `path` is declared in `scope`.
+    pub fn import_name_in(
+        &mut self,
+        file: usize,
+        path: &str,
+        fallback: &str,
+        scope: Node<'_>,
+    ) -> Option<String> {
+        let src: &str = &self.pkg.files[file].text;
+        self.plan_import_name(file, path, fallback, &|n| {
+            syntax::declares_name(scope, n, src)
+        })
+    }
+
+    fn plan_import_name(
+        &mut self,
+        file: usize,
+        path: &str,
+        fallback: &str,
+        shadowed: &dyn Fn(&str) -> bool,
+    ) -> Option<String> {
+        let pkg = self.pkg;
+        let f = &pkg.files[file];
         if let Some(i) = f.import_of(path).filter(|i| i.is_usable()) {
-            return i.local.clone();
+            return (!shadowed(&i.local)).then(|| i.local.clone());
         }
         if let Some((_, _, n)) = self
             .planned_names
             .iter()
             .find(|(fi, p, _)| *fi == file && p == path)
         {
-            return n.clone();
+            return (!shadowed(n)).then(|| n.clone());
         }
         let taken = |name: &str| {
             f.imports().iter().any(|i| i.local == name)
-                || self.pkg.top_level_names().contains(name)
+                || pkg.top_level_names().contains(name)
                 || self
                     .planned_names
                     .iter()
                     .any(|(fi, _, n)| *fi == file && n == name)
+                || shadowed(name)
         };
         let mut name = default_local_name(path).to_string();
         if taken(&name) {
@@ -153,7 +182,7 @@ impl<'a> Ctx<'a> {
         }
         self.planned_names
             .push((file, path.to_string(), name.clone()));
-        name
+        Some(name)
     }
 
     /// A name based on `base` that appears nowhere in `scope` (the enclosing top-level function), is not a

@@ -3,5 +3,6 @@
 use crate::transform::Transform;
 
 mod busy_select_default;
+mod read_mem_stats;
 
-pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM];
+pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM, &read_mem_stats::TRANSFORM];
