@@ -82,6 +82,8 @@ pub enum ImportChange {
     Add { path: String, name: String },
     /// Remove the import of `path` if no reference to it remains after the edits.
     RemoveIfUnused { path: String },
+    /// Remove the blank import (`_ "path"`) of `path` unconditionally, with a comment that documents only it.
+    RemoveBlank { path: String },
 }
 
 /// Edits to module files, applied once per module however many fixes ask for them.

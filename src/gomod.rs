@@ -246,9 +246,11 @@ mod edit_tests {
     }
 }
 
-/// The text of the nearest go.work at or above `dir`.
+/// The text of the nearest go.work at or above `dir`. The path is made absolute first: the ancestors of a
+/// relative `./svc` stop at `.` and would miss a go.work above the current directory.
 fn find_work(dir: &Path) -> Option<String> {
-    dir.ancestors()
+    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    abs.ancestors()
         .find_map(|d| std::fs::read_to_string(d.join("go.work")).ok())
 }
 

@@ -19,6 +19,7 @@ pub fn apply_import_changes(src: &str, changes: &[ImportChange]) -> String {
     for change in &changes {
         out = match change {
             ImportChange::RemoveIfUnused { path } => remove_if_unused(&out, path),
+            ImportChange::RemoveBlank { path } => remove_blank(&out, path),
             ImportChange::Add { path, name } => add(&out, path, name),
         };
     }
@@ -96,10 +97,71 @@ fn remove_if_unused(src: &str, path: &str) -> String {
     if used {
         return src.to_string();
     }
+    remove_spec(src, decl, &spec, false)
+}
+
+/// Removes every blank import of `path`; unlike `remove_if_unused` the side effect is what goes.
+fn remove_blank(src: &str, path: &str) -> String {
+    let mut out = src.to_string();
+    loop {
+        let tree = syntax::parse(&out);
+        let root = tree.root_node();
+        let target = import_decls(root)
+            .into_iter()
+            .flat_map(|d| specs_of(d, &out).into_iter().map(move |s| (d, s)))
+            .find(|(_, s)| s.path == path && s.name.as_deref() == Some("_"));
+        let Some((decl, spec)) = target else {
+            return out;
+        };
+        let next = remove_spec(&out, decl, &spec, true);
+        if next == out {
+            return out;
+        }
+        out = next;
+    }
+}
+
+/// Comment lines directly above `line_at` (a line start) that document only the line below: the block must
+/// start after a blank line or the line that opens the group, and `next_free` says nothing follows that could
+/// share it. Returns the start of the first such line, or `line_at`.
+fn own_doc_start(src: &str, line_at: usize, next_free: bool) -> usize {
+    if !next_free {
+        return line_at;
+    }
+    let mut at = line_at;
+    while at > 0 {
+        let prev = line_start(src, at - 1);
+        if src[prev..at].trim_start().starts_with("//") {
+            at = prev;
+        } else {
+            break;
+        }
+    }
+    if at == line_at {
+        return line_at;
+    }
+    let before = if at == 0 {
+        ""
+    } else {
+        src[line_start(src, at - 1)..at].trim()
+    };
+    if before.is_empty() || before.ends_with('(') {
+        at
+    } else {
+        line_at
+    }
+}
+
+/// Deletes `spec` from `decl` (the whole declaration when it is the only spec) and tidies blank lines the
+/// way gofmt leaves them. With `drop_doc`, a comment block that documents only this spec goes with it.
+fn remove_spec(src: &str, decl: Node<'_>, spec: &Spec<'_>, drop_doc: bool) -> String {
     let all = specs_of(decl, src);
     if all.len() == 1 {
         // The whole declaration goes, with one blank line next to it so no double blank line is left.
-        let start = line_start(src, decl.start_byte());
+        let mut start = line_start(src, decl.start_byte());
+        if drop_doc {
+            start = own_doc_start(src, start, true);
+        }
         let mut end = line_end_incl(src, decl.end_byte());
         if src[end..].starts_with('\n') {
             end += 1;
@@ -108,8 +170,12 @@ fn remove_if_unused(src: &str, path: &str) -> String {
         }
         return splice(src, start, end, "");
     }
-    let start = line_start(src, spec.node.start_byte());
+    let mut start = line_start(src, spec.node.start_byte());
     let end = line_end_incl(src, spec.node.end_byte());
+    if drop_doc {
+        let rest = src[end..].trim_start_matches([' ', '\t']);
+        start = own_doc_start(src, start, rest.starts_with('\n') || rest.starts_with(')'));
+    }
     // If the spec was alone in its run, drop one of the blank lines around it.
     let blank_before = start >= 2 && &src[start - 2..start] == "\n\n";
     let blank_after = src[end..].starts_with('\n');
@@ -360,6 +426,71 @@ mod tests {
         assert_eq!(
             rm(last, "github.com/x/y"),
             "package m\n\nimport (\n\t\"fmt\"\n)\n\nvar _ = fmt.X\n"
+        );
+    }
+
+    #[test]
+    fn remove_blank_drops_the_spec_and_its_own_comment() {
+        let rm_blank = |src: &str| {
+            apply_import_changes(
+                src,
+                &[ImportChange::RemoveBlank {
+                    path: "go.uber.org/automaxprocs".into(),
+                }],
+            )
+        };
+        let body = "\nfunc main() { fmt.Println() }\n";
+        // Alone in its run, with a doc comment: both go, with the blank line before them.
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t// Set GOMAXPROCS from the CPU quota.\n\t_ \"go.uber.org/automaxprocs\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}")
+        );
+        // Inside a run with a neighbour below: a comment that may describe both stays.
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"go.uber.org/automaxprocs\"\n\t_ \"net/http/pprof\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!(
+                "package main\n\nimport (\n\t\"fmt\"\n\n\t// side effects\n\t_ \"net/http/pprof\"\n)\n{body}"
+            )
+        );
+        // A trailing comment goes with its line; a named (non-blank) import is never touched.
+        let src = format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\t_ \"go.uber.org/automaxprocs\" // quota\n\t\"os\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n{body}")
+        );
+        let named = "package main\n\nimport \"go.uber.org/automaxprocs/maxprocs\"\n\nvar _ = maxprocs.Set\n";
+        assert_eq!(
+            apply_import_changes(
+                named,
+                &[ImportChange::RemoveBlank {
+                    path: "go.uber.org/automaxprocs/maxprocs".into()
+                }]
+            ),
+            named
+        );
+        // A declaration of its own disappears with its doc comment.
+        let src = format!(
+            "package main\n\nimport \"fmt\"\n\n// quota\nimport _ \"go.uber.org/automaxprocs\"\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport \"fmt\"\n{body}")
+        );
+        // First in the group, followed by a blank line.
+        let src = format!(
+            "package main\n\nimport (\n\t_ \"go.uber.org/automaxprocs\"\n\n\t\"fmt\"\n)\n{body}"
+        );
+        assert_eq!(
+            rm_blank(&src),
+            format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}")
         );
     }
 

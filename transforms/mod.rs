@@ -2,7 +2,18 @@
 
 use crate::transform::Transform;
 
+mod automaxprocs_import;
 mod busy_select_default;
+/// Shared by `gc_call` and `gosched_call`; not a transform.
+mod call_removal;
+mod gc_call;
+mod gosched_call;
 mod read_mem_stats;
 
-pub static ALL: &[&Transform] = &[&busy_select_default::TRANSFORM, &read_mem_stats::TRANSFORM];
+pub static ALL: &[&Transform] = &[
+    &automaxprocs_import::TRANSFORM,
+    &busy_select_default::TRANSFORM,
+    &gc_call::TRANSFORM,
+    &gosched_call::TRANSFORM,
+    &read_mem_stats::TRANSFORM,
+];
