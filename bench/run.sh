@@ -200,7 +200,7 @@ for f in gf-sel gf-all; do
     [ -f "$WORK/$f.err" ] || continue
     label="gofix-rt --select $SELECT_CSV"; [ "$f" = gf-all ] && label="gofix-rt (all transforms)"
     rc=$GF_SEL_RC; [ "$f" = gf-all ] && rc=$GF_ALL_RC
-    echo "$label: exit $rc; $(grep -E '^[0-9]+ findings?;' "$WORK/$f.err" | tail -1)"
+    echo "$label: exit $rc; $(grep -E 'files? scanned' "$WORK/$f.err" | tail -1)"
     { grep -E ': error: ' "$WORK/$f.err" || true; } | head -5 | sed 's/^/    /'
     case "$rc" in 0|1) ;; 2) echo "    (exit 2: per-file errors above; the run still scanned the rest)" ;;
         *) echo "    UNEXPECTED exit code $rc"; sed 's/^/    /' "$WORK/$f.err" | tail -5 ;; esac
