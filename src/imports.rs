@@ -88,11 +88,15 @@ fn remove_if_unused(src: &str, path: &str) -> String {
         .unwrap_or_else(|| default_local_name(path).to_string());
     let mut used = false;
     syntax::walk(root, &mut |n| {
-        if !used && n.kind() == "selector_expression" {
-            used = n
+        // A package is used through a selector (`runtime.GC()`) or a qualified type (`runtime.MemStats`).
+        let qualifier = match n.kind() {
+            "selector_expression" => n
                 .child_by_field_name("operand")
-                .is_some_and(|o| o.kind() == "identifier" && text(o, src) == local);
-        }
+                .filter(|o| o.kind() == "identifier"),
+            "qualified_type" => n.child_by_field_name("package"),
+            _ => None,
+        };
+        used |= qualifier.is_some_and(|q| text(q, src) == local);
     });
     if used {
         return src.to_string();
@@ -492,6 +496,12 @@ mod tests {
             rm_blank(&src),
             format!("package main\n\nimport (\n\t\"fmt\"\n)\n{body}")
         );
+    }
+
+    #[test]
+    fn a_package_used_only_in_a_type_is_kept() {
+        let src = "package m\n\nimport \"runtime\"\n\nvar ms runtime.MemStats\n\nvar _ = []runtime.Frame{}\n";
+        assert_eq!(rm(src, "runtime"), src);
     }
 
     #[test]

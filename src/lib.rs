@@ -17,6 +17,7 @@ pub mod gomod;
 pub mod imports;
 pub mod package;
 pub mod registry;
+pub mod removal;
 pub mod rewrite;
 pub mod settings;
 pub mod source;

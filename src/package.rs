@@ -27,10 +27,22 @@ impl ImportInfo {
     }
 }
 
-/// The conventional local name of an import path: its last element (without a `/vN` major suffix or a
-/// `go-`/`.go` decoration only for the paths we ever add, which have neither).
+/// The conventional local name of an import path: its last element, skipping a `/vN` major-version
+/// element (`github.com/labstack/echo/v4` → `echo`) and dropping a gopkg.in `.vN` suffix (`yaml.v3` →
+/// `yaml`). Only a heuristic: a package may declare another name, which is why resolution prefers aliases.
 pub fn default_local_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    let is_major =
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let elem = match parts.next() {
+        Some(prev) if is_major(last) => prev,
+        _ => last,
+    };
+    match elem.rsplit_once('.') {
+        Some((name, v)) if path.starts_with("gopkg.in/") && is_major(v) => name,
+        _ => elem,
+    }
 }
 
 pub struct PkgFile {
@@ -249,5 +261,21 @@ impl Package {
 
     pub fn is_main(&self) -> bool {
         self.name == "main"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_local_name;
+
+    #[test]
+    fn local_names_of_versioned_paths() {
+        assert_eq!(default_local_name("runtime/metrics"), "metrics");
+        assert_eq!(default_local_name("github.com/labstack/echo/v4"), "echo");
+        assert_eq!(default_local_name("gopkg.in/yaml.v3"), "yaml");
+        assert_eq!(
+            default_local_name("go.uber.org/automaxprocs"),
+            "automaxprocs"
+        );
     }
 }

@@ -101,12 +101,12 @@
 //! go-semantics §3.1, §3.3 (as amended by the owner's decision on R3b) and §3.4; `runtime.GC` in
 //! `src/runtime/mgc.go`; `debug.FreeOSMemory` in `src/runtime/mheap.go`; the `runtime/pprof` package doc.
 
-use super::call_removal::{
+use crate::fix::{Fix, TextRange};
+use crate::package::{Package, PkgFile};
+use crate::removal::{
     Removal, Shape, in_test_code, kept_statements, names_import, no_arguments, plan_removal,
     runtime_import_change, runtime_local,
 };
-use crate::fix::{Fix, TextRange};
-use crate::package::{Package, PkgFile};
 use crate::syntax::{self, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use tree_sitter::Node;

@@ -92,12 +92,12 @@
 //! go-semantics §3.1, §3.2 and §3.4; `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes
 //! (asynchronous preemption); the Go memory model.
 
-use super::call_removal::{
+use crate::fix::{Fix, TextRange};
+use crate::package::{Package, PkgFile};
+use crate::removal::{
     Shape, in_test_code, kept_statements, no_arguments, plan_removal, runtime_import_change,
     runtime_local,
 };
-use crate::fix::{Fix, TextRange};
-use crate::package::{Package, PkgFile};
 use crate::syntax;
 use crate::transform::{Ctx, Match, Meta, Transform};
 use std::collections::HashSet;

@@ -4,11 +4,10 @@ use crate::transform::Transform;
 
 mod automaxprocs_import;
 mod busy_select_default;
-/// Shared by `gc_call` and `gosched_call`; not a transform.
-mod call_removal;
 mod gc_call;
 mod gosched_call;
 mod read_mem_stats;
+mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
@@ -16,4 +15,5 @@ pub static ALL: &[&Transform] = &[
     &gc_call::TRANSFORM,
     &gosched_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
+    &time_after_in_loop::TRANSFORM,
 ];

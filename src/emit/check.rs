@@ -113,9 +113,10 @@ pub fn summary(out: &RunOutcome, threshold: Applicability, applied_verb: Option<
         ));
     }
     format!(
-        "{}; {} files scanned, {} parsed\n",
+        "{}; {} file{} scanned, {} parsed\n",
         parts.join("; "),
         out.files_seen,
+        plural(out.files_seen),
         out.files_parsed
     )
 }
