@@ -51,6 +51,8 @@ pub struct RunOutcome {
     pub applied: BTreeMap<&'static str, usize>,
     pub files_seen: usize,
     pub files_parsed: usize,
+    /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
+    pub parses: usize,
 }
 
 struct DirOutcome {
@@ -66,6 +68,7 @@ struct DirOutcome {
 const PROGRESS_MIN_DIRS: usize = 1000;
 
 pub fn run(settings: &Settings) -> RunOutcome {
+    let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
     let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
@@ -126,6 +129,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
     problems.sort();
     problems.dedup();
     out.problems = problems;
+    out.parses = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed) - parses_before;
     out
 }
 

@@ -16,6 +16,7 @@ pub mod fix;
 pub mod gomod;
 pub mod imports;
 pub mod package;
+pub mod prefilter;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;

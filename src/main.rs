@@ -146,6 +146,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         };
         err_line(&check::summary(&outcome, s.threshold, verb));
     }
+    if std::env::var_os("GOFIXRT_STATS").is_some() {
+        err_line(&format!("stats: {} parser invocations\n", outcome.parses));
+    }
     Ok(exit_code(&outcome, s.mode))
 }
 

@@ -255,6 +255,16 @@ impl Package {
         })
     }
 
+    /// Is `name` declared in the package block? Answered from the bytes when no file spells the name at
+    /// all (the common case for fresh names), so asking does not parse every file of a large package.
+    pub fn declares_top_level(&self, name: &str) -> bool {
+        let spelled = self
+            .files
+            .iter()
+            .any(|f| memchr::memmem::find(f.text.as_bytes(), name.as_bytes()).is_some());
+        spelled && self.top_level_names().contains(name)
+    }
+
     pub fn invalidate(&mut self) {
         self.top_level = OnceCell::new();
     }

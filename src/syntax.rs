@@ -16,8 +16,12 @@ pub fn language() -> tree_sitter::Language {
     tree_sitter_go::LANGUAGE.into()
 }
 
+/// Every parse of this process, for the run summary and the benchmark (parsing dominates run time).
+pub static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Parses Go text with this thread's parser.
 pub fn parse(text: &str) -> Tree {
+    PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     PARSER
         .with(|p| p.borrow_mut().parse(text, None))
         .expect("parser has a language and no timeout")

@@ -164,7 +164,7 @@ impl<'a> Ctx<'a> {
         }
         let taken = |name: &str| {
             f.imports().iter().any(|i| i.local == name)
-                || pkg.top_level_names().contains(name)
+                || pkg.declares_top_level(name)
                 || self
                     .planned_names
                     .iter()
@@ -193,7 +193,7 @@ impl<'a> Ctx<'a> {
         let taken = |n: &str| {
             used.contains(n)
                 || also_taken.contains(n)
-                || self.pkg.top_level_names().contains(n)
+                || self.pkg.declares_top_level(n)
                 || f.imports().iter().any(|i| i.local == n)
                 || is_predeclared(n)
         };

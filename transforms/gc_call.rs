@@ -123,7 +123,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("gc_call.rs"),
     query: QUERY,
     run,
-    precheck: crate::transform::always,
+    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["GC"]),
 };
 
 const QUERY: &str = r#"
@@ -316,7 +316,9 @@ fn measures_after(pkg: &Package, file: &PkgFile, scope: Node<'_>, from: usize) -
 }
 
 fn package_function_measures(pkg: &Package, name: &str) -> bool {
-    pkg.files.iter().any(|f| {
+    // Only a file that spells the name can declare it; the others are not parsed.
+    let spells = |f: &&PkgFile| memchr::memmem::find(f.text.as_bytes(), name.as_bytes()).is_some();
+    pkg.files.iter().filter(spells).any(|f| {
         named_children(f.tree().root_node()).into_iter().any(|d| {
             d.kind() == "function_declaration"
                 && d.child_by_field_name("name")
@@ -597,7 +599,8 @@ fn registered_on_purpose_route(
             .any(|c| route_in(file, c));
     }
     let Some(name) = name else { return false };
-    pkg.files.iter().any(|f| {
+    let spells = |f: &&PkgFile| memchr::memmem::find(f.text.as_bytes(), name.as_bytes()).is_some();
+    pkg.files.iter().filter(spells).any(|f| {
         let mut found = false;
         syntax::walk(f.tree().root_node(), &mut |n| {
             if found || n.kind() != "call_expression" {
@@ -692,7 +695,25 @@ fn chain_root(mut n: Node<'_>) -> Node<'_> {
 /// The first use in the package of something whose behaviour a forced collection changes (§3.1), as a
 /// reason with its place (`cache.go:14`).
 fn package_depends_on_gc(pkg: &Package) -> Option<String> {
-    for f in &pkg.files {
+    // Only files that spell one of the names below can hold such a use; the rest are not parsed.
+    const TOKENS: &[&str] = &[
+        "\"weak\"",
+        "\"unique\"",
+        "AddCleanup",
+        "FreeOSMemory",
+        "KeepAlive",
+        "Pool",
+        "SetFinalizer",
+        "SetGCPercent",
+        "SetMemoryLimit",
+        "Setenv",
+    ];
+    let spells = |f: &PkgFile| {
+        TOKENS
+            .iter()
+            .any(|t| memchr::memmem::find(f.text.as_bytes(), t.as_bytes()).is_some())
+    };
+    for f in pkg.files.iter().filter(|f| spells(f)) {
         let base = f
             .path
             .file_name()

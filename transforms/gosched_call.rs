@@ -114,7 +114,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("gosched_call.rs"),
     query: QUERY,
     run,
-    precheck: crate::transform::always,
+    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["Gosched"]),
 };
 
 const QUERY: &str = r#"

@@ -131,8 +131,9 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 /// §1.4 must-not-fire: a module whose go line is below 1.16 is never rewritten, so its files are not parsed.
-fn module_may_use_metrics(_: &[u8], module: &crate::gomod::Module) -> bool {
+fn module_may_use_metrics(bytes: &[u8], module: &crate::gomod::Module) -> bool {
     module.go >= GoVersion(16)
+        && crate::prefilter::calls_outside_tests(bytes, "runtime", &["ReadMemStats"])
 }
 
 const QUERY: &str = r#"(expression_statement

@@ -150,7 +150,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 /// Both calls need the standard `time` import, so the file spells its path.
 fn imports_time(bytes: &[u8], _: &Module) -> bool {
-    memchr::memmem::find(bytes, b"\"time\"").is_some()
+    crate::prefilter::calls(bytes, "time", &["After", "Tick"])
+        && memchr::memmem::find(bytes, b"select").is_some()
 }
 
 /// A call `pkg.After(arg)` / `pkg.Tick(arg)`; everything else (the package, the case position) is checked
