@@ -40,7 +40,9 @@ pub fn go_block(doc: &str, heading: &str) -> Option<String> {
 /// The `gofix-rt list` table (also embedded in README between markers).
 pub fn table() -> String {
     let mut s = String::from("| code | name | fix | summary |\n|---|---|---|---|\n");
-    for t in crate::registry::all() {
+    let mut all = crate::registry::all().to_vec();
+    all.sort_by_key(|t| t.meta.code);
+    for t in all {
         s.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             t.meta.code,

@@ -209,6 +209,27 @@ fn check_case(path: &Path) -> String {
         assert_eq!(code, 1, "{label}: exit code");
     }
 
+    // Fix availability as declared: an Always transform never reports without a fix, a Never one never fixes.
+    if let Some(t) = gofix_rt::registry::lookup(&case.code) {
+        for line in report
+            .lines()
+            .filter(|l| l.contains(&format!(": {} ", case.code)))
+        {
+            let fixable = line.contains(" [*] ") || line.contains(" [~] ");
+            match t.meta.fix {
+                gofix_rt::fix::FixAvailability::Always => assert!(
+                    fixable,
+                    "{label}: declared Always, reported without a fix: {line}"
+                ),
+                gofix_rt::fix::FixAvailability::Never => assert!(
+                    !fixable,
+                    "{label}: declared detect-only, offered a fix: {line}"
+                ),
+                gofix_rt::fix::FixAvailability::Sometimes => {}
+            }
+        }
+    }
+
     // --dry-run must leave files alone and print a diff git can apply.
     let (diff, dry_err, _) = run(input.path(), &["--dry-run"], &case.args);
     assert!(
