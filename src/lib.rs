@@ -7,6 +7,7 @@
 #![allow(clippy::tabs_in_doc_comments)]
 
 pub mod apply;
+pub mod buildtags;
 pub mod cli;
 pub mod diagnostic;
 pub mod docs;

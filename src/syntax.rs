@@ -172,36 +172,39 @@ pub fn identifiers(node: Node<'_>, src: &str) -> HashSet<String> {
 pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
     let mut found = false;
     walk(scope, &mut |n| {
-        if found {
-            return;
+        if !found {
+            found = declared_names(n).iter().any(|d| text(*d, src) == name);
         }
-        let declared: Vec<Node<'_>> = match n.kind() {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec"
-            | "type_parameter_declaration" => {
-                let mut cursor = n.walk();
-                n.children_by_field_name("name", &mut cursor).collect()
-            }
-            "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
-            "short_var_declaration" | "range_clause" | "receive_statement" => {
-                let is_define = n.kind() == "short_var_declaration"
-                    || (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
-                match (is_define, n.child_by_field_name("left")) {
-                    (true, Some(left)) => named_children(left),
-                    _ => vec![],
-                }
-            }
-            "type_switch_statement" => n
-                .child_by_field_name("alias")
-                .map(named_children)
-                .unwrap_or_default(),
-            _ => vec![],
-        };
-        found = declared.iter().any(|d| text(*d, src) == name);
     });
     found
+}
+
+/// The identifiers `n` itself declares (not those of its descendants).
+pub fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
+    match n.kind() {
+        "parameter_declaration"
+        | "variadic_parameter_declaration"
+        | "var_spec"
+        | "const_spec"
+        | "type_parameter_declaration" => {
+            let mut cursor = n.walk();
+            n.children_by_field_name("name", &mut cursor).collect()
+        }
+        "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
+        "short_var_declaration" | "range_clause" | "receive_statement" => {
+            let is_define = n.kind() == "short_var_declaration"
+                || (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
+            match (is_define, n.child_by_field_name("left")) {
+                (true, Some(left)) => named_children(left),
+                _ => vec![],
+            }
+        }
+        "type_switch_statement" => n
+            .child_by_field_name("alias")
+            .map(named_children)
+            .unwrap_or_default(),
+        _ => vec![],
+    }
 }
 
 /// Expressions that can be evaluated any number of times, at any moment, with the same effect (none):

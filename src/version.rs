@@ -1,5 +1,6 @@
 //! Go language versions and the two per-file gates of go-semantics §7.3.
 
+use crate::buildtags::Constraint;
 use std::fmt;
 
 /// A Go 1.N language version; only the minor number matters for gating (patch releases never gate APIs).
@@ -51,14 +52,18 @@ impl FileVersions {
 /// The minimum Go version a `//go:build` expression implies (go-semantics §7.2): `&&` takes the larger side,
 /// `||` the smaller (none if any branch has none), `!` implies nothing.
 pub fn build_constraint_min(text: &str) -> Option<GoVersion> {
-    let expr = build_line(text)?;
-    let tokens = tokenize(expr);
-    let mut p = Parser {
-        tokens: &tokens,
-        pos: 0,
-    };
-    let v = p.or();
-    if p.pos == tokens.len() { v } else { None }
+    fn min_of(c: &Constraint) -> Option<GoVersion> {
+        match c {
+            Constraint::Tag(t) => t
+                .strip_prefix("go1.")
+                .and_then(|n| n.parse().ok())
+                .map(GoVersion),
+            Constraint::Not(_) => None,
+            Constraint::And(a, b) => min_of(a).max(min_of(b)),
+            Constraint::Or(a, b) => min_of(a).zip(min_of(b)).map(|(x, y)| x.min(y)),
+        }
+    }
+    min_of(&crate::buildtags::parse_go_build(build_line(text)?)?)
 }
 
 /// The `//go:build` line of a file: only in the header, before the package clause.
@@ -75,114 +80,14 @@ pub fn build_line(text: &str) -> Option<&str> {
     None
 }
 
-/// The release tags and OS/arch words a build expression mentions, for rules that skip js/wasm/plan9 files.
+/// The tags a build expression mentions, for rules that skip js/wasm/plan9 files.
 pub fn build_words(text: &str) -> Vec<String> {
     build_line(text).map_or_else(Vec::new, |e| {
-        tokenize(e)
-            .into_iter()
-            .filter(|t| {
-                t.chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            })
+        e.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
             .collect()
     })
-}
-
-fn tokenize(expr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = expr.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        match c {
-            ' ' | '\t' => {
-                chars.next();
-            }
-            '(' | ')' | '!' => {
-                out.push(c.to_string());
-                chars.next();
-            }
-            '&' | '|' => {
-                chars.next();
-                chars.next();
-                out.push(if c == '&' { "&&".into() } else { "||".into() });
-            }
-            _ => {
-                let mut w = String::new();
-                while let Some(&c) = chars.peek() {
-                    if c.is_alphanumeric() || c == '_' || c == '.' {
-                        w.push(c);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                if w.is_empty() {
-                    chars.next();
-                    out.push("?".into());
-                } else {
-                    out.push(w);
-                }
-            }
-        }
-    }
-    out
-}
-
-struct Parser<'a> {
-    tokens: &'a [String],
-    pos: usize,
-}
-
-impl Parser<'_> {
-    fn peek(&self) -> Option<&str> {
-        self.tokens.get(self.pos).map(|s| s.as_str())
-    }
-    fn or(&mut self) -> Option<GoVersion> {
-        let mut v = self.and();
-        while self.peek() == Some("||") {
-            self.pos += 1;
-            let r = self.and();
-            v = match (v, r) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                _ => None,
-            };
-        }
-        v
-    }
-    fn and(&mut self) -> Option<GoVersion> {
-        let mut v = self.not();
-        while self.peek() == Some("&&") {
-            self.pos += 1;
-            let r = self.not();
-            v = v.max(r);
-        }
-        v
-    }
-    fn not(&mut self) -> Option<GoVersion> {
-        match self.peek() {
-            Some("!") => {
-                self.pos += 1;
-                self.not();
-                None
-            }
-            Some("(") => {
-                self.pos += 1;
-                let v = self.or();
-                if self.peek() == Some(")") {
-                    self.pos += 1;
-                }
-                v
-            }
-            Some(w) => {
-                let v = w
-                    .strip_prefix("go1.")
-                    .and_then(|n| n.parse().ok())
-                    .map(GoVersion);
-                self.pos += 1;
-                v
-            }
-            None => None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -404,65 +404,10 @@ fn constraint_free(f: &PkgFile) -> bool {
         && !f.imports_path("C")
 }
 
-/// The go tool's file-name constraint: after the first `_`, a trailing `_GOOS`, `_GOARCH` or `_GOOS_GOARCH`.
+/// The go tool's file-name constraint: a trailing `_GOOS`, `_GOARCH` or `_GOOS_GOARCH`.
 fn has_platform_suffix(name: &str) -> bool {
-    let stem = name.trim_end_matches(".go").trim_end_matches("_test");
-    let Some(i) = stem.find('_') else {
-        return false;
-    };
-    let parts: Vec<&str> = stem[i..].split('_').collect();
-    let n = parts.len();
-    (n >= 1 && (KNOWN_OS.contains(&parts[n - 1]) || KNOWN_ARCH.contains(&parts[n - 1])))
-        || (n >= 2 && KNOWN_OS.contains(&parts[n - 2]) && KNOWN_ARCH.contains(&parts[n - 1]))
+    crate::buildtags::filename_platform(name) != (None, None)
 }
-
-const KNOWN_OS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-];
-
-const KNOWN_ARCH: &[&str] = &[
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
 
 fn declares_main(f: &PkgFile) -> bool {
     named_children(f.tree().root_node()).into_iter().any(|d| {

@@ -502,7 +502,7 @@ fn find_declaration<'t>(
     let src = cx.src();
     let mut found: Vec<(Node<'t>, Node<'t>)> = vec![];
     syntax::walk(func, &mut |n| {
-        for d in declared_names(n) {
+        for d in syntax::declared_names(n) {
             if syntax::text(d, src) == name {
                 found.push((n, d));
             }
@@ -557,34 +557,6 @@ fn find_declaration<'t>(
 fn count_names(spec: Node<'_>) -> usize {
     let mut c = spec.walk();
     spec.children_by_field_name("name", &mut c).count()
-}
-
-/// The identifiers a node declares (mirrors `syntax::declares_name`).
-fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
-    match n.kind() {
-        "parameter_declaration"
-        | "variadic_parameter_declaration"
-        | "var_spec"
-        | "const_spec"
-        | "type_parameter_declaration" => {
-            let mut c = n.walk();
-            n.children_by_field_name("name", &mut c).collect()
-        }
-        "type_spec" | "type_alias" => n.child_by_field_name("name").into_iter().collect(),
-        "short_var_declaration" | "range_clause" | "receive_statement" => {
-            let is_define = n.kind() == "short_var_declaration"
-                || (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
-            match (is_define, n.child_by_field_name("left")) {
-                (true, Some(left)) => named_children(left),
-                _ => vec![],
-            }
-        }
-        "type_switch_statement" => n
-            .child_by_field_name("alias")
-            .map(named_children)
-            .unwrap_or_default(),
-        _ => vec![],
-    }
 }
 
 /// Is `t` the type `runtime.<name>` with `runtime` resolving to the runtime package in `outer`?
