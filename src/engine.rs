@@ -260,7 +260,6 @@ fn process_dir(
     out
 }
 
-/// Reads and decodes one file, with a one-line reason on failure.
 /// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
 pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let meta =
@@ -277,22 +276,6 @@ pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
     crate::source::validate(&bytes)?;
     Ok(bytes)
-}
-
-pub fn read_source(path: &Path, max: u64) -> Result<SourceText, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err("is a directory, not a Go file".into());
-    }
-    if meta.len() > max {
-        return Err(format!(
-            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
-    SourceText::decode(&bytes)
 }
 
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
