@@ -139,7 +139,9 @@ pub fn filename_platform(name: &str) -> (Option<&str>, Option<&str>) {
 /// `Err` when a line is present but unreadable.
 pub fn file_constraint(text: &str) -> Result<Option<Constraint>, String> {
     if let Some(expr) = crate::version::build_line(text) {
-        return parse_go_build(expr).map(Some).ok_or_else(|| format!("unreadable //go:build line: {expr}"));
+        return parse_go_build(expr)
+            .map(Some)
+            .ok_or_else(|| format!("unreadable //go:build line: {expr}"));
     }
     let mut out: Option<Constraint> = None;
     for line in text.lines() {

@@ -48,6 +48,45 @@ pub fn write_tree(dir: &Path, files: &[(String, String)]) {
     }
 }
 
+/// Runs `t` alone over `files` (written to a temporary directory) in `mode`; `unsafe_fixes` lowers the
+/// threshold, `opts` are `--opt` pairs. Panics on any per-file problem.
+pub fn run_tree(
+    t: &'static Transform,
+    files: &[(&str, &str)],
+    mode: Mode,
+    unsafe_fixes: bool,
+    opts: &[(&str, &str)],
+) -> (tempfile::TempDir, RunOutcome) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let owned: Vec<(String, String)> = files
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_string()))
+        .collect();
+    write_tree(dir.path(), &owned);
+    let mut s = Settings::new(vec![dir.path().to_path_buf()], vec![t], mode);
+    if unsafe_fixes {
+        s.threshold = crate::fix::Applicability::Unsafe;
+    }
+    s.options.values = opts
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let out = engine::run(&s);
+    assert!(out.problems.is_empty(), "problems: {:?}", out.problems);
+    (dir, out)
+}
+
+/// The new text of the file whose path ends with `name`, or `original` when it did not change.
+pub fn changed_text(out: &RunOutcome, name: &str, original: &str) -> String {
+    out.changes
+        .iter()
+        .find(|c| c.path.ends_with(name))
+        .map_or_else(
+            || original.to_string(),
+            |c| String::from_utf8(c.new.clone()).expect("utf8"),
+        )
+}
+
 /// Runs `t` over a one-file module (`go.mod` with `go <go>`) and returns the fixed text and the outcome.
 pub fn run_one(
     t: &'static Transform,
@@ -55,32 +94,28 @@ pub fn run_one(
     src: &str,
     unsafe_fixes: bool,
 ) -> (String, RunOutcome) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_tree(
-        dir.path(),
-        &[
-            (
-                "go.mod".into(),
-                format!("module example.com/m\n\ngo {go}\n"),
-            ),
-            ("x.go".into(), src.into()),
-        ],
+    let gomod = format!("module example.com/m\n\ngo {go}\n");
+    let (_dir, out) = run_tree(
+        t,
+        &[("go.mod", &gomod), ("x.go", src)],
+        Mode::DryRun,
+        unsafe_fixes,
+        &[],
     );
-    let mut s = Settings::new(vec![dir.path().to_path_buf()], vec![t], Mode::DryRun);
-    if unsafe_fixes {
-        s.threshold = crate::fix::Applicability::Unsafe;
-    }
-    let out = engine::run(&s);
-    assert!(out.problems.is_empty(), "problems: {:?}", out.problems);
-    let fixed = out
-        .changes
-        .iter()
-        .find(|c| c.path.ends_with("x.go"))
-        .map_or_else(
-            || src.to_string(),
-            |c| String::from_utf8(c.new.clone()).expect("utf8"),
-        );
-    (fixed, out)
+    (changed_text(&out, "x.go", src), out)
+}
+
+/// The findings of a report-mode run on a one-file module (fix modes report only what remains).
+pub fn findings(t: &'static Transform, go: &str, src: &str) -> Vec<crate::apply::Finding> {
+    let gomod = format!("module m\n\ngo {go}\n");
+    let (_dir, out) = run_tree(
+        t,
+        &[("go.mod", &gomod), ("x.go", src)],
+        Mode::Check,
+        false,
+        &[],
+    );
+    out.findings.into_iter().map(|(_, f)| f).collect()
 }
 
 /// Asserts that `t` rewrites `before` into `after` (module go line `go`), with a Safe fix.

@@ -665,9 +665,9 @@ fn int_value(lit: &str) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{self, RunOutcome};
-    use crate::settings::{Mode, Settings};
-    use crate::testing::{check_no_fix_go, run_one, write_tree};
+    use crate::engine::RunOutcome;
+    use crate::settings::Mode;
+    use crate::testing::{check_no_fix_go, run_one};
 
     const SERVICE: &str = "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)\n\nfunc main() {\n\tlog.Fatal(http.ListenAndServe(\":8080\", nil))\n}\n";
     const SERVICE_FIXED: &str = "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t_ \"go.uber.org/automaxprocs\"\n)\n\nfunc main() {\n\tlog.Fatal(http.ListenAndServe(\":8080\", nil))\n}\n";
@@ -675,25 +675,14 @@ mod tests {
     /// Runs R5 over a module given as (path, text) pairs with unsafe fixes: the dry-run outcome (changes,
     /// applied counts) and the check-mode findings.
     fn run_tree(files: &[(&str, &str)]) -> (RunOutcome, Vec<String>) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let owned: Vec<(String, String)> = files
-            .iter()
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect();
-        write_tree(dir.path(), &owned);
-        let run = |mode| {
-            let mut s = Settings::new(vec![dir.path().to_path_buf()], vec![&TRANSFORM], mode);
-            s.threshold = crate::fix::Applicability::Unsafe;
-            let out = engine::run(&s);
-            assert!(out.problems.is_empty(), "problems: {:?}", out.problems);
-            out
-        };
-        let findings = run(Mode::Check)
+        let (_, checked) = crate::testing::run_tree(&TRANSFORM, files, Mode::Check, true, &[]);
+        let findings = checked
             .findings
             .into_iter()
             .map(|(_, f)| f.message)
             .collect();
-        (run(Mode::DryRun), findings)
+        let (_, fixed) = crate::testing::run_tree(&TRANSFORM, files, Mode::DryRun, true, &[]);
+        (fixed, findings)
     }
 
     fn changed<'a>(out: &'a RunOutcome, suffix: &str) -> Option<&'a str> {

@@ -935,7 +935,6 @@ fn fix_title(fields: &[(&str, Source)], uses_gc_stats: bool, uses_metrics: bool)
 #[cfg(test)]
 mod tests {
     use super::TRANSFORM;
-    use crate::settings::{Mode, Settings};
     use crate::testing::{check_fix, check_no_fix, check_no_fix_go, run_one};
 
     /// Go source written with four-space indentation in the test, turned into gofmt's tabs.
@@ -1426,25 +1425,12 @@ func heap() uint64 {
 
     #[test]
     fn message_names_the_stop_the_world_cost() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let src = in_func(
             "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc + m.LastGC\n",
         );
-        crate::testing::write_tree(
-            dir.path(),
-            &[
-                ("go.mod".into(), "module m\n\ngo 1.22\n".into()),
-                ("x.go".into(), src),
-            ],
-        );
-        let settings = Settings::new(
-            vec![dir.path().to_path_buf()],
-            vec![&TRANSFORM],
-            Mode::Check,
-        );
-        let out = crate::engine::run(&settings);
-        let [(_, finding)] = out.findings.as_slice() else {
-            panic!("one finding expected: {:?}", out.findings)
+        let findings = crate::testing::findings(&TRANSFORM, "1.22", &src);
+        let [finding] = findings.as_slice() else {
+            panic!("one finding expected: {findings:?}")
         };
         assert_eq!(finding.fix, Some(crate::fix::Applicability::Safe));
         let msg = &finding.message;

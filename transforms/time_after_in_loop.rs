@@ -1045,9 +1045,9 @@ fn go_debug_lines_force_async(root: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::TRANSFORM;
-    use crate::engine::{self, RunOutcome};
-    use crate::settings::{Mode, Settings};
-    use crate::testing::{check_fix, check_fix_go, check_no_fix, run_one, write_tree};
+    use crate::engine::RunOutcome;
+    use crate::settings::Mode;
+    use crate::testing::{changed_text, check_fix, check_fix_go, check_no_fix, run_one, run_tree};
 
     /// Wraps a function body (tab-indented once) in a file that imports time.
     fn file(body: &str) -> String {
@@ -1056,49 +1056,19 @@ mod tests {
 
     /// Runs with a custom go.mod and `--opt` values; returns the fixed x.go and the outcome.
     fn run_with(gomod: &str, opts: &[(&str, &str)], src: &str) -> (String, RunOutcome) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        write_tree(
-            dir.path(),
-            &[("go.mod".into(), gomod.into()), ("x.go".into(), src.into())],
-        );
-        let mut s = Settings::new(
-            vec![dir.path().to_path_buf()],
-            vec![&TRANSFORM],
+        let (_dir, out) = run_tree(
+            &TRANSFORM,
+            &[("go.mod", gomod), ("x.go", src)],
             Mode::DryRun,
+            false,
+            opts,
         );
-        s.options.values = opts
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let out = engine::run(&s);
-        assert!(out.problems.is_empty(), "{:?}", out.problems);
-        let fixed = out
-            .changes
-            .iter()
-            .find(|c| c.path.ends_with("x.go"))
-            .map_or_else(
-                || src.to_string(),
-                |c| String::from_utf8(c.new.clone()).unwrap(),
-            );
-        (fixed, out)
+        (changed_text(&out, "x.go", src), out)
     }
 
     /// The findings of a check-mode run (dry runs report what remains after fixing).
     fn findings(go: &str, src: &str) -> Vec<crate::apply::Finding> {
-        let dir = tempfile::tempdir().expect("tempdir");
-        write_tree(
-            dir.path(),
-            &[
-                ("go.mod".into(), format!("module m\n\ngo {go}\n")),
-                ("x.go".into(), src.into()),
-            ],
-        );
-        let out = engine::run(&Settings::new(
-            vec![dir.path().to_path_buf()],
-            vec![&TRANSFORM],
-            Mode::Check,
-        ));
-        out.findings.into_iter().map(|(_, f)| f).collect()
+        crate::testing::findings(&TRANSFORM, go, src)
     }
 
     const IDLE_LOOP: &str = "func f(in chan int, idle time.Duration) {\n\tfor {\n\t\tselect {\n\t\tcase v := <-in:\n\t\t\t_ = v\n\t\tcase <-time.After(idle):\n\t\t\treturn\n\t\t}\n\t}\n}\n";
@@ -1184,25 +1154,15 @@ mod tests {
     #[test]
     fn sync_opt_in_respects_go_work_and_go_debug_lines() {
         let run = |files: &[(&str, &str)]| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let files: Vec<(String, String)> = files
-                .iter()
-                .map(|(n, b)| (n.to_string(), b.to_string()))
-                .collect();
-            write_tree(dir.path(), &files);
-            let mut s = Settings::new(
-                vec![dir.path().to_path_buf()],
-                vec![&TRANSFORM],
+            let (_dir, out) = run_tree(
+                &TRANSFORM,
+                files,
                 Mode::DryRun,
+                false,
+                &[("R2.sync-timers", "true")],
             );
-            s.options.values = vec![("R2.sync-timers".into(), "true".into())];
-            let out = engine::run(&s);
-            let c = out
-                .changes
-                .iter()
-                .find(|c| c.path.ends_with("x.go"))
-                .expect("a change");
-            String::from_utf8(c.new.clone()).unwrap()
+            assert_eq!(out.changes.len(), 1, "a change");
+            changed_text(&out, "x.go", "")
         };
         let src = file(IDLE_LOOP);
         let gomod = "module m\n\ngo 1.24\n";
@@ -1508,20 +1468,12 @@ mod tests {
 
     #[test]
     fn fires_in_test_files_too() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let src = file(IDLE_LOOP);
-        write_tree(
-            dir.path(),
-            &[
-                ("go.mod".into(), "module m\n\ngo 1.22\n".into()),
-                ("x_test.go".into(), src),
-            ],
-        );
-        let out = engine::run(&Settings::new(
-            vec![dir.path().to_path_buf()],
-            vec![&TRANSFORM],
-            Mode::DryRun,
-        ));
+        let files = [
+            ("go.mod", "module m\n\ngo 1.22\n"),
+            ("x_test.go", src.as_str()),
+        ];
+        let (_dir, out) = run_tree(&TRANSFORM, &files, Mode::DryRun, false, &[]);
         assert_eq!(out.changes.len(), 1);
     }
 
