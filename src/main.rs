@@ -9,7 +9,7 @@ use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
 use gofix_rt::transform::Transform;
 use gofix_rt::version::GoVersion;
-use gofix_rt::{docs, registry};
+use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -78,6 +78,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     } else {
         Mode::Check
     };
+    if args.verify && mode == Mode::Check {
+        return Err("--verify checks fixes: use it with --dry-run or --write".into());
+    }
     let transforms = select_transforms(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
@@ -106,6 +109,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.verify = args.verify;
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
@@ -114,6 +118,14 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
     let s = settings(args)?;
     let mut outcome = engine::run(&s);
+    // Verify before anything is printed or written, so both see only the fixes that build.
+    let mut verify_lines = vec![];
+    if s.verify {
+        let report = verify::verify(outcome, &s)?;
+        outcome = report.outcome;
+        verify_lines.extend(report.dropped.iter().map(check::dropped_line));
+        verify_lines.extend(report.notes.iter().map(check::note_line));
+    }
     match s.mode {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
@@ -138,6 +150,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
     }
+    for l in &verify_lines {
+        err_line(&format!("{l}\n"));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
             Mode::Check => None,
@@ -149,9 +164,12 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
-    Ok(exit_code(&outcome, s.mode))
+    let dropped = verify_lines.iter().any(|l| l.contains(check::DROPPED));
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
+/// 2 for any per-file problem; 1 for pending work. Fixes `--verify` dropped leave their findings pending
+/// (exit 1): the tree stays consistent, so it is not an error.
 fn exit_code(o: &engine::RunOutcome, mode: Mode) -> u8 {
     if !o.problems.is_empty() {
         return 2;

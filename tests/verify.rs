@@ -1,0 +1,252 @@
+//! `--verify`: fixes that build are kept, a transform whose fixes break a package is dropped there (and only
+//! there), the working tree is never touched, go.mod edits are verified through the overlay, a package that
+//! was already broken keeps its fixes with a note, and a missing go tool is a clear error.
+//! These run the real go tool (skipped without it unless GOFIXRT_REQUIRE_GO=1).
+
+use gofix_rt::engine;
+use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
+use gofix_rt::registry;
+use gofix_rt::settings::{Mode, Settings};
+use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
+use gofix_rt::verify;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
+
+const GOMOD: &str = "module example.com/m\n\ngo 1.22\n";
+/// R6.1 removes the empty default.
+const SPIN: &str = "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
+/// R3a removes the call and then the unused import.
+const YIELD: &str =
+    "package b\n\nimport \"runtime\"\n\nfunc Yield() {\n\truntime.Gosched()\n\tprintln()\n}\n";
+
+fn go_available() -> bool {
+    let ok = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
+        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
+    }
+    ok
+}
+
+fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    dir
+}
+
+/// Every file under `dir` with its bytes: a snapshot to prove nothing was written, created or removed.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.display().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn run(dir: &Path, args: &[&str], path_env: Option<&str>) -> (String, String, i32) {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).args(args);
+    if let Some(p) = path_env {
+        cmd.env("PATH", p);
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// A stand-in for a transform with a bug the syntax check cannot see: it renames `work()` calls to a
+/// function that does not exist. The result parses; only the compiler rejects it.
+static BREAKS_BUILD: Transform = Transform {
+    meta: Meta {
+        code: "X9",
+        name: "test-breaks-build",
+        summary: "test only",
+        fix: FixAvailability::Always,
+        prefilter: &["work()"],
+    },
+    source: "",
+    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
+    run: breaks_build,
+    precheck: always,
+};
+
+fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
+        return;
+    };
+    let file = cx.file_idx;
+    cx.report(TextRange::of(call), "test finding").fix =
+        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
+}
+
+#[test]
+fn a_breaking_transform_is_dropped_in_its_package_and_the_other_fixes_are_kept() {
+    if !go_available() {
+        return;
+    }
+    let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n}\n";
+    let c = "package c\n\nfunc work() {}\n";
+    let dir = module(&[
+        ("go.mod", GOMOD),
+        ("a/a.go", a),
+        ("b/b.go", YIELD),
+        ("c/c.go", c),
+    ]);
+    let before = snapshot(dir.path());
+    let r3a = registry::lookup("R3a").unwrap();
+    let s = Settings::new(
+        vec![dir.path().to_path_buf()],
+        vec![r3a, &BREAKS_BUILD],
+        Mode::DryRun,
+    );
+    let outcome = engine::run(&s);
+    assert_eq!(outcome.applied.get("X9"), Some(&1));
+    let report = verify::verify(outcome, &s).unwrap();
+    assert_eq!(report.dropped.len(), 1, "{:?}", report.dropped);
+    let d = &report.dropped[0];
+    assert!(d.path.ends_with("/a"), "{}", d.path);
+    assert_eq!(d.codes, vec!["X9"]);
+    assert!(d.message.contains("undefined: doWork"), "{}", d.message);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+    let text = |name: &str| {
+        report
+            .outcome
+            .changes
+            .iter()
+            .find(|c| c.path.ends_with(name))
+            .map(|c| String::from_utf8(c.new.clone()).unwrap())
+    };
+    // R3a's fix in the same package survives; X9's is gone; the other package is untouched by the drop.
+    assert_eq!(
+        text("a/a.go").unwrap(),
+        "package a\n\nfunc work() {}\n\nfunc Run() {\n\twork()\n}\n"
+    );
+    assert!(!text("b/b.go").unwrap().contains("Gosched"));
+    assert_eq!(report.outcome.changes.len(), 2);
+    assert_eq!(report.outcome.applied.get("R3a"), Some(&2));
+    assert_eq!(report.outcome.applied.get("X9"), None);
+    // The dropped fix's finding is still reported.
+    assert!(
+        report
+            .outcome
+            .findings
+            .iter()
+            .any(|(p, f)| p.ends_with("a/a.go") && f.code == "X9")
+    );
+    assert_eq!(snapshot(dir.path()), before, "verify wrote to the tree");
+}
+
+#[test]
+fn fixes_that_build_are_kept_and_the_tree_is_untouched() {
+    if !go_available() {
+        return;
+    }
+    let dir = module(&[("go.mod", GOMOD), ("x.go", SPIN), ("b/b.go", YIELD)]);
+    let before = snapshot(dir.path());
+    let (diff, err, code) = run(dir.path(), &["--dry-run", "--verify", "."], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("verify:"), "{err}");
+    assert!(diff.contains("-\t\tdefault:") && diff.contains("-\truntime.Gosched()"));
+    assert_eq!(snapshot(dir.path()), before, "--dry-run --verify wrote");
+    let (_, err, code) = run(dir.path(), &["--write", "--verify", "."], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("applied 2 fixes in 2 files"), "{err}");
+    assert!(
+        !std::fs::read_to_string(dir.path().join("x.go"))
+            .unwrap()
+            .contains("default:")
+    );
+}
+
+#[test]
+fn a_go_mod_edit_is_verified_through_the_overlay_without_writing_go_sum() {
+    if !go_available() {
+        return;
+    }
+    let main = "package main\n\nfunc main() {}\n";
+    let dir = module(&[("go.mod", GOMOD), ("cmd/app/main.go", main)]);
+    let before = snapshot(dir.path());
+    let (diff, err, code) = run(
+        dir.path(),
+        &[
+            "--dry-run",
+            "--verify",
+            "--unsafe-fixes",
+            "--select",
+            "R5",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("verify:"), "{err}");
+    assert!(diff.contains("+require go.uber.org/automaxprocs"), "{diff}");
+    assert!(diff.contains("b/go.sum"), "{diff}");
+    // With -mod=mod the go tool would write go.sum if it were not part of the overlay.
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_package_broken_before_the_fixes_keeps_them_with_a_note() {
+    if !go_available() {
+        return;
+    }
+    let broken = "package m\n\nvar n int = \"not an int\"\n";
+    let dir = module(&[("go.mod", GOMOD), ("x.go", SPIN), ("y.go", broken)]);
+    let (_, err, code) = run(dir.path(), &["--write", "--verify", "."], None);
+    assert_eq!(code, 0, "{err}");
+    let note = err
+        .lines()
+        .find(|l| l.contains(": warning: verify: "))
+        .expect(&err);
+    assert!(
+        note.contains("does not build without the fixes either") && note.contains("y.go:3"),
+        "{note}"
+    );
+    assert!(
+        !std::fs::read_to_string(dir.path().join("x.go"))
+            .unwrap()
+            .contains("default:")
+    );
+}
+
+#[test]
+fn missing_go_is_a_clear_error() {
+    let dir = module(&[("go.mod", GOMOD), ("x.go", SPIN)]);
+    let empty = tempfile::tempdir().unwrap();
+    let path = empty.path().to_str().unwrap();
+    let (out, err, code) = run(dir.path(), &["--write", "--verify", "."], Some(path));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("error: --verify needs the go command"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("x.go")).unwrap(),
+        SPIN
+    );
+    let (_, err, code) = run(dir.path(), &["--verify", "."], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("use it with --dry-run or --write"), "{err}");
+}
