@@ -129,7 +129,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
 }
 
 /// The transforms to withhold in `dir` so that it builds: the first one whose absence alone makes the
-/// package build, or else every transform that changed something there.
+/// package build; else, of the transforms that changed something there, those it does not build with.
 fn bisect(
     tool: &GoTool,
     settings: &Settings,
@@ -161,7 +161,17 @@ fn bisect(
             return vec![code];
         }
     }
-    contributing
+    // More than one culprit: withhold them all, then give back each one the package still builds with.
+    let mut withhold = contributing.clone();
+    for code in &contributing {
+        let trial: Vec<&'static str> = withhold.iter().copied().filter(|c| c != code).collect();
+        let changes = run_without(&trial);
+        let refs: Vec<&FileChange> = changes.iter().collect();
+        if tool.check(root, &[&dir.to_path_buf()], &refs).is_ok() {
+            withhold = trial;
+        }
+    }
+    withhold
 }
 
 fn same_changes(a: &[FileChange], b: &[FileChange]) -> bool {
@@ -259,9 +269,15 @@ impl GoTool {
             .collect();
         files.extend(pinned.iter().map(|(p, b)| (p.clone(), &b[..])));
         let mut replace = serde_json::Map::new();
+        // go names an overlaid file by its backing path in some messages; show the real path instead.
+        let mut renames: Vec<(String, String)> = vec![];
+        let work = absolute(&work);
         for (i, (path, bytes)) in files.iter().enumerate() {
             let backing = work.join(format!("{i}-{}", file_name(path)));
             std::fs::write(&backing, bytes).map_err(io)?;
+            let shown = relative(root, path);
+            renames.push((backing.to_string_lossy().into_owned(), shown.clone()));
+            renames.push((relative(root, &backing), shown));
             replace.insert(
                 path.to_string_lossy().into_owned(),
                 backing.to_string_lossy().into_owned().into(),
@@ -279,13 +295,23 @@ impl GoTool {
             })
             .collect();
         let overlay_arg = overlay.to_string_lossy().into_owned();
-        self.go(
+        let rename = |msg: String| {
+            renames
+                .iter()
+                .fold(msg, |m, (from, to)| m.replace(from.as_str(), to))
+        };
+        match self.go(
             root,
             mod_changed,
             &["build", "-o", "/dev/null", "-overlay", &overlay_arg],
             &pkgs,
-        )?;
+        ) {
+            // A directory of _test.go files only: vet still compiles and checks them.
+            Err(m) if m.contains("no non-test Go files") => {}
+            r => r.map_err(rename)?,
+        }
         self.go(root, mod_changed, &["vet", "-overlay", &overlay_arg], &pkgs)
+            .map_err(rename)
     }
 
     fn go(
@@ -310,6 +336,18 @@ impl GoTool {
         }
         Err(first_lines(&String::from_utf8_lossy(&out.stderr)))
     }
+}
+
+/// `to` relative to the directory `from` (both absolute), with `..` steps, as go prints paths.
+fn relative(from: &Path, to: &Path) -> String {
+    let (f, t): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    out.extend(&t[common..]);
+    out.to_string_lossy().into_owned()
 }
 
 fn file_name(p: &Path) -> String {
@@ -359,5 +397,13 @@ mod tests {
             "svc: warning: verify: dropped R2, R6.1 fixes: ./a.go:3:2: undefined: t"
         );
         assert_eq!(dir_display(Path::new("")), ".");
+        assert_eq!(
+            relative(Path::new("/t/m"), Path::new("/t/v/1/0-a.go")),
+            "../v/1/0-a.go"
+        );
+        assert_eq!(
+            relative(Path::new("/t/m"), Path::new("/t/m/a/b.go")),
+            "a/b.go"
+        );
     }
 }
