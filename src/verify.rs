@@ -247,6 +247,8 @@ struct GoTool {
 impl GoTool {
     /// `go build` then `go vet` of `dirs` (inside module `root`) with `changes` overlaid. go.mod and go.sum
     /// are always in the overlay (their own contents when unchanged), so the go tool can never write them.
+    /// The default `-mod=readonly` is kept: a require a fix adds resolves from the go.sum lines it also
+    /// adds, `-mod=mod` could not update an overlaid file anyway, and it is an error in workspace mode.
     fn check(&self, root: &Path, dirs: &[&PathBuf], changes: &[&FileChange]) -> Result<(), String> {
         let n = self.runs.get();
         self.runs.set(n + 1);
@@ -257,7 +259,6 @@ impl GoTool {
             .iter()
             .map(|c| (absolute(&c.path), &c.new[..]))
             .collect();
-        let mod_changed = files.iter().any(|(p, _)| p.ends_with("go.mod"));
         let pinned: Vec<(PathBuf, Vec<u8>)> = ["go.mod", "go.sum"]
             .iter()
             .map(|name| root.join(name))
@@ -302,7 +303,6 @@ impl GoTool {
         };
         match self.go(
             root,
-            mod_changed,
             &["build", "-o", "/dev/null", "-overlay", &overlay_arg],
             &pkgs,
         ) {
@@ -310,24 +310,14 @@ impl GoTool {
             Err(m) if m.contains("no non-test Go files") => {}
             r => r.map_err(rename)?,
         }
-        self.go(root, mod_changed, &["vet", "-overlay", &overlay_arg], &pkgs)
+        self.go(root, &["vet", "-overlay", &overlay_arg], &pkgs)
             .map_err(rename)
     }
 
-    fn go(
-        &self,
-        root: &Path,
-        mod_changed: bool,
-        args: &[&str],
-        pkgs: &[String],
-    ) -> Result<(), String> {
+    fn go(&self, root: &Path, args: &[&str], pkgs: &[String]) -> Result<(), String> {
         let mut cmd = Command::new(&self.go);
         cmd.current_dir(root).args(args).args(pkgs);
         cmd.env("GOTOOLCHAIN", "local");
-        if mod_changed {
-            // A requirement a fix added resolves from go.sum lines the fix also added.
-            cmd.env("GOFLAGS", "-mod=mod");
-        }
         let out = cmd
             .output()
             .map_err(|e| format!("go {}: cannot run: {e}", args[0]))?;

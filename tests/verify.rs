@@ -202,7 +202,35 @@ fn a_go_mod_edit_is_verified_through_the_overlay_without_writing_go_sum() {
     assert!(!err.contains("verify:"), "{err}");
     assert!(diff.contains("+require go.uber.org/automaxprocs"), "{diff}");
     assert!(diff.contains("b/go.sum"), "{diff}");
-    // With -mod=mod the go tool would write go.sum if it were not part of the overlay.
+    // With -mod=mod (e.g. from GOFLAGS) the go tool would write go.sum if it were not part of the overlay.
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// In workspace mode `-mod=mod` is an error, so the check keeps the default readonly mode.
+#[test]
+fn a_go_mod_edit_is_verified_inside_a_workspace() {
+    if !go_available() {
+        return;
+    }
+    let main = "package main\n\nfunc main() {}\n";
+    let dir = module(&[
+        ("go.work", "go 1.22\n\nuse ./m\n"),
+        ("m/go.mod", GOMOD),
+        ("m/cmd/app/main.go", main),
+    ]);
+    let before = snapshot(dir.path());
+    let args = [
+        "--dry-run",
+        "--verify",
+        "--unsafe-fixes",
+        "--select",
+        "R5",
+        ".",
+    ];
+    let (diff, err, code) = run(&dir.path().join("m"), &args, None);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("verify:"), "{err}");
+    assert!(diff.contains("+require go.uber.org/automaxprocs"), "{diff}");
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -370,4 +398,31 @@ fn two_broken_transforms_in_one_package_are_both_dropped_and_the_good_one_kept()
         fixed,
         "package a\n\nfunc work() {}\n\nfunc rest() {}\n\nfunc Run() {\n\twork()\n\trest()\n}\n"
     );
+}
+
+/// go.mod and go.sum are overlaid even when no fix touches them: with `GOFLAGS=-mod=mod` in the user's
+/// environment the go tool would otherwise add the missing go.sum lines to the working tree.
+#[test]
+fn a_users_mod_mod_cannot_make_verify_write_go_sum() {
+    if !go_available() {
+        return;
+    }
+    let gomod = "module example.com/m\n\ngo 1.22\n\nrequire go.uber.org/automaxprocs v1.6.0\n";
+    // The changed package imports the module whose go.sum lines are missing.
+    let main = format!(
+        "package main\n\nimport _ \"go.uber.org/automaxprocs\"\n\nfunc main() {{}}\n{}",
+        &SPIN["package m\n".len()..]
+    );
+    let dir = module(&[("go.mod", gomod), ("main.go", &main)]);
+    let before = snapshot(dir.path());
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["--dry-run", "--verify", "."])
+        .env("GOFLAGS", "-mod=mod")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!dir.path().join("go.sum").exists(), "verify wrote go.sum");
+    assert_eq!(snapshot(dir.path()), before);
 }
