@@ -346,12 +346,13 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The first two message lines of go's output (package headers skipped), joined on one line.
+/// The first two message lines of go's output (package headers and download progress skipped), joined on
+/// one line.
 pub fn first_lines(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("go: downloading "))
         .take(2)
         .collect();
     if lines.is_empty() {
@@ -373,6 +374,10 @@ mod tests {
             "./x.go:5:2: \"runtime\" imported and not used; ./x.go:9:1: undefined: y"
         );
         assert_eq!(first_lines(""), "the go tool failed without a message");
+        assert_eq!(
+            first_lines("go: downloading example.com/x v1.0.0\nmain.go:3:8: no required module\n"),
+            "main.go:3:8: no required module"
+        );
     }
 
     #[test]
