@@ -109,6 +109,9 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
             }
             let dir_files = files_by_dir.get(dir).cloned().unwrap_or_default();
             let codes = bisect(&tool, settings, &report.withheld, root, dir, &dir_files);
+            if codes.is_empty() {
+                continue;
+            }
             report
                 .withheld
                 .extend(codes.iter().map(|c| (dir.clone(), *c)));
@@ -130,6 +133,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
 
 /// The transforms to withhold in `dir` so that it builds: the first one whose absence alone makes the
 /// package build; else, of the transforms that changed something there, those it does not build with.
+/// None when the package builds with all of its own fixes (another package's fixes broke it).
 fn bisect(
     tool: &GoTool,
     settings: &Settings,
@@ -148,6 +152,11 @@ fn bisect(
         engine::run(&s).changes
     };
     let full = run_without(&[]);
+    let refs: Vec<&FileChange> = full.iter().collect();
+    if tool.check(root, &[&dir.to_path_buf()], &refs).is_ok() {
+        // Its own fixes build: what broke it was another package's fixes, which are judged on their own.
+        return vec![];
+    }
     let mut contributing = vec![];
     for t in &settings.transforms {
         let code = t.meta.code;

@@ -426,3 +426,30 @@ fn a_users_mod_mod_cannot_make_verify_write_go_sum() {
     assert!(!dir.path().join("go.sum").exists(), "verify wrote go.sum");
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A package that fails only because a package it imports was broken keeps its own fixes.
+#[test]
+fn an_importer_of_a_broken_package_keeps_its_own_fixes() {
+    if !go_available() {
+        return;
+    }
+    let a = "package a\n\nfunc work() {}\n\nfunc Run() {\n\twork()\n}\n";
+    let b = "package b\n\nimport (\n\t\"runtime\"\n\n\t\"example.com/m/a\"\n)\n\nfunc Yield() {\n\truntime.Gosched()\n\ta.Run()\n}\n";
+    let dir = module(&[("go.mod", GOMOD), ("a/a.go", a), ("b/b.go", b)]);
+    let r3a = registry::lookup("R3a").unwrap();
+    let s = Settings::new(
+        vec![dir.path().to_path_buf()],
+        vec![r3a, &BREAKS_BUILD],
+        Mode::DryRun,
+    );
+    let report = verify::verify(engine::run(&s), &s).unwrap();
+    let dropped: Vec<(&str, &[&str])> = report
+        .dropped
+        .iter()
+        .map(|d| (&d.path[d.path.len() - 1..], &d.codes[..]))
+        .collect();
+    assert_eq!(dropped, [("a", &["X9"][..])]);
+    assert_eq!(report.outcome.applied.get("R3a"), Some(&1));
+    assert_eq!(report.outcome.changes.len(), 1);
+    assert!(report.outcome.changes[0].path.ends_with("b/b.go"));
+}
