@@ -60,6 +60,43 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         scratch: scratch.path().to_path_buf(),
         runs: std::cell::Cell::new(0),
     };
+    // Files of each directory as the run saw them, for re-running one package with a transform withheld.
+    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
+    let mut files_by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        files_by_dir.entry(dir).or_default().push(f);
+    }
+    // Dropping fixes changes other files' fixes only in the packages concerned, but the result is checked
+    // again anyway (the go build cache makes unchanged packages cheap) until a round drops nothing.
+    for _ in 0..MAX_ROUNDS {
+        let before = report.dropped.len();
+        check_round(&tool, settings, &files_by_dir, &mut report);
+        if report.dropped.len() == before {
+            break;
+        }
+        let mut again = settings.clone();
+        again.withheld = report.withheld.clone();
+        again.progress = false;
+        report.outcome = engine::run(&again);
+    }
+    report
+        .notes
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    report.notes.dedup();
+    Ok(report)
+}
+
+/// Rounds of build, drop and recompute; one is the rule, a second confirms the result of the first.
+const MAX_ROUNDS: usize = 3;
+
+/// Builds every module the outcome changes; records drops (and the withheld pairs) and notes in `report`.
+fn check_round(
+    tool: &GoTool,
+    settings: &Settings,
+    files_by_dir: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    report: &mut VerifyReport,
+) {
     let mut modules: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for c in &report.outcome.changes {
         let dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -75,13 +112,6 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
                 message: "not inside a Go module; fixes kept unverified".into(),
             }),
         }
-    }
-    // Files of each directory as the run saw them, for re-running one package with a transform withheld.
-    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
-    let mut files_by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        files_by_dir.entry(dir).or_default().push(f);
     }
     for (root, dirs) in &modules {
         let in_module: Vec<&FileChange> = report
@@ -108,7 +138,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
                 continue;
             }
             let dir_files = files_by_dir.get(dir).cloned().unwrap_or_default();
-            let codes = bisect(&tool, settings, &report.withheld, root, dir, &dir_files);
+            let codes = bisect(tool, settings, &report.withheld, root, dir, &dir_files);
             if codes.is_empty() {
                 continue;
             }
@@ -122,13 +152,6 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
             });
         }
     }
-    if !report.dropped.is_empty() {
-        let mut again = settings.clone();
-        again.withheld = report.withheld.clone();
-        again.progress = false;
-        report.outcome = engine::run(&again);
-    }
-    Ok(report)
 }
 
 /// The transforms to withhold in `dir` so that it builds: the first one whose absence alone makes the
