@@ -56,7 +56,8 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             .filter(|(dir, _)| *dir == pkg.dir)
             .map(|(_, code)| *code)
             .collect();
-        let accepted = select(&diagnostics, settings.threshold, &withheld);
+        let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
+        let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
@@ -215,12 +216,21 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
-fn select(diags: &[Diagnostic], threshold: Applicability, withheld: &[&str]) -> Vec<usize> {
+fn select(
+    diags: &[Diagnostic],
+    threshold: Applicability,
+    withheld: &[&str],
+    editable: &[bool],
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
             !withheld.contains(&diags[i].code)
                 && diags[i].fix.as_ref().is_some_and(|f| {
-                    f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
+                    f.applicability >= threshold
+                        && f.applicability > Applicability::DisplayOnly
+                        // Files read only as package context are never edited.
+                        && f.edits.iter().all(|(file, _)| editable[*file])
+                        && f.imports.iter().all(|(file, _)| editable[*file])
                 })
         })
         .collect();

@@ -189,9 +189,15 @@ fn process_dir(
         return out;
     }
     // Phase 2, directories with a candidate: decode and group every file, since transforms may need
-    // package-wide facts from files that matched nothing.
+    // package-wide facts from files that matched nothing. The go tool also compiles files the walk
+    // left out (git-ignored generated code, files outside an explicit file list): they are read as
+    // context so package-level names are seen, but never edited.
+    let context = unwalked_go_files(dir, paths, settings.max_file_size);
     let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
-    for (path, bytes, candidate) in read {
+    let walked = read.into_iter().map(|(p, b, c)| (p.clone(), b, c, true));
+    let unwalked = context.into_iter().map(|(p, b)| (p, b, false, false));
+    for (path, bytes, candidate, editable) in walked.chain(unwalked) {
+        let path = &path;
         let display = display_path(path);
         let source = match SourceText::decode(&bytes) {
             Ok(s) => s,
@@ -210,6 +216,7 @@ fn process_dir(
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
         file.candidate = candidate;
+        file.editable = editable;
         groups.entry(name).or_default().push(file);
     }
     let fix = settings.mode != Mode::Check;
@@ -257,6 +264,36 @@ fn process_dir(
             }
         }
     }
+    out
+}
+
+/// The `.go` files of `dir` that the go tool would compile but the walk did not select, readable and
+/// valid; problems with them are not the run's business (nobody asked to scan them).
+fn unwalked_go_files(dir: &Path, walked: &[PathBuf], max: u64) -> Vec<(PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return vec![];
+    };
+    let mut out: Vec<(PathBuf, Vec<u8>)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            name.ends_with(".go")
+                && !name.starts_with('_')
+                && !name.starts_with('.')
+                && !walked.contains(p)
+        })
+        .filter_map(|p| read_bytes(&p, max).ok().map(|b| (p, b)))
+        .collect();
+    out.sort();
     out
 }
 
