@@ -2,8 +2,8 @@
 //! (0 nothing to do, 1 findings or changes pending, 2 an error).
 
 use clap::Parser;
-use gofix_rt::cli::{CheckArgs, Cli, Command};
-use gofix_rt::emit::{check, diff, write};
+use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
+use gofix_rt::emit::{check, diff, json, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
@@ -106,14 +106,21 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    if let Some(shard) = &args.shard {
+        s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
+    }
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
 
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
+    let format = args.format;
     let s = settings(args)?;
     let mut outcome = engine::run(&s);
+    if format != Format::Text {
+        return run_document(&s, outcome, format);
+    }
     match s.mode {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
@@ -148,6 +155,28 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     }
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
+    }
+    Ok(exit_code(&outcome, s.mode))
+}
+
+/// `--format json|sarif`: files are written first (so the document reports failed writes), then the
+/// document is the only thing on stdout; problems still go to stderr one line each.
+fn run_document(
+    s: &Settings,
+    mut outcome: engine::RunOutcome,
+    format: Format,
+) -> Result<u8, String> {
+    if s.mode == Mode::Write {
+        outcome.problems.extend(write::write_all(&outcome.changes));
+        outcome.problems.sort();
+    }
+    let doc = match format {
+        Format::Sarif => sarif::render(&outcome, s),
+        _ => json::render(&outcome, s),
+    };
+    out(&doc)?;
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
     }
     Ok(exit_code(&outcome, s.mode))
 }

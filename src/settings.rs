@@ -29,6 +29,8 @@ pub struct Settings {
     pub threads: Option<usize>,
     /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
     pub progress: bool,
+    /// Only the directories of this shard (`--shard I/N`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Settings {
@@ -45,6 +47,7 @@ impl Settings {
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
             threads: None,
             progress: false,
+            shard: None,
         }
     }
 }
