@@ -32,6 +32,8 @@ pub struct Finding {
     pub end_line: usize,
     pub end_col: usize,
     pub range: TextRange,
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
     /// The fix's edits with their file's display path, for the machine-readable emitters.
     pub fix_edits: Vec<FixEdit>,
     /// Import changes and module-file edits the engine makes with the fix (not expressed as byte edits).
@@ -46,6 +48,8 @@ pub struct FixEdit {
     pub range: TextRange,
     pub start: (usize, usize),
     pub end: (usize, usize),
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
     pub content: String,
 }
 
@@ -370,25 +374,33 @@ fn resolve(
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let _ = threshold;
     let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
+    // (line, byte column, UTF-16 column), all 1-based.
     let mut pos = |file: usize, offset: usize| {
-        indexes
+        let text = &pkg.files[file].text;
+        let index = indexes
             .entry(file)
-            .or_insert_with(|| crate::source::LineIndex::new(&pkg.files[file].text))
-            .line_col(offset)
+            .or_insert_with(|| crate::source::LineIndex::new(text));
+        let (line, col) = index.line_col(offset);
+        (line, col, index.utf16_col(text, offset))
     };
     for d in diags {
-        let (line, col) = pos(d.file, d.range.start);
-        let (end_line, end_col) = pos(d.file, d.range.end);
+        let (line, col, col16) = pos(d.file, d.range.start);
+        let (end_line, end_col, end_col16) = pos(d.file, d.range.end);
         let fix = d.fix.as_ref();
         let fix_edits = fix.map_or(vec![], |f| {
             f.edits
                 .iter()
-                .map(|(file, e)| FixEdit {
-                    path: pkg.files[*file].display.clone(),
-                    range: e.range,
-                    start: pos(*file, e.range.start),
-                    end: pos(*file, e.range.end),
-                    content: e.content.clone(),
+                .map(|(file, e)| {
+                    let (l0, c0, u0) = pos(*file, e.range.start);
+                    let (l1, c1, u1) = pos(*file, e.range.end);
+                    FixEdit {
+                        path: pkg.files[*file].display.clone(),
+                        range: e.range,
+                        start: (l0, c0),
+                        end: (l1, c1),
+                        utf16_cols: (u0, u1),
+                        content: e.content.clone(),
+                    }
                 })
                 .collect()
         });
@@ -403,6 +415,7 @@ fn resolve(
             end_line,
             end_col,
             range: d.range,
+            utf16_cols: (col16, end_col16),
             fix_edits,
             fix_imports: fix.map_or(vec![], |f| {
                 f.imports

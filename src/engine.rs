@@ -80,7 +80,8 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     // Sharding happens before any file is read; module edits follow the package that asks for them.
     if let Some(shard) = settings.shard {
-        by_dir.retain(|dir, _| shard.owns(crate::shard::relative_to_roots(dir, &settings.paths)));
+        let roots = crate::shard::root_dirs(&settings.paths);
+        by_dir.retain(|dir, _| shard.owns(crate::shard::relative_to_roots(dir, &roots)));
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();

@@ -2,7 +2,7 @@
 //! exactly once. A directory belongs to shard `fnv1a(path relative to its scan root) % N + 1`; FNV-1a is
 //! fixed by its definition (std's hasher is seeded per process), so every job computes the same split.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -53,17 +53,24 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The directory relative to the longest scan root containing it (a file root counts as its parent).
-pub fn relative_to_roots<'a>(dir: &'a Path, roots: &[std::path::PathBuf]) -> &'a Path {
-    roots
+/// The directories files are found under: a directory root itself, a file root's parent.
+pub fn root_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
         .iter()
         .map(|r| {
             if r.is_file() {
-                r.parent().unwrap_or(Path::new(""))
+                r.parent().map(Path::to_path_buf).unwrap_or_default()
             } else {
-                r.as_path()
+                r.clone()
             }
         })
+        .collect()
+}
+
+/// The directory relative to the innermost root directory containing it.
+pub fn relative_to_roots<'a>(dir: &'a Path, roots: &[PathBuf]) -> &'a Path {
+    roots
+        .iter()
         .filter_map(|r| dir.strip_prefix(r).ok())
         .min_by_key(|rel| rel.components().count())
         .unwrap_or(dir)
@@ -94,7 +101,7 @@ mod tests {
             shard_of(Path::new("./a/b"), 7),
             shard_of(Path::new("a/b"), 7)
         );
-        let roots = vec![std::path::PathBuf::from("src"), "src/x".into()];
+        let roots = vec![PathBuf::from("src"), "src/x".into()];
         assert_eq!(
             relative_to_roots(Path::new("src/x/y"), &roots),
             Path::new("y")

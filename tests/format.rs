@@ -509,3 +509,23 @@ fn shards_are_disjoint_and_together_equal_the_whole_run() {
     assert_eq!(code, 2);
     assert!(err.contains("--shard"), "{err}");
 }
+
+#[test]
+fn sarif_columns_count_utf16_code_units_and_json_columns_bytes() {
+    // Two tabs, `/* `, é (2 bytes, 1 unit), 😀 (4 bytes, 2 units), ` */ `: byte column 16, UTF-16 column 13.
+    let src = SPIN.replace("\t\tdefault:", "\t\t/* é😀 */ default:");
+    let dir = module(&[("x.go", &src)]);
+    let (doc, _) = json(dir.path(), &["--format", "json", "."]);
+    assert_eq!(finding(&doc, "R6.1")["start"]["column"], 16);
+    let (out, _, _) = run(dir.path(), &["--format", "sarif", "."]);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["runs"][0]["columnKind"], "utf16CodeUnits");
+    let result = &sarif["runs"][0]["results"][0];
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startColumn"], &region["endColumn"]),
+        (&13.into(), &21.into())
+    );
+    let deleted = &result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
+    assert_eq!(deleted["startColumn"], 13);
+}

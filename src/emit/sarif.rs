@@ -3,9 +3,10 @@
 //! when its fix is plain byte edits, a SARIF fix. tests/format.rs validates the output against the
 //! SARIF 2.1.0 schema shipped in tests/data.
 //!
-//! Positions: lines and columns are 1-based as SARIF requires. Columns count bytes (as in the text output
-//! and `go vet`), not the UTF-16 code units SARIF assumes by default; the two agree on ASCII lines, which
-//! Go source nearly always is before a finding. End columns are exclusive (the column after the region).
+//! Positions: lines and columns are 1-based as SARIF requires. Columns count UTF-16 code units, SARIF's
+//! default `columnKind` (stated in the run) and what GitHub code scanning expects, not the bytes of the
+//! text and JSON output; the two agree on ASCII lines. End columns are exclusive (the column after the
+//! region).
 
 use crate::apply::{Finding, FixEdit, SUPPRESSION_CODE};
 use crate::emit::json::{rule_name, skipped_reason};
@@ -91,12 +92,13 @@ fn percent_encode(path: &str) -> String {
     s
 }
 
-fn region(start: (usize, usize), end: (usize, usize)) -> Value {
+/// A region from 1-based lines and UTF-16 columns.
+fn region(lines: (usize, usize), cols: (usize, usize)) -> Value {
     json!({
-        "startLine": start.0,
-        "startColumn": start.1,
-        "endLine": end.0,
-        "endColumn": end.1,
+        "startLine": lines.0,
+        "startColumn": cols.0,
+        "endLine": lines.1,
+        "endColumn": cols.1,
     })
 }
 
@@ -116,7 +118,7 @@ fn fix_json(f: &Finding) -> Option<Value> {
             json!({
                 "artifactLocation": artifact_location(path),
                 "replacements": edits.iter().map(|e| json!({
-                    "deletedRegion": region(e.start, e.end),
+                    "deletedRegion": region((e.start.0, e.end.0), e.utf16_cols),
                     "insertedContent": { "text": e.content },
                 })).collect::<Vec<_>>(),
             })
@@ -142,7 +144,7 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": artifact_location(path),
-                        "region": region((f.line, f.col), (f.end_line, f.end_col)),
+                        "region": region((f.line, f.end_line), f.utf16_cols),
                     },
                 }],
                 "properties": {
@@ -166,8 +168,9 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
         .iter()
         .map(|p| {
             let mut loc = json!({ "artifactLocation": artifact_location(&p.path) });
-            if let Some((l, c)) = p.pos {
-                loc["region"] = json!({ "startLine": l, "startColumn": c });
+            if let Some((l, _)) = p.pos {
+                // Problem columns count bytes; SARIF columns are UTF-16 units, so give the line only.
+                loc["region"] = json!({ "startLine": l });
             }
             json!({
                 "level": "error",
@@ -190,6 +193,7 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
+            "columnKind": "utf16CodeUnits",
             "invocations": [{
                 "executionSuccessful": out.problems.is_empty(),
                 "toolExecutionNotifications": notifications,
