@@ -401,7 +401,8 @@ fn sarif_validates_against_the_schema_and_carries_rules_results_and_fixes() {
     assert_eq!(run0["invocations"][0]["executionSuccessful"], false);
 }
 
-/// ~50 packages, most with a finding, some nested, some clean; one package with two files.
+/// ~50 packages, most with a finding, some nested, some clean; one package with two files; one main
+/// package.
 fn generated_tree() -> tempfile::TempDir {
     let mut files: Vec<(String, String)> = vec![];
     for i in 0..50 {
@@ -420,6 +421,8 @@ fn generated_tree() -> tempfile::TempDir {
             files.push((format!("{dir}/b.go"), SPIN.replace("func f(", "func h(")));
         }
     }
+    // A main package whose (unsafe) R5 fix edits go.mod and go.sum.
+    files.push(("cmd/app/main.go".into(), MAIN.into()));
     let owned: Vec<(&str, &str)> = files
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
@@ -457,7 +460,7 @@ fn shards_are_disjoint_and_together_equal_the_whole_run() {
     let tree = generated_tree();
     let (whole, _) = json(tree.path(), &["--format", "json", "."]);
     let (all_findings, _) = findings_and_changes(&whole);
-    assert_eq!(all_findings.len(), 43 + 1);
+    assert_eq!(all_findings.len(), 43 + 1 + 1);
     let (whole_dry, _) = json(tree.path(), &["--format", "json", "--dry-run", "."]);
     let (_, all_changes) = findings_and_changes(&whole_dry);
     assert_eq!(all_changes.len(), 44);
@@ -466,6 +469,7 @@ fn shards_are_disjoint_and_together_equal_the_whole_run() {
     let mut union_findings = BTreeSet::new();
     let mut union_changes = BTreeSet::new();
     let mut scanned = 0;
+    let mut gomod_shards = 0;
     for i in 1..=N {
         let shard = format!("{i}/{N}");
         let (doc, _) = json(tree.path(), &["--format", "json", "--shard", &shard, "."]);
@@ -485,7 +489,24 @@ fn shards_are_disjoint_and_together_equal_the_whole_run() {
         let (_, c) = findings_and_changes(&dry);
         assert!(union_changes.is_disjoint(&c));
         union_changes.extend(c);
+        // go.mod/go.sum edits go with the shard of the package that asks for them.
+        let (unsafe_dry, _) = json(
+            tree.path(),
+            &[
+                "--format",
+                "json",
+                "--dry-run",
+                "--unsafe-fixes",
+                "--shard",
+                &shard,
+                ".",
+            ],
+        );
+        let (_, c) = findings_and_changes(&unsafe_dry);
+        assert_eq!(c.contains("go.mod"), c.contains("cmd/app/main.go"), "{c:?}");
+        gomod_shards += usize::from(c.contains("go.mod"));
     }
+    assert_eq!(gomod_shards, 1);
     assert_eq!(union_findings, all_findings);
     assert_eq!(union_changes, all_changes);
     assert_eq!(scanned, whole["summary"]["files_scanned"].as_u64().unwrap());
