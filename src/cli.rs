@@ -35,6 +35,9 @@ pub struct CheckArgs {
     /// Apply the fixes in place (atomically, permissions kept).
     #[arg(long)]
     pub write: bool,
+    /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
+    #[arg(long)]
+    pub verify: bool,
     /// Also apply fixes that need review (marked [~] in reports).
     #[arg(long)]
     pub unsafe_fixes: bool,

@@ -29,6 +29,7 @@ pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
 pub mod transform;
+pub mod verify;
 pub mod version;
 pub mod walk;
 

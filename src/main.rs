@@ -9,7 +9,7 @@ use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
 use gofix_rt::transform::Transform;
 use gofix_rt::version::GoVersion;
-use gofix_rt::{docs, registry};
+use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -78,6 +78,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     } else {
         Mode::Check
     };
+    if args.verify && mode == Mode::Check {
+        return Err("--verify checks fixes: use it with --dry-run or --write".into());
+    }
     let transforms = select_transforms(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
@@ -106,6 +109,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.verify = args.verify;
     if let Some(shard) = &args.shard {
         s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
     }
@@ -116,10 +120,28 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
     let format = args.format;
-    let s = settings(args)?;
+    let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
+    // Verify before anything is printed or written, so both see only the fixes that build.
+    let mut verify_lines = vec![];
+    let mut dropped = false;
+    let (mut dropped_fixes, mut notes) = (vec![], vec![]);
+    if s.verify {
+        let report = verify::verify(outcome, &s)?;
+        dropped = !report.dropped.is_empty();
+        outcome = report.outcome;
+        verify_lines.extend(report.dropped.iter().map(check::dropped_line));
+        verify_lines.extend(report.notes.iter().map(check::note_line));
+        // The documents tell the fixes verify withheld from the findings that merely conflicted.
+        s.withheld = report.withheld;
+        (dropped_fixes, notes) = (report.dropped, report.notes);
+    }
     if format != Format::Text {
-        return run_document(&s, outcome, format);
+        let verified = s.verify.then_some(json::Verified {
+            dropped: &dropped_fixes,
+            notes: &notes,
+        });
+        return run_document(&s, outcome, format, verified, &verify_lines, dropped);
     }
     match s.mode {
         Mode::Check => {
@@ -145,6 +167,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
     }
+    for l in &verify_lines {
+        err_line(&format!("{l}\n"));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
             Mode::Check => None,
@@ -156,7 +181,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
-    Ok(exit_code(&outcome, s.mode))
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
 /// `--format json|sarif`: files are written first (so the document reports failed writes), then the
@@ -165,22 +190,30 @@ fn run_document(
     s: &Settings,
     mut outcome: engine::RunOutcome,
     format: Format,
+    verified: Option<json::Verified<'_>>,
+    verify_lines: &[String],
+    dropped: bool,
 ) -> Result<u8, String> {
     if s.mode == Mode::Write {
         outcome.problems.extend(write::write_all(&outcome.changes));
         outcome.problems.sort();
     }
     let doc = match format {
-        Format::Sarif => sarif::render(&outcome, s),
-        _ => json::render(&outcome, s),
+        Format::Sarif => sarif::render(&outcome, s, verified),
+        _ => json::render(&outcome, s, verified),
     };
     out(&doc)?;
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
     }
-    Ok(exit_code(&outcome, s.mode))
+    for l in verify_lines {
+        err_line(&format!("{l}\n"));
+    }
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
+/// 2 for any per-file problem; 1 for pending work. Fixes `--verify` dropped leave their findings pending
+/// (exit 1): the tree stays consistent, so it is not an error.
 fn exit_code(o: &engine::RunOutcome, mode: Mode) -> u8 {
     if !o.problems.is_empty() {
         return 2;

@@ -550,3 +550,86 @@ fn sarif_columns_count_utf16_code_units_and_json_columns_bytes() {
     let deleted = &result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
     assert_eq!(deleted["startColumn"], 13);
 }
+
+fn go_available() -> bool {
+    let ok = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
+        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
+    }
+    ok
+}
+
+/// A transform with a bug only the compiler sees: it renames `work()` calls to a function that does not
+/// exist (as in tests/verify.rs).
+static BREAKS_BUILD: gofix_rt::transform::Transform = gofix_rt::transform::Transform {
+    meta: gofix_rt::transform::Meta {
+        code: "X9",
+        name: "test-breaks-build",
+        summary: "test only",
+        fix: gofix_rt::fix::FixAvailability::Always,
+        prefilter: &["work()"],
+    },
+    source: "",
+    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
+    run: breaks_build,
+    precheck: gofix_rt::transform::always,
+};
+
+fn breaks_build(cx: &mut gofix_rt::transform::Ctx<'_>, m: &gofix_rt::transform::Match<'_>) {
+    use gofix_rt::fix::{Edit, Fix, TextRange};
+    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
+        return;
+    };
+    let file = cx.file_idx;
+    cx.report(TextRange::of(call), "test finding").fix =
+        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
+}
+
+#[test]
+fn json_tells_fixes_verify_dropped_from_conflicts() {
+    use gofix_rt::emit::{json::Verified, sarif};
+    use gofix_rt::settings::{Mode, Settings};
+    if !go_available() {
+        return;
+    }
+    let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n}\n";
+    let dir = module(&[("a/a.go", a)]);
+    let r3a = gofix_rt::registry::lookup("R3a").unwrap();
+    let mut s = Settings::new(
+        vec![dir.path().to_path_buf()],
+        vec![r3a, &BREAKS_BUILD],
+        Mode::DryRun,
+    );
+    let report = gofix_rt::verify::verify(gofix_rt::engine::run(&s), &s).unwrap();
+    s.withheld = report.withheld.clone();
+    let verified = Some(Verified {
+        dropped: &report.dropped,
+        notes: &report.notes,
+    });
+    let doc: Value =
+        serde_json::from_str(&gofix_rt::emit::json::render(&report.outcome, &s, verified)).unwrap();
+    assert_eq!(finding(&doc, "X9")["skipped_reason"], "verify failed");
+    assert_eq!(
+        doc["verify"]["dropped"][0]["codes"],
+        serde_json::json!(["X9"])
+    );
+    assert!(
+        doc["verify"]["dropped"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("undefined: doWork")
+    );
+    let file = &doc["files"][0];
+    assert_eq!(file["applied"], serde_json::json!({"R3a": 1}));
+    assert_eq!(
+        file["skipped"],
+        serde_json::json!([{"code": "X9", "reason": "verify failed", "count": 1}])
+    );
+    let sarif: Value = serde_json::from_str(&sarif::render(&report.outcome, &s, verified)).unwrap();
+    assert_valid(&sarif_validator(), &sarif);
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["level"], "warning");
+}

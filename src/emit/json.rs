@@ -2,10 +2,11 @@
 //! The field names below are that schema; `SCHEMA_VERSION` changes when a field is renamed or removed
 //! (adding a field does not change it).
 
-use crate::apply::{FixEdit, SUPPRESSION_CODE};
+use crate::apply::{Finding, FixEdit, SUPPRESSION_CODE};
 use crate::engine::{Problem, RunOutcome};
 use crate::fix::{Applicability, ImportChange, ModuleEdit, TextRange};
 use crate::settings::{Mode, Settings};
+use crate::verify::{Dropped, Note};
 use crate::walk::display_path;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,6 +28,31 @@ pub fn skipped_reason(
         _ if mode != Mode::Check => Some("conflict"),
         _ => None,
     }
+}
+
+/// Why a remaining finding was not fixed, with the fixes `--verify` withheld from its package (they
+/// broke its build) told apart from conflicts.
+pub fn finding_reason(path: &str, f: &Finding, settings: &Settings) -> Option<&'static str> {
+    let reason = skipped_reason(f.fix, settings.threshold, settings.mode);
+    let dir = package_dir(path);
+    let withheld = settings
+        .withheld
+        .iter()
+        .any(|(d, code)| *code == f.code && package_dir(&display_path(d)) == dir);
+    if reason == Some("conflict") && withheld {
+        return Some("verify failed");
+    }
+    reason
+}
+
+/// A printed file path's directory, or a printed directory, with `.` and the empty path as one.
+fn package_dir(printed: &str) -> &str {
+    let p = if printed.ends_with(".go") {
+        printed.rsplit_once('/').map_or("", |(d, _)| d)
+    } else {
+        printed
+    };
+    if p == "." { "" } else { p }
 }
 
 /// The transform's name for a code (`suppression` for the engine's own SUP findings).
@@ -56,7 +82,35 @@ struct Document<'a> {
     files: Vec<FileOut<'a>>,
     changes: Vec<ChangeOut<'a>>,
     problems: Vec<ProblemOut<'a>>,
+    verify: Option<VerifyOut<'a>>,
     summary: Summary,
+}
+
+/// What `--verify` dropped (fixes that broke a package's build or vet) and noted.
+#[derive(Serialize)]
+struct VerifyOut<'a> {
+    dropped: Vec<DroppedOut<'a>>,
+    notes: Vec<NoteOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct DroppedOut<'a> {
+    path: &'a str,
+    codes: &'a [&'static str],
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+/// The `--verify` results a document reports (`None` without `--verify`).
+#[derive(Clone, Copy)]
+pub struct Verified<'a> {
+    pub dropped: &'a [Dropped],
+    pub notes: &'a [Note],
 }
 
 #[derive(Serialize)]
@@ -241,12 +295,12 @@ fn is_fixable(fix: Option<Applicability>, threshold: Applicability) -> bool {
 }
 
 /// The whole document, pretty-printed, with a trailing newline.
-pub fn render(out: &RunOutcome, settings: &Settings) -> String {
+pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'_>>) -> String {
     let threshold = settings.threshold;
     let mut files: BTreeMap<&str, FileOut<'_>> = BTreeMap::new();
     let mut findings = vec![];
     for (path, f) in &out.findings {
-        let reason = skipped_reason(f.fix, threshold, settings.mode);
+        let reason = finding_reason(path, f, settings);
         let entry = file_entry(&mut files, path);
         entry.findings += 1;
         if let Some(reason) = reason {
@@ -345,6 +399,25 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
             })
             .collect(),
         problems: out.problems.iter().map(problem_out).collect(),
+        verify: verified.map(|v| VerifyOut {
+            dropped: v
+                .dropped
+                .iter()
+                .map(|d| DroppedOut {
+                    path: &d.path,
+                    codes: &d.codes,
+                    message: &d.message,
+                })
+                .collect(),
+            notes: v
+                .notes
+                .iter()
+                .map(|n| NoteOut {
+                    path: &n.path,
+                    message: &n.message,
+                })
+                .collect(),
+        }),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
     s.push('\n');
@@ -397,5 +470,12 @@ mod tests {
         );
         assert_eq!(skipped_reason(safe, s, Mode::Write), Some("conflict"));
         assert_eq!(skipped_reason(safe, s, Mode::Check), None);
+    }
+
+    #[test]
+    fn package_dirs_of_files_and_directories_compare_equal() {
+        assert_eq!(package_dir("a/b/x.go"), "a/b");
+        assert_eq!(package_dir("a/b"), "a/b");
+        assert_eq!(package_dir("x.go"), package_dir("."));
     }
 }

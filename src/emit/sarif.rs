@@ -9,7 +9,7 @@
 //! region).
 
 use crate::apply::{Finding, FixEdit, SUPPRESSION_CODE};
-use crate::emit::json::{rule_name, skipped_reason};
+use crate::emit::json::{Verified, finding_reason, rule_name};
 use crate::engine::RunOutcome;
 use crate::settings::Settings;
 use serde::Serialize;
@@ -315,7 +315,7 @@ fn fix_out(f: &Finding) -> Option<FixOut<'_>> {
     })
 }
 
-pub fn render(out: &RunOutcome, settings: &Settings) -> String {
+pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'_>>) -> String {
     let rules = rules();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let results = out
@@ -332,11 +332,11 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
                 name: rule_name(f.code),
                 applicability: f.fix.map(|a| a.as_str()),
                 low_priority: f.low_priority,
-                skipped_reason: skipped_reason(f.fix, settings.threshold, settings.mode),
+                skipped_reason: finding_reason(path, f, settings),
             },
         })
         .collect();
-    let notifications = out
+    let mut notifications: Vec<Notification<'_>> = out
         .problems
         .iter()
         .map(|p| Notification {
@@ -354,6 +354,16 @@ pub fn render(out: &RunOutcome, settings: &Settings) -> String {
             ),
         })
         .collect();
+    // `--verify` drops and notes are warnings about a package (its directory), not errors.
+    if let Some(v) = verified {
+        let warn = |path, text| Notification {
+            level: "warning",
+            message: Text { text },
+            locations: location(path, None),
+        };
+        notifications.extend(v.dropped.iter().map(|d| warn(&d.path, &d.message)));
+        notifications.extend(v.notes.iter().map(|n| warn(&n.path, &n.message)));
+    }
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
