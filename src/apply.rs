@@ -2,7 +2,7 @@
 //! fixes at the run's threshold, apply their edits and import plans, re-parse, and repeat until stable.
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit};
+use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit, TextRange};
 use crate::imports::apply_import_changes;
 use crate::package::Package;
 use crate::settings::Settings;
@@ -27,6 +27,30 @@ pub struct Finding {
     pub fix: Option<Applicability>,
     pub fix_title: Option<String>,
     pub low_priority: bool,
+    /// Where the finding ends (1-based, columns in bytes), and the byte range it covers in the file's
+    /// normalised text (BOM dropped, CRLF read as LF when every line ends so).
+    pub end_line: usize,
+    pub end_col: usize,
+    pub range: TextRange,
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    /// The fix's edits with their file's display path, for the machine-readable emitters.
+    pub fix_edits: Vec<FixEdit>,
+    /// Import changes and module-file edits the engine makes with the fix (not expressed as byte edits).
+    pub fix_imports: Vec<(String, ImportChange)>,
+    pub fix_module_edits: Vec<ModuleEdit>,
+}
+
+/// One edit of a finding's fix, positioned in the file it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixEdit {
+    pub path: String,
+    pub range: TextRange,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    pub content: String,
 }
 
 #[derive(Debug, Default)]
@@ -35,6 +59,8 @@ pub struct PackageOutcome {
     pub findings: BTreeMap<usize, Vec<Finding>>,
     /// Applied fix counts per code.
     pub applied: BTreeMap<&'static str, usize>,
+    /// Applied fix counts per file index (the file of the finding) and code.
+    pub applied_by_file: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     pub module_edits: BTreeSet<ModuleEdit>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
@@ -339,6 +365,12 @@ fn apply(
     }
     for &i in accepted {
         *outcome.applied.entry(diags[i].code).or_default() += 1;
+        *outcome
+            .applied_by_file
+            .entry(diags[i].file)
+            .or_default()
+            .entry(diags[i].code)
+            .or_default() += 1;
         if let Some(fix) = &diags[i].fix {
             outcome
                 .module_edits
@@ -355,17 +387,57 @@ fn resolve(
 ) -> BTreeMap<usize, Vec<Finding>> {
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let _ = threshold;
+    let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
+    // (line, byte column, UTF-16 column), all 1-based.
+    let mut pos = |file: usize, offset: usize| {
+        let text = &pkg.files[file].text;
+        let index = indexes
+            .entry(file)
+            .or_insert_with(|| crate::source::LineIndex::new(text));
+        let (line, col) = index.line_col(offset);
+        (line, col, index.utf16_col(text, offset))
+    };
     for d in diags {
-        let lines = crate::source::LineIndex::new(&pkg.files[d.file].text);
-        let (line, col) = lines.line_col(d.range.start);
+        let (line, col, col16) = pos(d.file, d.range.start);
+        let (end_line, end_col, end_col16) = pos(d.file, d.range.end);
+        let fix = d.fix.as_ref();
+        let fix_edits = fix.map_or(vec![], |f| {
+            f.edits
+                .iter()
+                .map(|(file, e)| {
+                    let (l0, c0, u0) = pos(*file, e.range.start);
+                    let (l1, c1, u1) = pos(*file, e.range.end);
+                    FixEdit {
+                        path: pkg.files[*file].display.clone(),
+                        range: e.range,
+                        start: (l0, c0),
+                        end: (l1, c1),
+                        utf16_cols: (u0, u1),
+                        content: e.content.clone(),
+                    }
+                })
+                .collect()
+        });
         out.entry(d.file).or_default().push(Finding {
             code: d.code,
             line,
             col,
             message: d.message.clone(),
-            fix: d.fix.as_ref().map(|f| f.applicability),
-            fix_title: d.fix.as_ref().map(|f| f.title.clone()),
+            fix: fix.map(|f| f.applicability),
+            fix_title: fix.map(|f| f.title.clone()),
             low_priority: d.low_priority,
+            end_line,
+            end_col,
+            range: d.range,
+            utf16_cols: (col16, end_col16),
+            fix_edits,
+            fix_imports: fix.map_or(vec![], |f| {
+                f.imports
+                    .iter()
+                    .map(|(file, c)| (pkg.files[*file].display.clone(), c.clone()))
+                    .collect()
+            }),
+            fix_module_edits: fix.map_or(vec![], |f| f.module_edits.clone()),
         });
     }
     for v in out.values_mut() {

@@ -49,6 +49,8 @@ pub struct RunOutcome {
     pub changes: Vec<FileChange>,
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
+    /// Applied fix counts per display path (the file of the finding that was fixed) and code.
+    pub applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     pub files_seen: usize,
     pub files_parsed: usize,
     /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
@@ -60,6 +62,7 @@ struct DirOutcome {
     changes: Vec<FileChange>,
     problems: Vec<Problem>,
     applied: BTreeMap<&'static str, usize>,
+    applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
 }
@@ -74,6 +77,11 @@ pub fn run(settings: &Settings) -> RunOutcome {
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         by_dir.entry(dir).or_default().push(f);
+    }
+    // Sharding happens before any file is read; module edits follow the package that asks for them.
+    if let Some(shard) = settings.shard {
+        let roots = crate::shard::root_dirs(&settings.paths);
+        by_dir.retain(|dir, _| shard.owns(crate::shard::relative_to_roots(dir, &roots)));
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
@@ -118,6 +126,12 @@ pub fn run(settings: &Settings) -> RunOutcome {
         for (k, v) in o.applied {
             *out.applied.entry(k).or_default() += v;
         }
+        for (path, per_code) in o.applied_by_file {
+            let entry = out.applied_by_file.entry(path).or_default();
+            for (k, v) in per_code {
+                *entry.entry(k).or_default() += v;
+            }
+        }
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
     }
@@ -147,6 +161,7 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
             format!("internal error: {msg}; please report"),
         )],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     }
@@ -163,6 +178,7 @@ fn process_dir(
         changes: vec![],
         problems: vec![],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     };
@@ -251,7 +267,14 @@ fn process_dir(
             out.findings
                 .extend(findings.into_iter().map(|f| (display.clone(), f)));
         }
-        out.applied.extend(result.applied);
+        // A directory can hold two packages (m and m_test): counts add up, they do not replace.
+        for (k, v) in result.applied {
+            *out.applied.entry(k).or_default() += v;
+        }
+        for (idx, per_code) in result.applied_by_file {
+            out.applied_by_file
+                .insert(pkg.files[idx].display.clone(), per_code);
+        }
         out.module_edits.extend(result.module_edits);
         for f in &pkg.files {
             if f.text != f.source.text {

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod removal;
 pub mod rewrite;
 pub mod settings;
+pub mod shard;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
