@@ -95,6 +95,8 @@
 //! - The loop cannot go round again after the `defer` runs: a `return`, `panic`, `goto`, `os.Exit`,
 //!   `log.Fatal*` or a `break` of that loop (or any labeled `break`) follows it in its own block or in
 //!   a block enclosing it within the loop (the "find the first match, defer its cleanup, return" loop).
+//!   After a `break` of an inner loop, the same test applies to the statements after that loop in the
+//!   enclosing loop (otherwise each outer iteration adds a defer, and it is reported).
 //!
 //! ## References
 //! The Go specification, "Defer statements"; Go 1.14 release notes (open-coded defers, not used for
@@ -354,8 +356,16 @@ fn leaves_loop_after(file: &PkgFile, stmt: Node<'_>, lp: Node<'_>) -> bool {
         if parent.kind() == "statement_list" {
             let mut next = cur.next_named_sibling();
             while let Some(s) = next {
-                if exits(file, s, parent, lp) {
-                    return true;
+                match exits(file, s, parent, lp) {
+                    Exit::No => {}
+                    Exit::Function => return true,
+                    // Out of this loop; an enclosing loop of the function may enter it again.
+                    Exit::Loop => {
+                        return match syntax::enclosing_loop(lp) {
+                            Some(outer) => leaves_loop_after(file, syntax::with_label(lp), outer),
+                            None => true,
+                        };
+                    }
                 }
                 next = s.next_named_sibling();
             }
@@ -365,20 +375,29 @@ fn leaves_loop_after(file: &PkgFile, stmt: Node<'_>, lp: Node<'_>) -> bool {
     false
 }
 
+/// How a statement leaves, as far as the loop around a `defer` is concerned.
+enum Exit {
+    No,
+    /// The function (or, conservatively, something a label names) is left.
+    Function,
+    /// An unlabeled `break` of the loop itself.
+    Loop,
+}
+
 /// Is `s` (a statement of `list`) a statement after which the loop `lp` cannot start another iteration?
-fn exits(file: &PkgFile, s: Node<'_>, list: Node<'_>, lp: Node<'_>) -> bool {
+fn exits(file: &PkgFile, s: Node<'_>, list: Node<'_>, lp: Node<'_>) -> Exit {
     match s.kind() {
-        "return_statement" | "goto_statement" => true,
+        "return_statement" | "goto_statement" => Exit::Function,
         "break_statement" => {
-            // A labeled break may leave the loop: treat it as leaving (no report).
+            // A labeled break may leave every loop: treat it as leaving (no report).
             if syntax::named_children(s)
                 .iter()
                 .any(|c| c.kind() == "label_name")
             {
-                return true;
+                return Exit::Function;
             }
             // An unlabeled break leaves the innermost for/switch/select around it: the loop itself?
-            syntax::ancestors(list)
+            if syntax::ancestors(list)
                 .find(|a| {
                     matches!(
                         a.kind(),
@@ -389,12 +408,21 @@ fn exits(file: &PkgFile, s: Node<'_>, list: Node<'_>, lp: Node<'_>) -> bool {
                     )
                 })
                 .is_some_and(|a| a.id() == lp.id())
+            {
+                Exit::Loop
+            } else {
+                Exit::No
+            }
         }
-        "expression_statement" => syntax::named_children(s)
-            .into_iter()
-            .find(|c| c.kind() == "call_expression")
-            .is_some_and(|c| is_terminating_call(file, c)),
-        _ => false,
+        "expression_statement"
+            if syntax::named_children(s)
+                .into_iter()
+                .find(|c| c.kind() == "call_expression")
+                .is_some_and(|c| is_terminating_call(file, c)) =>
+        {
+            Exit::Function
+        }
+        _ => Exit::No,
     }
 }
 
@@ -479,6 +507,19 @@ mod tests {
             &TRANSFORM,
             "1.22",
             "package m\n\nimport \"os\"\n\nfunc f(ps []string) {\n\tfor _, p := range ps {\n\t\tif p != \"\" {\n\t\t\tf, _ := os.Open(p)\n\t\t\tdefer f.Close()\n\t\t\tbreak\n\t\t}\n\t}\n}\n",
+        );
+    }
+
+    #[test]
+    fn break_of_an_inner_loop_repeats_per_outer_iteration() {
+        let msgs = detect(
+            "package m\n\nimport \"os\"\n\nfunc f(dirs [][]string) {\n\tfor _, ps := range dirs {\n\t\tfor _, p := range ps {\n\t\t\tif p != \"\" {\n\t\t\t\tf, _ := os.Open(p)\n\t\t\t\tdefer f.Close()\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t}\n}\n",
+        );
+        assert_eq!(msgs.len(), 1);
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            "package m\n\nimport \"os\"\n\nfunc f(dirs [][]string) {\n\tfor _, ps := range dirs {\n\t\tfor _, p := range ps {\n\t\t\tif p != \"\" {\n\t\t\t\tf, _ := os.Open(p)\n\t\t\t\tdefer f.Close()\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t\treturn\n\t}\n}\n",
         );
     }
 

@@ -111,12 +111,12 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "large-buffer-per-call",
         summary: "make([]byte, N) with constant N >= 32 KiB per call: a large allocation for scratch space",
         fix: crate::fix::FixAvailability::Never,
-        prefilter: &["make([]byte", "make([]uint8"],
+        prefilter: &["make"],
     },
     source: include_str!("large_buffer_per_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| !crate::prefilter::imports(bytes, "testing"),
+    precheck: |bytes, _| makes_byte_slice(bytes) && !crate::prefilter::imports(bytes, "testing"),
 };
 
 const QUERY: &str = r#"
@@ -201,6 +201,28 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             "allocates and zeroes {size} bytes {when} ({path}; GC pressure) for a buffer that never leaves the function; reuse one (a sync.Pool of *[]byte, or a buffer owned by the caller)"
         ),
     );
+}
+
+/// Does `bytes` spell `make([]byte` or `make([]uint8`, with any white space between the tokens?
+fn makes_byte_slice(bytes: &[u8]) -> bool {
+    fn skip_ws(b: &[u8]) -> &[u8] {
+        let n = b
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(b.len());
+        &b[n..]
+    }
+    fn token<'a>(b: &'a [u8], t: &[u8]) -> Option<&'a [u8]> {
+        skip_ws(b).strip_prefix(t)
+    }
+    memchr::memmem::find_iter(bytes, b"make").any(|at| {
+        let rest = &bytes[at + 4..];
+        token(rest, b"(")
+            .and_then(|r| token(r, b"["))
+            .and_then(|r| token(r, b"]"))
+            .map(skip_ws)
+            .is_some_and(|r| r.starts_with(b"byte") || r.starts_with(b"uint8"))
+    })
 }
 
 /// The variable a `name := make(...)` / `var name = make(...)` declares, if the call is its only value.
@@ -516,6 +538,13 @@ mod tests {
     fn self_reslice_stays_scratch() {
         let src = "package m\n\nimport \"io\"\n\nfunc f(r io.Reader) int {\n\tbuf := make([]byte, 64<<10)\n\tn, _ := r.Read(buf)\n\tbuf = buf[:n]\n\treturn len(buf)\n}\n";
         assert_eq!(check_detect_only_go(&TRANSFORM, "1.22", src).len(), 1);
+    }
+
+    #[test]
+    fn precheck_spots_byte_slices_only() {
+        assert!(makes_byte_slice(b"x := make([]byte, 10)"));
+        assert!(makes_byte_slice(b"x := make( [ ] uint8 , 10)"));
+        assert!(!makes_byte_slice(b"x := make([]int, 10); y := []byte{}"));
     }
 
     #[test]
