@@ -35,6 +35,8 @@ pub struct PackageOutcome {
     pub findings: BTreeMap<usize, Vec<Finding>>,
     /// Applied fix counts per code.
     pub applied: BTreeMap<&'static str, usize>,
+    /// The same counts per file index of the diagnostic (split branches and PR bodies count per file).
+    pub applied_by_file: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     pub module_edits: BTreeSet<ModuleEdit>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
@@ -325,6 +327,12 @@ fn apply(
     }
     for &i in accepted {
         *outcome.applied.entry(diags[i].code).or_default() += 1;
+        *outcome
+            .applied_by_file
+            .entry(diags[i].file)
+            .or_default()
+            .entry(diags[i].code)
+            .or_default() += 1;
         if let Some(fix) = &diags[i].fix {
             outcome
                 .module_edits

@@ -49,6 +49,8 @@ pub struct RunOutcome {
     pub changes: Vec<FileChange>,
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
+    /// Applied fix counts per display path of the file the finding was in, then per code.
+    pub applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     pub files_seen: usize,
     pub files_parsed: usize,
     /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
@@ -60,6 +62,7 @@ struct DirOutcome {
     changes: Vec<FileChange>,
     problems: Vec<Problem>,
     applied: BTreeMap<&'static str, usize>,
+    applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
 }
@@ -118,6 +121,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
         for (k, v) in o.applied {
             *out.applied.entry(k).or_default() += v;
         }
+        out.applied_by_file.extend(o.applied_by_file);
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
     }
@@ -147,6 +151,7 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
             format!("internal error: {msg}; please report"),
         )],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     }
@@ -163,6 +168,7 @@ fn process_dir(
         changes: vec![],
         problems: vec![],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     };
@@ -244,7 +250,14 @@ fn process_dir(
             out.findings
                 .extend(findings.into_iter().map(|f| (display.clone(), f)));
         }
-        out.applied.extend(result.applied);
+        // Sum: a directory may hold two packages (`m` and `m_test`) fixed by the same rule.
+        for (code, n) in result.applied {
+            *out.applied.entry(code).or_default() += n;
+        }
+        for (idx, counts) in result.applied_by_file {
+            out.applied_by_file
+                .insert(pkg.files[idx].display.clone(), counts);
+        }
         out.module_edits.extend(result.module_edits);
         for f in &pkg.files {
             if f.text != f.source.text {

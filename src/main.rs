@@ -2,8 +2,9 @@
 //! (0 nothing to do, 1 findings or changes pending, 2 an error).
 
 use clap::Parser;
+use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command};
-use gofix_rt::emit::{check, diff, write};
+use gofix_rt::emit::{check, diff, pr_body, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
@@ -110,8 +111,18 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     Ok(s)
 }
 
-fn run(args: CheckArgs) -> Result<u8, String> {
+fn run(mut args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
+    if let Some(name) = args.branch.take() {
+        let opts = BranchOptions {
+            name,
+            force: args.force_branch,
+            split_by: args.split_by,
+            push: args.push.take(),
+        };
+        let pr = args.pr_body.take();
+        return run_branch(settings(args)?, &opts, pr, quiet);
+    }
     let s = settings(args)?;
     let mut outcome = engine::run(&s);
     match s.mode {
@@ -150,6 +161,43 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
     Ok(exit_code(&outcome, s.mode))
+}
+
+/// `--branch`: the commits, then the same report and summary as `--write` on stderr.
+fn run_branch(
+    s: Settings,
+    opts: &BranchOptions,
+    pr: Option<std::path::PathBuf>,
+    quiet: bool,
+) -> Result<u8, String> {
+    let made = branch::run(&s, opts)?;
+    let mut problems = vec![];
+    if let Some(file) = &pr {
+        for b in &made.branches {
+            let path = pr_body::path_for(file, b.slug.as_deref());
+            if let Err(e) = std::fs::write(&path, pr_body::render(b, s.threshold)) {
+                problems.push(format!("{}: error: cannot write: {e}", path.display()));
+            }
+        }
+    }
+    out(&gofix_rt::emit::branch::render(&made))?;
+    let outcome = &made.outcome;
+    if !quiet {
+        err_line(&check::findings(outcome, s.threshold));
+    }
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    for p in &problems {
+        err_line(&format!("{p}\n"));
+    }
+    if !quiet || std::io::stderr().is_terminal() {
+        err_line(&check::summary(outcome, s.threshold, Some("committed")));
+    }
+    if !problems.is_empty() {
+        return Ok(2);
+    }
+    Ok(exit_code(outcome, Mode::Write))
 }
 
 fn exit_code(o: &engine::RunOutcome, mode: Mode) -> u8 {

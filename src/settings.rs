@@ -15,6 +15,7 @@ pub enum Mode {
     Write,
 }
 
+#[derive(Clone)]
 pub struct Settings {
     pub paths: Vec<PathBuf>,
     pub transforms: Vec<&'static Transform>,
