@@ -90,7 +90,7 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
     fix.mode = Mode::Write;
     let full = engine::run(&fix);
     let full_step = step(&full, &workdir, &cwd)?;
-    refuse_dirty(&repo, &head_tree, &full, &full_step, &workdir, &cwd)?;
+    refuse_dirty(&repo, &head_tree, &full, &workdir, &cwd)?;
     let base = head.id().to_string();
     if full_step.new.is_empty() {
         return Ok(BranchRun {
@@ -307,7 +307,6 @@ fn refuse_dirty(
     repo: &Repository,
     head_tree: &Tree<'_>,
     out: &RunOutcome,
-    full: &Step,
     workdir: &Path,
     cwd: &Path,
 ) -> Result<(), String> {
@@ -318,7 +317,6 @@ fn refuse_dirty(
             dirty.push(c.display.clone());
         }
     }
-    debug_assert_eq!(out.changes.len(), full.new.len());
     match dirty.as_slice() {
         [] => Ok(()),
         [one] => Err(format!(
@@ -461,5 +459,17 @@ fn push(
             "--push to `{remote}`: rejected {}",
             rejected.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_order;
+
+    #[test]
+    fn codes_sort_by_number_then_suffix() {
+        let mut codes = vec!["R10", "R6.1", "R3b", "R2", "R3a", "R5", "R1"];
+        codes.sort_by_key(|c| code_order(c));
+        assert_eq!(codes, ["R1", "R2", "R3a", "R3b", "R5", "R6.1", "R10"]);
     }
 }

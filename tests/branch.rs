@@ -320,6 +320,23 @@ fn refusals_exit_2_with_one_line() {
 }
 
 #[test]
+fn a_broken_file_is_reported_and_the_rest_still_committed() {
+    let dir = repo(&[
+        ("go.mod", GOMOD),
+        ("sub/x.go", SPIN),
+        (
+            "sub/bad.go",
+            "package sub\n\nfunc f( {\n\tselect { default: }\n}\n",
+        ),
+    ]);
+    let (stdout, stderr, code) = run(dir.path(), &["--branch", "fix"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("sub/bad.go:"), "{stderr}");
+    assert!(stdout.starts_with("branch fix: 1 commit on "), "{stdout}");
+    assert_eq!(changed(dir.path(), "fix"), ["sub/x.go"]);
+}
+
+#[test]
 fn nothing_to_fix_makes_no_branch() {
     let dir = repo(&[("go.mod", GOMOD), ("ok.go", "package m\n")]);
     let (stdout, _, code) = run(dir.path(), &["--branch", "fix"]);
