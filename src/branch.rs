@@ -5,7 +5,8 @@
 //! Which edits belong to which transform: the engine runs once per transform with transforms 1..=k
 //! selected, on the files as they are on disk (the refusal below guarantees they equal HEAD), and commit k's
 //! tree is HEAD's tree plus what run k changed. The last commit is the run with every selected transform, so
-//! the branch's tree is exactly what `--write` would produce. No copies of the tree are made.
+//! the branch's tree is exactly what `--write` would produce. No copies of the tree are made, and the
+//! cumulative runs read only the directories the full run changed.
 
 use crate::apply::Finding;
 use crate::engine::{self, RunOutcome};
@@ -109,9 +110,11 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
         .collect();
     order.sort_by_key(|t| code_order(t.meta.code));
     let mut steps = vec![];
+    let narrowed = changed_dirs_files(settings, &full);
     for k in 0..order.len().saturating_sub(1) {
         let mut s = fix.clone();
         s.transforms = order[..=k].to_vec();
+        s.paths = narrowed.clone();
         steps.push(step(&engine::run(&s), &workdir, &cwd)?);
     }
     steps.push(full_step);
@@ -265,6 +268,22 @@ fn code_order(code: &str) -> (u32, String) {
         .take_while(char::is_ascii_digit)
         .collect();
     (digits.parse().unwrap_or(u32::MAX), code.to_string())
+}
+
+/// The files the walk finds in the directories the full run changed. The engine works per directory, so
+/// the cumulative runs given exactly these files reproduce those directories' results without walking and
+/// prefiltering the rest of the tree again.
+fn changed_dirs_files(settings: &Settings, full: &RunOutcome) -> Vec<PathBuf> {
+    let dirs: BTreeSet<&Path> = full
+        .changes
+        .iter()
+        .filter_map(|c| c.path.parent())
+        .collect();
+    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
+    files
+        .into_iter()
+        .filter(|f| f.parent().is_some_and(|d| dirs.contains(d)))
+        .collect()
 }
 
 fn step(out: &RunOutcome, workdir: &Path, cwd: &Path) -> Result<Step, String> {
