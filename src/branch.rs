@@ -127,7 +127,16 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
     let slug_of = |p: &str| splitter.as_ref().map(|s| s.slug(p));
     let mut groups: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
     for p in steps.last().expect("one step at least").new.keys() {
-        groups.entry(slug_of(p)).or_default().insert(p.clone());
+        let mut slugs = BTreeSet::new();
+        if splitter.is_some() {
+            slugs = module_file_followers(p, &steps, &order, &workdir, &slug_of);
+        }
+        if slugs.is_empty() {
+            slugs.insert(slug_of(p));
+        }
+        for slug in slugs {
+            groups.entry(slug).or_default().insert(p.clone());
+        }
     }
     let names: Vec<String> = groups
         .keys()
@@ -268,6 +277,35 @@ fn code_order(code: &str) -> (u32, String) {
         .take_while(char::is_ascii_digit)
         .collect();
     (digits.parse().unwrap_or(u32::MAX), code.to_string())
+}
+
+/// With `--split-by`, a go.mod or go.sum edit goes to every branch holding a Go file of that module fixed by
+/// the transform that made the edit (R5's import needs its `require` to build), not to the branch the
+/// module file itself would fall in. Empty for other files.
+fn module_file_followers(
+    path: &str,
+    steps: &[Step],
+    order: &[&'static Transform],
+    workdir: &Path,
+    slug_of: &dyn Fn(&str) -> Option<String>,
+) -> BTreeSet<Option<String>> {
+    let mut out = BTreeSet::new();
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if name != "go.mod" && name != "go.sum" {
+        return out;
+    }
+    let Some(k) = steps.iter().position(|s| s.new.contains_key(path)) else {
+        return out;
+    };
+    let code = order[k].meta.code;
+    for (file, counts) in &steps[k].applied {
+        if counts.get(code).is_some_and(|&n| n > 0)
+            && module_root(workdir, file).as_deref() == Some(dir)
+        {
+            out.insert(slug_of(file));
+        }
+    }
+    out
 }
 
 /// The files the walk finds in the directories the full run changed. The engine works per directory, so

@@ -419,6 +419,34 @@ fn split_by_module_dir_and_codeowners() {
 }
 
 #[test]
+fn module_file_edits_follow_the_go_files_that_need_them() {
+    // Split by directory, R5's import lands in cmd/ while go.mod and go.sum sit at the root: they go to
+    // the cmd branch, which would not build without them.
+    let dir = repo(&[
+        ("go.mod", GOMOD),
+        ("cmd/app/main.go", MAIN),
+        ("tools/t.go", SPIN),
+    ]);
+    let (_, err, code) = run(
+        dir.path(),
+        &["--branch", "fix", "--split-by", "dir", "--unsafe-fixes"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut names = vec![
+        "fix/cmd".to_string(),
+        "fix/tools".into(),
+        head_branch(dir.path()),
+    ];
+    names.sort();
+    assert_eq!(branches(dir.path()), names);
+    assert_eq!(
+        changed(dir.path(), "fix/cmd"),
+        ["cmd/app/main.go", "go.mod", "go.sum"]
+    );
+    assert_eq!(changed(dir.path(), "fix/tools"), ["tools/t.go"]);
+}
+
+#[test]
 fn pr_body_describes_fixed_and_unfixed_sites() {
     let dir = repo(&[
         ("go.mod", GOMOD),
