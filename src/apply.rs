@@ -52,7 +52,13 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
         }
-        let accepted = select(&diagnostics, settings.threshold, &mut outcome);
+        let withheld: Vec<&str> = settings
+            .withheld
+            .iter()
+            .filter(|(dir, _)| *dir == pkg.dir)
+            .map(|(_, code)| *code)
+            .collect();
+        let accepted = select(&diagnostics, settings.threshold, &withheld);
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
@@ -209,17 +215,15 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
-/// fix with an edit that overlaps an accepted one (identical edits coalesce).
-fn select(
-    diags: &[Diagnostic],
-    threshold: Applicability,
-    _outcome: &mut PackageOutcome,
-) -> Vec<usize> {
+/// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
+/// code (still reported).
+fn select(diags: &[Diagnostic], threshold: Applicability, withheld: &[&str]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
-            diags[i].fix.as_ref().is_some_and(|f| {
-                f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
-            })
+            !withheld.contains(&diags[i].code)
+                && diags[i].fix.as_ref().is_some_and(|f| {
+                    f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
+                })
         })
         .collect();
     order.sort_by_key(|&i| {

@@ -14,6 +14,7 @@ use crate::fix::Applicability;
 use crate::settings::{Mode, Settings};
 use crate::split::{SplitBy, Splitter, module_root};
 use crate::transform::Transform;
+use crate::verify::{Dropped, Note};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Repository, Signature, Tree};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +48,8 @@ pub struct MadeBranch {
     pub remaining: Vec<(String, Finding)>,
     /// Repository paths of the Go modules this branch touches (`.` for the root).
     pub modules: Vec<String>,
+    /// `--verify` drops in this branch's packages.
+    pub dropped: Vec<Dropped>,
 }
 
 pub struct BranchRun {
@@ -55,6 +58,10 @@ pub struct BranchRun {
     pub branches: Vec<MadeBranch>,
     /// HEAD's commit id, the parent of every branch.
     pub base: String,
+    /// `--verify`: fixes left out because their package did not build or vet with them, and packages
+    /// kept without a verdict.
+    pub dropped: Vec<Dropped>,
+    pub notes: Vec<Note>,
 }
 
 /// One engine run, in repository paths: new bytes and applied counts per file.
@@ -89,7 +96,16 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
 
     let mut fix = settings.clone();
     fix.mode = Mode::Write;
-    let full = engine::run(&fix);
+    let mut full = engine::run(&fix);
+    let (mut dropped, mut notes) = (vec![], vec![]);
+    if settings.verify {
+        // Fixes that break a package are withheld from every run below, so no commit carries them.
+        let report = crate::verify::verify(full, &fix)?;
+        fix.withheld = report.withheld;
+        full = report.outcome;
+        dropped = report.dropped;
+        notes = report.notes;
+    }
     let full_step = step(&full, &workdir, &cwd)?;
     refuse_dirty(&repo, &head_tree, &full, &workdir, &cwd)?;
     let base = head.id().to_string();
@@ -98,6 +114,8 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
             outcome: full,
             branches: vec![],
             base,
+            dropped,
+            notes,
         });
     }
 
@@ -208,6 +226,14 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
                 remaining.push((display.clone(), f.clone()));
             }
         }
+        let mut dropped_here = vec![];
+        for d in &dropped {
+            // Slugs are of files: any name inside the package directory gives its branch.
+            let p = repo_path(&workdir, &cwd, &Path::new(&d.path).join("x.go"))?;
+            if slug_of(&p) == slug {
+                dropped_here.push(d.clone());
+            }
+        }
         let modules: BTreeSet<String> = files
             .iter()
             .filter_map(|p| module_root(&workdir, p))
@@ -219,12 +245,15 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
             commits,
             remaining,
             modules: modules.into_iter().collect(),
+            dropped: dropped_here,
         });
     }
     let run = BranchRun {
         outcome: full,
         branches,
         base,
+        dropped,
+        notes,
     };
     if let Some(remote) = &opts.push {
         push(&repo, remote, &run.branches, opts.force)?;

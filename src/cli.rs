@@ -54,6 +54,9 @@ pub struct CheckArgs {
     /// remotes only, no https/ssh: use `git push` for those).
     #[arg(long, value_name = "REMOTE", requires = "branch")]
     pub push: Option<String>,
+    /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
+    #[arg(long)]
+    pub verify: bool,
     /// Also apply fixes that need review (marked [~] in reports).
     #[arg(long)]
     pub unsafe_fixes: bool,

@@ -31,6 +31,7 @@ pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
 pub mod transform;
+pub mod verify;
 pub mod version;
 pub mod walk;
 

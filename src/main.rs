@@ -10,7 +10,7 @@ use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
 use gofix_rt::transform::Transform;
 use gofix_rt::version::GoVersion;
-use gofix_rt::{docs, registry};
+use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -72,13 +72,17 @@ fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String
 }
 
 fn settings(args: CheckArgs) -> Result<Settings, String> {
-    let mode = if args.write {
+    // --branch computes fixes as --write does; it commits them instead of writing them.
+    let mode = if args.write || args.branch.is_some() {
         Mode::Write
     } else if args.dry_run {
         Mode::DryRun
     } else {
         Mode::Check
     };
+    if args.verify && mode == Mode::Check {
+        return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
+    }
     let transforms = select_transforms(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
@@ -107,24 +111,35 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.verify = args.verify;
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
 
-fn run(mut args: CheckArgs) -> Result<u8, String> {
+fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
-    if let Some(name) = args.branch.take() {
+    if let Some(name) = args.branch.clone() {
         let opts = BranchOptions {
             name,
             force: args.force_branch,
             split_by: args.split_by,
-            push: args.push.take(),
+            push: args.push.clone(),
         };
-        let pr = args.pr_body.take();
+        let pr = args.pr_body.clone();
         return run_branch(settings(args)?, &opts, pr, quiet);
     }
     let s = settings(args)?;
     let mut outcome = engine::run(&s);
+    // Verify before anything is printed or written, so both see only the fixes that build.
+    let mut verify_lines = vec![];
+    let mut dropped = false;
+    if s.verify {
+        let report = verify::verify(outcome, &s)?;
+        dropped = !report.dropped.is_empty();
+        outcome = report.outcome;
+        verify_lines.extend(report.dropped.iter().map(check::dropped_line));
+        verify_lines.extend(report.notes.iter().map(check::note_line));
+    }
     match s.mode {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
@@ -149,6 +164,9 @@ fn run(mut args: CheckArgs) -> Result<u8, String> {
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
     }
+    for l in &verify_lines {
+        err_line(&format!("{l}\n"));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
             Mode::Check => None,
@@ -160,7 +178,7 @@ fn run(mut args: CheckArgs) -> Result<u8, String> {
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
-    Ok(exit_code(&outcome, s.mode))
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
 /// `--branch`: the commits, then the same report and summary as `--write` on stderr.
@@ -191,15 +209,23 @@ fn run_branch(
     for p in &problems {
         err_line(&format!("{p}\n"));
     }
+    for d in &made.dropped {
+        err_line(&format!("{}\n", check::dropped_line(d)));
+    }
+    for n in &made.notes {
+        err_line(&format!("{}\n", check::note_line(n)));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         err_line(&check::summary(outcome, s.threshold, Some("committed")));
     }
     if !problems.is_empty() {
         return Ok(2);
     }
-    Ok(exit_code(outcome, Mode::Write))
+    Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
 }
 
+/// 2 for any per-file problem; 1 for pending work. Fixes `--verify` dropped leave their findings pending
+/// (exit 1): the tree stays consistent, so it is not an error.
 fn exit_code(o: &engine::RunOutcome, mode: Mode) -> u8 {
     if !o.problems.is_empty() {
         return 2;

@@ -30,6 +30,11 @@ pub struct Settings {
     pub threads: Option<usize>,
     /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
     pub progress: bool,
+    /// Build and vet the fixed packages with the go tool before anything is written (`--verify`).
+    pub verify: bool,
+    /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
+    /// fills it with the fixes that broke a package's build.
+    pub withheld: Vec<(PathBuf, &'static str)>,
 }
 
 impl Settings {
@@ -46,6 +51,8 @@ impl Settings {
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
             threads: None,
             progress: false,
+            verify: false,
+            withheld: vec![],
         }
     }
 }

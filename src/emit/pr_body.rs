@@ -75,6 +75,20 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
             );
         }
     }
+    if !b.dropped.is_empty() {
+        s.push_str(
+            "\nLeft out by `--verify` (the package did not build or vet with these fixes):\n\n",
+        );
+        for d in &b.dropped {
+            let _ = writeln!(
+                s,
+                "- `{}`: {} — {}",
+                d.path,
+                d.codes.join(", "),
+                cell(&d.message)
+            );
+        }
+    }
     s.push_str(
         "\nNot listed: sites a rule skipped on purpose — under a `//gofixrt:ignore CODE reason` directive, or \
          in a module or file whose Go version is below what the rewrite needs (each rule's \"Version gating\" \
