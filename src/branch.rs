@@ -191,7 +191,10 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
             }
             let changed: Vec<String> = files
                 .iter()
-                .filter(|p| k == 0 || steps[k].new.get(*p) != steps[k - 1].new.get(*p))
+                .filter(|p| {
+                    let before = k.checked_sub(1).and_then(|j| steps[j].new.get(*p));
+                    steps[k].new.get(*p) != before
+                })
                 .cloned()
                 .collect();
             let sites: usize = files

@@ -201,6 +201,12 @@ fn one_commit_per_transform_equal_to_write_and_nothing_else_touched() {
     for part in ["What changed:", "Why:", "Trade-off:", "How to verify:"] {
         assert!(body.contains(part), "{body}");
     }
+    let first = msg.parent(0).unwrap().parent(0).unwrap();
+    let first = first.message().unwrap().replace('\n', " ");
+    assert!(first.contains("at 1 site in 1 file (safe fix)"), "{first}");
+    let r5 = msg.parent(0).unwrap();
+    let r5 = r5.message().unwrap().replace('\n', " ");
+    assert!(r5.contains("at 1 site in 3 files (unsafe fix)"), "{r5}");
 
     // --write on an identical tree gives the branch's files.
     let written = sample();
