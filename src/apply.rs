@@ -2,7 +2,7 @@
 //! fixes at the run's threshold, apply their edits and import plans, re-parse, and repeat until stable.
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit};
+use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit, TextRange};
 use crate::imports::apply_import_changes;
 use crate::package::Package;
 use crate::settings::Settings;
@@ -27,6 +27,30 @@ pub struct Finding {
     pub fix: Option<Applicability>,
     pub fix_title: Option<String>,
     pub low_priority: bool,
+    /// Where the finding ends (1-based, columns in bytes), and the byte range it covers in the file's
+    /// normalised text (BOM dropped, CRLF read as LF when every line ends so).
+    pub end_line: usize,
+    pub end_col: usize,
+    pub range: TextRange,
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    /// The fix's edits with their file's display path, for the machine-readable emitters.
+    pub fix_edits: Vec<FixEdit>,
+    /// Import changes and module-file edits the engine makes with the fix (not expressed as byte edits).
+    pub fix_imports: Vec<(String, ImportChange)>,
+    pub fix_module_edits: Vec<ModuleEdit>,
+}
+
+/// One edit of a finding's fix, positioned in the file it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixEdit {
+    pub path: String,
+    pub range: TextRange,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    pub content: String,
 }
 
 #[derive(Debug, Default)]
@@ -35,7 +59,7 @@ pub struct PackageOutcome {
     pub findings: BTreeMap<usize, Vec<Finding>>,
     /// Applied fix counts per code.
     pub applied: BTreeMap<&'static str, usize>,
-    /// The same counts per file index of the diagnostic (split branches and PR bodies count per file).
+    /// Applied fix counts per file index (the file of the finding) and code.
     pub applied_by_file: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     pub module_edits: BTreeSet<ModuleEdit>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
@@ -58,7 +82,8 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             .filter(|(dir, _)| *dir == pkg.dir)
             .map(|(_, code)| *code)
             .collect();
-        let accepted = select(&diagnostics, settings.threshold, &withheld);
+        let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
+        let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
@@ -217,12 +242,21 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
-fn select(diags: &[Diagnostic], threshold: Applicability, withheld: &[&str]) -> Vec<usize> {
+fn select(
+    diags: &[Diagnostic],
+    threshold: Applicability,
+    withheld: &[&str],
+    editable: &[bool],
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
             !withheld.contains(&diags[i].code)
                 && diags[i].fix.as_ref().is_some_and(|f| {
-                    f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
+                    f.applicability >= threshold
+                        && f.applicability > Applicability::DisplayOnly
+                        // Files read only as package context are never edited.
+                        && f.edits.iter().all(|(file, _)| editable[*file])
+                        && f.imports.iter().all(|(file, _)| editable[*file])
                 })
         })
         .collect();
@@ -353,17 +387,57 @@ fn resolve(
 ) -> BTreeMap<usize, Vec<Finding>> {
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let _ = threshold;
+    let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
+    // (line, byte column, UTF-16 column), all 1-based.
+    let mut pos = |file: usize, offset: usize| {
+        let text = &pkg.files[file].text;
+        let index = indexes
+            .entry(file)
+            .or_insert_with(|| crate::source::LineIndex::new(text));
+        let (line, col) = index.line_col(offset);
+        (line, col, index.utf16_col(text, offset))
+    };
     for d in diags {
-        let lines = crate::source::LineIndex::new(&pkg.files[d.file].text);
-        let (line, col) = lines.line_col(d.range.start);
+        let (line, col, col16) = pos(d.file, d.range.start);
+        let (end_line, end_col, end_col16) = pos(d.file, d.range.end);
+        let fix = d.fix.as_ref();
+        let fix_edits = fix.map_or(vec![], |f| {
+            f.edits
+                .iter()
+                .map(|(file, e)| {
+                    let (l0, c0, u0) = pos(*file, e.range.start);
+                    let (l1, c1, u1) = pos(*file, e.range.end);
+                    FixEdit {
+                        path: pkg.files[*file].display.clone(),
+                        range: e.range,
+                        start: (l0, c0),
+                        end: (l1, c1),
+                        utf16_cols: (u0, u1),
+                        content: e.content.clone(),
+                    }
+                })
+                .collect()
+        });
         out.entry(d.file).or_default().push(Finding {
             code: d.code,
             line,
             col,
             message: d.message.clone(),
-            fix: d.fix.as_ref().map(|f| f.applicability),
-            fix_title: d.fix.as_ref().map(|f| f.title.clone()),
+            fix: fix.map(|f| f.applicability),
+            fix_title: fix.map(|f| f.title.clone()),
             low_priority: d.low_priority,
+            end_line,
+            end_col,
+            range: d.range,
+            utf16_cols: (col16, end_col16),
+            fix_edits,
+            fix_imports: fix.map_or(vec![], |f| {
+                f.imports
+                    .iter()
+                    .map(|(file, c)| (pkg.files[*file].display.clone(), c.clone()))
+                    .collect()
+            }),
+            fix_module_edits: fix.map_or(vec![], |f| f.module_edits.clone()),
         });
     }
     for v in out.values_mut() {

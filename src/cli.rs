@@ -1,7 +1,7 @@
 //! The command line as typed (clap derive); `main.rs` turns it into `Settings`.
 
 use crate::split::SplitBy;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -84,7 +84,23 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Output: text (finding lines, or a diff), json (one document, see README "JSON output") or sarif
+    /// (SARIF 2.1.0). With json or sarif, stdout carries only the document; --dry-run prints no diff.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Only the packages of shard I of N (1-based), by a stable hash of their directory: N jobs with
+    /// I = 1..N together cover the tree once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Print only errors and the diff.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Sarif,
 }

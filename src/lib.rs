@@ -24,6 +24,7 @@ pub mod registry;
 pub mod removal;
 pub mod rewrite;
 pub mod settings;
+pub mod shard;
 pub mod source;
 pub mod split;
 pub mod suppress;

@@ -3,8 +3,8 @@
 
 use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
-use gofix_rt::cli::{CheckArgs, Cli, Command};
-use gofix_rt::emit::{check, diff, pr_body, write};
+use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
+use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
@@ -112,6 +112,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     }
     s.threads = args.threads;
     s.verify = args.verify;
+    if let Some(shard) = &args.shard {
+        s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
+    }
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
@@ -119,6 +122,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
     if let Some(name) = args.branch.clone() {
+        if args.format != Format::Text {
+            return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
+        }
         let opts = BranchOptions {
             name,
             force: args.force_branch,
@@ -128,17 +134,29 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         let pr = args.pr_body.clone();
         return run_branch(settings(args)?, &opts, pr, quiet);
     }
-    let s = settings(args)?;
+    let format = args.format;
+    let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
     // Verify before anything is printed or written, so both see only the fixes that build.
     let mut verify_lines = vec![];
     let mut dropped = false;
+    let (mut dropped_fixes, mut notes) = (vec![], vec![]);
     if s.verify {
         let report = verify::verify(outcome, &s)?;
         dropped = !report.dropped.is_empty();
         outcome = report.outcome;
         verify_lines.extend(report.dropped.iter().map(check::dropped_line));
         verify_lines.extend(report.notes.iter().map(check::note_line));
+        // The documents tell the fixes verify withheld from the findings that merely conflicted.
+        s.withheld = report.withheld;
+        (dropped_fixes, notes) = (report.dropped, report.notes);
+    }
+    if format != Format::Text {
+        let verified = s.verify.then_some(json::Verified {
+            dropped: &dropped_fixes,
+            notes: &notes,
+        });
+        return run_document(&s, outcome, format, verified, &verify_lines, dropped);
     }
     match s.mode {
         Mode::Check => {
@@ -222,6 +240,34 @@ fn run_branch(
         return Ok(2);
     }
     Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
+}
+
+/// `--format json|sarif`: files are written first (so the document reports failed writes), then the
+/// document is the only thing on stdout; problems still go to stderr one line each.
+fn run_document(
+    s: &Settings,
+    mut outcome: engine::RunOutcome,
+    format: Format,
+    verified: Option<json::Verified<'_>>,
+    verify_lines: &[String],
+    dropped: bool,
+) -> Result<u8, String> {
+    if s.mode == Mode::Write {
+        outcome.problems.extend(write::write_all(&outcome.changes));
+        outcome.problems.sort();
+    }
+    let doc = match format {
+        Format::Sarif => sarif::render(&outcome, s, verified),
+        _ => json::render(&outcome, s, verified),
+    };
+    out(&doc)?;
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    for l in verify_lines {
+        err_line(&format!("{l}\n"));
+    }
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
 /// 2 for any per-file problem; 1 for pending work. Fixes `--verify` dropped leave their findings pending

@@ -35,6 +35,8 @@ pub struct Settings {
     /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
     /// fills it with the fixes that broke a package's build.
     pub withheld: Vec<(PathBuf, &'static str)>,
+    /// Only the directories of this shard (`--shard I/N`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             progress: false,
             verify: false,
             withheld: vec![],
+            shard: None,
         }
     }
 }
