@@ -50,6 +50,8 @@ pub struct MadeBranch {
     pub modules: Vec<String>,
     /// `--verify` drops in this branch's packages.
     pub dropped: Vec<Dropped>,
+    /// Findings `//gofixrt:ignore` directives hid in this branch's files: (display path, code, count).
+    pub suppressed: Vec<(String, &'static str, usize)>,
 }
 
 pub struct BranchRun {
@@ -229,6 +231,13 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
                 remaining.push((display.clone(), f.clone()));
             }
         }
+        let mut suppressed = vec![];
+        for (display, counts) in &full.suppressed_by_file {
+            let p = repo_path(&workdir, &cwd, Path::new(display))?;
+            if slug_of(&p) == slug {
+                suppressed.extend(counts.iter().map(|(c, n)| (display.clone(), *c, *n)));
+            }
+        }
         let mut dropped_here = vec![];
         for d in &dropped {
             // Slugs are of files: any name inside the package directory gives its branch.
@@ -249,6 +258,7 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
             remaining,
             modules: modules.into_iter().collect(),
             dropped: dropped_here,
+            suppressed,
         });
     }
     let run = BranchRun {

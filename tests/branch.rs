@@ -454,9 +454,14 @@ fn module_file_edits_follow_the_go_files_that_need_them() {
 
 #[test]
 fn pr_body_describes_fixed_and_unfixed_sites() {
+    let suppressed = SPIN.replace("F(", "Quiet(").replace(
+        "\t\tdefault:",
+        "\t\t//gofixrt:ignore R6.1 polling on purpose\n\t\tdefault:",
+    );
     let dir = repo(&[
         ("go.mod", GOMOD),
         ("sub/x.go", SPIN),
+        ("sub/y.go", &suppressed),
         ("sub/z.go", SPIN_CALL),
     ]);
     let out = tempfile::tempdir().unwrap();
@@ -475,6 +480,7 @@ fn pr_body_describes_fixed_and_unfixed_sites() {
         "## Found but not fixed",
         "| `sub/z.go:9:3` | R6.1 |",
         "unsafe fix not enabled",
+        "Suppressed by `//gofixrt:ignore` directives (each gives its reason):\n\n- `sub/y.go`: R6.1 (1 site)\n",
         "go build ./... && go vet ./...",
     ] {
         assert!(md.contains(part), "no `{part}` in:\n{md}");

@@ -89,10 +89,19 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
             );
         }
     }
+    if !b.suppressed.is_empty() {
+        s.push_str("\nSuppressed by `//gofixrt:ignore` directives (each gives its reason):\n\n");
+        for (path, code, n) in &b.suppressed {
+            let _ = writeln!(
+                s,
+                "- `{path}`: {code} ({n} site{})",
+                if *n == 1 { "" } else { "s" }
+            );
+        }
+    }
     s.push_str(
-        "\nNot listed: sites a rule skipped on purpose — under a `//gofixrt:ignore CODE reason` directive, or \
-         in a module or file whose Go version is below what the rewrite needs (each rule's \"Version gating\" \
-         section in `gofix-rt explain CODE` says which).\n",
+        "\nNot listed: sites a rule skips on purpose in a module or file whose Go version is below what the \
+         rewrite needs (each rule's \"Version gating\" section in `gofix-rt explain CODE` says which).\n",
     );
     s.push_str("\n## How to check\n\n");
     let modules: Vec<&str> = b.modules.iter().map(String::as_str).collect();
