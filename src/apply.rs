@@ -62,6 +62,8 @@ pub struct PackageOutcome {
     /// Applied fix counts per file index (the file of the finding) and code.
     pub applied_by_file: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     pub module_edits: BTreeSet<ModuleEdit>,
+    /// Findings a `//gofixrt:ignore` directive hid in the final state, per file index and code.
+    pub suppressed: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
 }
@@ -90,7 +92,9 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         }
         if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
-            let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+            let mut last = PackageOutcome::default();
+            let remaining = collect(pkg, settings, &mut last);
+            outcome.suppressed = last.suppressed;
             outcome.findings = resolve(pkg, &remaining, settings.threshold);
             return outcome;
         }
@@ -106,7 +110,9 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             ));
         }
     }
-    let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+    let mut last = PackageOutcome::default();
+    let remaining = collect(pkg, settings, &mut last);
+    outcome.suppressed = last.suppressed;
     outcome.findings = resolve(pkg, &remaining, settings.threshold);
     outcome
 }
@@ -119,6 +125,8 @@ fn join(codes: &BTreeSet<&str>) -> String {
 fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
     let mut out = vec![];
     let mut planned = vec![];
+    // Each collection sees the package as it now is; the last one's count is what the run reports.
+    outcome.suppressed.clear();
     for (idx, file) in pkg.files.iter().enumerate() {
         if !file.candidate || file.generated || !file.parses_cleanly() {
             continue;
@@ -130,7 +138,10 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
             }
         }
         if !settings.ignore_suppressions {
-            filter_suppressed(pkg, idx, settings, &mut file_diags);
+            let hidden = filter_suppressed(pkg, idx, settings, &mut file_diags);
+            if !hidden.is_empty() {
+                outcome.suppressed.insert(idx, hidden);
+            }
         }
         out.extend(file_diags);
     }
@@ -188,11 +199,18 @@ fn run_transform(
 /// The code under which unknown and unused `//gofixrt:` directives are reported.
 pub const SUPPRESSION_CODE: &str = "SUP";
 
-fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+/// Drops the diagnostics a directive suppresses and returns how many per code.
+fn filter_suppressed(
+    pkg: &Package,
+    idx: usize,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'static str, usize> {
+    let mut hidden = BTreeMap::new();
     let file = &pkg.files[idx];
     let mut dirs = suppress::parse(&file.text);
     if dirs.is_empty() {
-        return;
+        return hidden;
     }
     let lines = crate::source::LineIndex::new(&file.text);
     let root = file.tree().root_node();
@@ -203,7 +221,11 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
             .and_then(syntax::enclosing_statement)
             .map_or(line, |s| s.start_position().row + 1);
         let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
-        !suppress::suppresses(&mut dirs, d.code, name, line, stmt_line)
+        let suppressed = suppress::suppresses(&mut dirs, d.code, name, line, stmt_line);
+        if suppressed {
+            *hidden.entry(d.code).or_default() += 1;
+        }
+        !suppressed
     });
     // Directives that name no transform, or a selected transform that found nothing there, are reported:
     // a stale suppression hides the next real finding.
@@ -237,6 +259,7 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
             }
         }
     }
+    hidden
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any

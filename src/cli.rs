@@ -1,5 +1,6 @@
 //! The command line as typed (clap derive); `main.rs` turns it into `Settings`.
 
+use crate::split::SplitBy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -35,6 +36,24 @@ pub struct CheckArgs {
     /// Apply the fixes in place (atomically, permissions kept).
     #[arg(long)]
     pub write: bool,
+    /// Commit the fixes on a new branch NAME made from HEAD, one commit per transform; the working tree,
+    /// the index and HEAD are left alone. Refuses (exit 2) if a file to fix differs from HEAD.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "write"])]
+    pub branch: Option<String>,
+    /// With --branch: replace the branch if it exists.
+    #[arg(long, requires = "branch")]
+    pub force_branch: bool,
+    /// With --branch: one branch per Go module, top-level directory or CODEOWNERS owner, named NAME/<slug>.
+    #[arg(long, value_enum, value_name = "HOW", requires = "branch")]
+    pub split_by: Option<SplitBy>,
+    /// With --branch: write a pull-request description (Markdown) to FILE. With --split-by, one file per
+    /// branch: FILE with `.<slug>` inserted before its extension (pr.md → pr.api.md).
+    #[arg(long, value_name = "FILE", requires = "branch")]
+    pub pr_body: Option<PathBuf>,
+    /// With --branch: push the branches made to REMOTE (a remote name or a path; local and file://
+    /// remotes only, no https/ssh: use `git push` for those).
+    #[arg(long, value_name = "REMOTE", requires = "branch")]
+    pub push: Option<String>,
     /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
     #[arg(long)]
     pub verify: bool,

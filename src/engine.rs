@@ -51,6 +51,8 @@ pub struct RunOutcome {
     pub applied: BTreeMap<&'static str, usize>,
     /// Applied fix counts per display path (the file of the finding that was fixed) and code.
     pub applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    /// Findings hidden by `//gofixrt:ignore` directives, per display path and code.
+    pub suppressed_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     pub files_seen: usize,
     pub files_parsed: usize,
     /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
@@ -63,6 +65,7 @@ struct DirOutcome {
     problems: Vec<Problem>,
     applied: BTreeMap<&'static str, usize>,
     applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    suppressed_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
 }
@@ -132,6 +135,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
                 *entry.entry(k).or_default() += v;
             }
         }
+        out.suppressed_by_file.extend(o.suppressed_by_file);
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
     }
@@ -162,6 +166,7 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
         )],
         applied: BTreeMap::new(),
         applied_by_file: BTreeMap::new(),
+        suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     }
@@ -179,6 +184,7 @@ fn process_dir(
         problems: vec![],
         applied: BTreeMap::new(),
         applied_by_file: BTreeMap::new(),
+        suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     };
@@ -273,6 +279,10 @@ fn process_dir(
         }
         for (idx, per_code) in result.applied_by_file {
             out.applied_by_file
+                .insert(pkg.files[idx].display.clone(), per_code);
+        }
+        for (idx, per_code) in result.suppressed {
+            out.suppressed_by_file
                 .insert(pkg.files[idx].display.clone(), per_code);
         }
         out.module_edits.extend(result.module_edits);

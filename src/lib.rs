@@ -7,8 +7,10 @@
 #![allow(clippy::tabs_in_doc_comments)]
 
 pub mod apply;
+pub mod branch;
 pub mod buildtags;
 pub mod cli;
+pub mod codeowners;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
@@ -24,6 +26,7 @@ pub mod rewrite;
 pub mod settings;
 pub mod shard;
 pub mod source;
+pub mod split;
 pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]

@@ -2,8 +2,9 @@
 //! (0 nothing to do, 1 findings or changes pending, 2 an error).
 
 use clap::Parser;
+use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
-use gofix_rt::emit::{check, diff, json, sarif, write};
+use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
@@ -71,7 +72,8 @@ fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String
 }
 
 fn settings(args: CheckArgs) -> Result<Settings, String> {
-    let mode = if args.write {
+    // --branch computes fixes as --write does; it commits them instead of writing them.
+    let mode = if args.write || args.branch.is_some() {
         Mode::Write
     } else if args.dry_run {
         Mode::DryRun
@@ -79,7 +81,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         Mode::Check
     };
     if args.verify && mode == Mode::Check {
-        return Err("--verify checks fixes: use it with --dry-run or --write".into());
+        return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
     }
     let transforms = select_transforms(&args)?;
     let paths = if args.paths.is_empty() {
@@ -119,6 +121,19 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
+    if let Some(name) = args.branch.clone() {
+        if args.format != Format::Text {
+            return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
+        }
+        let opts = BranchOptions {
+            name,
+            force: args.force_branch,
+            split_by: args.split_by,
+            push: args.push.clone(),
+        };
+        let pr = args.pr_body.clone();
+        return run_branch(settings(args)?, &opts, pr, quiet);
+    }
     let format = args.format;
     let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
@@ -182,6 +197,49 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
     Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
+}
+
+/// `--branch`: the commits, then the same report and summary as `--write` on stderr.
+fn run_branch(
+    s: Settings,
+    opts: &BranchOptions,
+    pr: Option<std::path::PathBuf>,
+    quiet: bool,
+) -> Result<u8, String> {
+    let made = branch::run(&s, opts)?;
+    let mut problems = vec![];
+    if let Some(file) = &pr {
+        for b in &made.branches {
+            let path = pr_body::path_for(file, b.slug.as_deref());
+            if let Err(e) = std::fs::write(&path, pr_body::render(b, s.threshold)) {
+                problems.push(format!("{}: error: cannot write: {e}", path.display()));
+            }
+        }
+    }
+    out(&gofix_rt::emit::branch::render(&made))?;
+    let outcome = &made.outcome;
+    if !quiet {
+        err_line(&check::findings(outcome, s.threshold));
+    }
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    for p in &problems {
+        err_line(&format!("{p}\n"));
+    }
+    for d in &made.dropped {
+        err_line(&format!("{}\n", check::dropped_line(d)));
+    }
+    for n in &made.notes {
+        err_line(&format!("{}\n", check::note_line(n)));
+    }
+    if !quiet || std::io::stderr().is_terminal() {
+        err_line(&check::summary(outcome, s.threshold, Some("committed")));
+    }
+    if !problems.is_empty() {
+        return Ok(2);
+    }
+    Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
 }
 
 /// `--format json|sarif`: files are written first (so the document reports failed writes), then the

@@ -169,3 +169,25 @@ fn imports_are_planned_with_fresh_names() {
         "package m\n\nimport (\n\t\"strings\"\n\tstdtime \"time\"\n)\n\nvar time = 1\n\nfunc mark(int) {}\n\nfunc f() {\n\tstdtime.Sleep(0)\n\tstdtime.Sleep(0)\n\t_ = strings.ToUpper\n}\n"
     );
 }
+
+#[test]
+fn applied_counts_add_up_across_packages_of_one_directory() {
+    // `m` and the external test package `m_test` share a directory; both counts must survive.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package m\n\nfunc f() { mark(1) }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a_test.go"),
+        "package m_test\n\nfunc g() { mark(1); mark(2) }\n",
+    )
+    .unwrap();
+    let s = Settings::new(vec![dir.path().to_path_buf()], vec![&SAFE], Mode::DryRun);
+    let out = engine::run(&s);
+    assert_eq!(out.applied.get("T1"), Some(&3));
+    let per_file: Vec<usize> = out.applied_by_file.values().map(|m| m["T1"]).collect();
+    assert_eq!(per_file, [1, 2]);
+}

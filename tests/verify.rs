@@ -276,7 +276,10 @@ fn missing_go_is_a_clear_error() {
     );
     let (_, err, code) = run(dir.path(), &["--verify", "."], None);
     assert_eq!(code, 2);
-    assert!(err.contains("use it with --dry-run or --write"), "{err}");
+    assert!(
+        err.contains("use it with --dry-run, --write or --branch"),
+        "{err}"
+    );
 }
 
 /// A git-ignored generated file of the same package declares a package-level `metrics`. The go tool
