@@ -75,6 +75,11 @@
 //! }
 //! ```
 //!
+//! ## Fix safety
+//! No fix: report only. Moving the body into a function changes where `return`, `break`, `continue` and
+//! `goto` go and which variables the body may assign; releasing explicitly changes what happens on the
+//! early-return and panic paths. Each needs a reviewer.
+//!
 //! ## Version gating
 //! None: deferred calls have run at function return since Go 1.0. (Range-over-function loops of Go 1.23
 //! are the same: a `defer` in their body is deferred to the enclosing function.)

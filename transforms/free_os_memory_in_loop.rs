@@ -52,6 +52,10 @@
 //! Better still, give the process a memory limit (`GOMEMLIMIT=…` in its environment, or
 //! `debug.SetMemoryLimit` at startup) and drop the call.
 //!
+//! ## Fix safety
+//! No fix: report only. Moving the call after the loop, dropping it, or setting a memory limit changes
+//! the process's resident memory over time, and the right limit depends on the deployment.
+//!
 //! ## Version gating
 //! None for the report. The message suggests `GOMEMLIMIT` / `debug.SetMemoryLimit` only when the file's
 //! Go version is 1.19 or later (the API appeared in Go 1.19); below that it suggests calling it once

@@ -48,6 +48,10 @@
 //! ```
 //! (Or set `GOMEMLIMIT` in the deployment's environment.)
 //!
+//! ## Fix safety
+//! No fix: report only. The limit must come from the deployment (the container's memory, with headroom);
+//! a guessed value could make the collector run constantly or not bound anything.
+//!
 //! ## Version gating
 //! Fires only when the file's Go version is 1.19 or later: `debug.SetMemoryLimit` and `GOMEMLIMIT`
 //! do not exist before Go 1.19, so there is nothing to suggest.

@@ -77,6 +77,11 @@
 //! }
 //! ```
 //!
+//! ## Fix safety
+//! No fix: report only. Pooling a buffer is safe only when no reference to it survives the call (which
+//! the checks above approximate without types), and it trades memory held between calls for fewer
+//! allocations; the size, the pool and who returns the buffer are design choices.
+//!
 //! ## Version gating
 //! None: the allocation has cost the same way since Go 1.0 (`sync.Pool` exists since Go 1.3).
 //!

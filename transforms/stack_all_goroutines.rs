@@ -56,6 +56,10 @@
 //! Dump all goroutines only on demand (a signal, an admin endpoint, a rate-limited trigger) or on panic;
 //! when only this goroutine matters, `runtime.Stack(buf, false)` or `debug.Stack()` pauses nothing.
 //!
+//! ## Fix safety
+//! No fix: report only. There is no cheaper call with the same output: `Stack(buf, false)` shows only
+//! the caller and the goroutine profile is aggregated, so any change alters what gets logged.
+//!
 //! ## Version gating
 //! None: `runtime.Stack` has stopped the world for `all == true` since Go 1.0.
 //!
@@ -106,7 +110,7 @@ const QUERY: &str = r#"
  (#eq? @fn "Stack"))
 "#;
 
-const MESSAGE: &str = "`runtime.Stack(buf, true)` stops the world while it formats every goroutine's stack: here it pauses the whole program each time this path runs (dump all goroutines only on panic or on demand, rate-limit it, use `runtime.Stack(buf, false)` for this goroutine, or the aggregated `pprof.Lookup(\"goroutine\").WriteTo(w, 1)`)";
+const MESSAGE: &str = "stops the world while it formats every goroutine's stack: here it pauses the whole program each time this path runs (dump all goroutines only on panic or on demand, rate-limit it, use `runtime.Stack(buf, false)` for this goroutine, or the aggregated `pprof.Lookup(\"goroutine\").WriteTo(w, 1)`)";
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(call) = m.node("match") else {
@@ -158,7 +162,11 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if !name.is_empty() && only_called_when_recovering(cx.pkg, &name) {
         return;
     }
-    cx.report(TextRange::of(call), MESSAGE);
+    let shown = match file.node_text(call) {
+        t if t.len() <= 60 && !t.contains('\n') => t.to_string(),
+        _ => "runtime.Stack(buf, true)".to_string(),
+    };
+    cx.report(TextRange::of(call), format!("`{shown}` {MESSAGE}"));
 }
 
 /// Words naming panic handlers and on-demand dumps.
