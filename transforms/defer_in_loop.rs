@@ -125,7 +125,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("defer_in_loop.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| for_before_defer(bytes),
+    precheck: |bytes, _| for_before_defer(bytes) && nested_defer(bytes),
 };
 
 const QUERY: &str = r#"(defer_statement) @match"#;
@@ -198,6 +198,64 @@ fn for_before_defer(bytes: &[u8]) -> bool {
         return false;
     };
     f < d
+}
+
+/// Is some `defer` keyword (outside comments and literals) at brace depth 2 or more? One in a loop body
+/// must be: the function's braces and the loop's enclose it. Unbalanced or unreadable text says yes.
+fn nested_defer(b: &[u8]) -> bool {
+    let mut depth: i64 = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match memchr::memmem::find(&b[i + 2..], b"*/") {
+                Some(p) => i += p + 3,
+                None => return true,
+            },
+            b'`' => match memchr::memchr(b'`', &b[i + 1..]) {
+                Some(p) => i += p + 1,
+                None => return true,
+            },
+            q @ (b'"' | b'\'') => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != q {
+                    if b[j] == b'\n' {
+                        return true;
+                    }
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= b.len() {
+                    return true;
+                }
+                i = j;
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            b'd' if b[i..].starts_with(b"defer")
+                && (i == 0 || !is_ident_byte(b[i - 1]))
+                && b.get(i + 5).is_none_or(|c| !is_ident_byte(*c)) =>
+            {
+                if depth >= 2 {
+                    return true;
+                }
+                i += 4;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
 /// Is the deferred call `recv.Unlock()` (or `RUnlock`) with `recv.Lock()` (`RLock`) called earlier in the
@@ -526,6 +584,19 @@ mod tests {
             "1.22",
             "package m\n\nimport \"os\"\n\nfunc f(dirs [][]string) {\n\tfor _, ps := range dirs {\n\t\tfor _, p := range ps {\n\t\t\tif p != \"\" {\n\t\t\t\tf, _ := os.Open(p)\n\t\t\t\tdefer f.Close()\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t\treturn\n\t}\n}\n",
         );
+    }
+
+    #[test]
+    fn precheck_counts_braces_outside_literals() {
+        assert!(!nested_defer(b"func f() {\n\tdefer x()\n}\n"));
+        assert!(nested_defer(b"func f() {\nfor {\ndefer x()\n}\n}\n"));
+        assert!(!nested_defer(
+            b"func f() {\n\ts := \"{{\"\n\t_ = '{'\n\t// {\n\t/* { */ _ = `{`\n\tdefer x()\n}\n"
+        ));
+        assert!(!nested_defer(
+            b"func f() {\n\tdeferred := 1\n\t{\n\t\t_ = deferred\n\t}\n}\n"
+        ));
+        assert!(nested_defer(b"func f() {\n\ts := \"unterminated\n"));
     }
 
     #[test]
