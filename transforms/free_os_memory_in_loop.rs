@@ -82,7 +82,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.4",
         name: "free-os-memory-in-loop",
-        summary: "debug.FreeOSMemory() in a loop forces a full GC and returns memory every iteration",
+        summary: "debug.FreeOSMemory() in a loop forces a full GC and a return of memory to the OS on each pass",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["FreeOSMemory"],
     },
