@@ -369,7 +369,6 @@ fn apply(
         }
         pkg.files[f].set_text(text);
     }
-    pkg.invalidate();
     let broken: Vec<usize> = touched
         .iter()
         .copied()
@@ -379,7 +378,6 @@ fn apply(
         for (f, text) in before {
             pkg.files[f].set_text(text);
         }
-        pkg.invalidate();
         let codes: BTreeSet<&str> = accepted.iter().map(|&i| diags[i].code).collect();
         for f in broken {
             outcome.internal_errors.push((f, format!("internal error: {} produced invalid Go; the file was left unchanged; please report", join(&codes))));

@@ -210,7 +210,6 @@ pub struct Package {
     pub name: String,
     pub module: Arc<Module>,
     pub files: Vec<PkgFile>,
-    top_level: OnceCell<HashSet<String>>,
 }
 
 impl Package {
@@ -220,56 +219,17 @@ impl Package {
             name,
             module,
             files,
-            top_level: OnceCell::new(),
         }
     }
 
-    /// Names declared in the package block by any file (funcs, vars, consts, types; not methods).
-    pub fn top_level_names(&self) -> &HashSet<String> {
-        self.top_level.get_or_init(|| {
-            let mut out = HashSet::new();
-            for f in &self.files {
-                let root = f.tree().root_node();
-                for decl in syntax::named_children(root) {
-                    match decl.kind() {
-                        "function_declaration" => {
-                            if let Some(n) = decl.child_by_field_name("name") {
-                                out.insert(f.node_text(n).to_string());
-                            }
-                        }
-                        "var_declaration" | "const_declaration" | "type_declaration" => {
-                            syntax::walk(decl, &mut |n| {
-                                if matches!(
-                                    n.kind(),
-                                    "var_spec" | "const_spec" | "type_spec" | "type_alias"
-                                ) {
-                                    let mut c = n.walk();
-                                    for name in n.children_by_field_name("name", &mut c) {
-                                        out.insert(f.node_text(name).to_string());
-                                    }
-                                }
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            out
-        })
-    }
-
-    /// Is `name` declared in the package block? Answered from the bytes when no file spells the name at
-    /// all (the common case for fresh names), so asking does not parse every file of a large package.
+    /// Is `name` declared in the package block (a func, var, const or type of any file; not a method)?
+    /// Only files that spell the name in a declaring position are parsed, so asking about a common word
+    /// (`make`, `n`) does not parse every file of a large package.
     pub fn declares_top_level(&self, name: &str) -> bool {
-        let spelled = self
-            .files
+        self.files
             .iter()
-            .any(|f| memchr::memmem::find(f.text.as_bytes(), name.as_bytes()).is_some());
-        spelled && self.top_level_names().contains(name)
-    }
-
-    pub fn invalidate(&mut self) {
-        self.top_level = OnceCell::new();
+            .filter(|f| may_declare(f.text.as_bytes(), name.as_bytes()))
+            .any(|f| file_top_level_names(f).contains(name))
     }
 
     pub fn is_main(&self) -> bool {
@@ -277,9 +237,74 @@ impl Package {
     }
 }
 
+/// Could `text` declare `name` at package level? True when some occurrence is a whole word preceded on
+/// its line only by blanks, or by `func`, `var`, `const`, `type` or a comma (a name list) — never for a
+/// call like `x := make(...)`. Over-approximates (methods, locals pass); the parse decides.
+fn may_declare(text: &[u8], name: &[u8]) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    memchr::memmem::find_iter(text, name).any(|at| {
+        if text.get(at + name.len()).is_some_and(|b| is_ident(*b)) {
+            return false;
+        }
+        let line_start = text[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+        let before = text[line_start..at].trim_ascii_end();
+        before.is_empty()
+            || before.ends_with(b",")
+            || [&b"func"[..], b"var", b"const", b"type"].iter().any(|k| {
+                before.ends_with(k)
+                    && (before.len() == k.len() || !is_ident(before[before.len() - k.len() - 1]))
+            })
+    })
+}
+
+/// The names `f` declares in the package block.
+fn file_top_level_names(f: &PkgFile) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for decl in syntax::named_children(f.tree().root_node()) {
+        match decl.kind() {
+            "function_declaration" => {
+                if let Some(n) = decl.child_by_field_name("name") {
+                    out.insert(f.node_text(n).to_string());
+                }
+            }
+            "var_declaration" | "const_declaration" | "type_declaration" => {
+                syntax::walk(decl, &mut |n| {
+                    if matches!(
+                        n.kind(),
+                        "var_spec" | "const_spec" | "type_spec" | "type_alias"
+                    ) {
+                        let mut c = n.walk();
+                        for name in n.children_by_field_name("name", &mut c) {
+                            out.insert(f.node_text(name).to_string());
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::default_local_name;
+
+    #[test]
+    fn declaring_positions() {
+        use super::may_declare;
+        assert!(may_declare(b"func make(n int) {}", b"make"));
+        assert!(may_declare(b"var (\n\tmetrics = 1\n)", b"metrics"));
+        assert!(may_declare(b"var a, metrics int", b"metrics"));
+        assert!(!may_declare(
+            b"x := make([]byte, 1)\nreturn make([]int, 0)",
+            b"make"
+        ));
+        assert!(!may_declare(b"var makeX int", b"make"));
+    }
 
     #[test]
     fn local_names_of_versioned_paths() {

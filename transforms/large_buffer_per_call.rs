@@ -208,7 +208,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     );
 }
 
-/// Does `bytes` spell `make([]byte` or `make([]uint8`, with any white space between the tokens?
+/// Could `bytes` hold a reportable call: `= make([]byte, ...)` or `= make([]uint8, ...)` (bound with `:=` or
+/// `=` — the rule only reports buffers bound to a new variable), any white space between the tokens, whose
+/// length or capacity is not plainly small (`len(x)`, `cap(x)`, or a decimal literal below 32 KiB)?
 fn makes_byte_slice(bytes: &[u8]) -> bool {
     fn skip_ws(b: &[u8]) -> &[u8] {
         let n = b
@@ -220,13 +222,51 @@ fn makes_byte_slice(bytes: &[u8]) -> bool {
     fn token<'a>(b: &'a [u8], t: &[u8]) -> Option<&'a [u8]> {
         skip_ws(b).strip_prefix(t)
     }
+    /// The argument at the start of `b` is plainly small; returns what follows it when that is `,`.
+    fn small_arg(b: &[u8]) -> Option<Option<&[u8]>> {
+        let b = skip_ws(b);
+        if b.starts_with(b"len(") || b.starts_with(b"cap(") {
+            let close = b.iter().position(|c| *c == b')')?;
+            let after = skip_ws(&b[close + 1..]);
+            return if after.starts_with(b")") {
+                Some(None)
+            } else {
+                after.strip_prefix(b",").map(Some)
+            };
+        }
+        let digits = b
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'_')
+            .count();
+        let value: u64 = std::str::from_utf8(&b[..digits])
+            .ok()?
+            .replace('_', "")
+            .parse()
+            .ok()?;
+        if value >= 32 * 1024 || b.first() == Some(&b'0') && digits > 1 {
+            return None;
+        }
+        let after = skip_ws(&b[digits..]);
+        if after.starts_with(b")") {
+            Some(None)
+        } else {
+            after.strip_prefix(b",").map(Some)
+        }
+    }
     memchr::memmem::find_iter(bytes, b"make").any(|at| {
-        let rest = &bytes[at + 4..];
-        token(rest, b"(")
+        let bound = bytes[..at].trim_ascii_end().ends_with(b"=");
+        let args = token(&bytes[at + 4..], b"(")
             .and_then(|r| token(r, b"["))
             .and_then(|r| token(r, b"]"))
             .map(skip_ws)
-            .is_some_and(|r| r.starts_with(b"byte") || r.starts_with(b"uint8"))
+            .and_then(|r| r.strip_prefix(b"byte").or_else(|| r.strip_prefix(b"uint8")))
+            .and_then(|r| token(r, b","));
+        bound
+            && args.is_some_and(|a| match small_arg(a) {
+                None => true,
+                Some(None) => false,
+                Some(Some(cap)) => !matches!(small_arg(cap), Some(None)),
+            })
     })
 }
 
@@ -413,7 +453,14 @@ fn const_of_name(
         return const_value(pkg, file, scope, spec, depth);
     }
     let mut found = None;
-    for (i, f) in pkg.files.iter().enumerate() {
+    // Only a file that spells the name (and has a const or var block) can declare it; others stay unparsed.
+    let may_declare = |f: &PkgFile| {
+        let b = f.text.as_bytes();
+        memchr::memmem::find(b, name.as_bytes()).is_some()
+            && (memchr::memmem::find(b, b"const").is_some()
+                || memchr::memmem::find(b, b"var").is_some())
+    };
+    for (i, f) in pkg.files.iter().enumerate().filter(|(_, f)| may_declare(f)) {
         let root = f.tree().root_node();
         for decl in syntax::named_children(root) {
             if decl.kind() != "const_declaration" && decl.kind() != "var_declaration" {
@@ -547,9 +594,16 @@ mod tests {
 
     #[test]
     fn precheck_spots_byte_slices_only() {
-        assert!(makes_byte_slice(b"x := make([]byte, 10)"));
-        assert!(makes_byte_slice(b"x := make( [ ] uint8 , 10)"));
-        assert!(!makes_byte_slice(b"x := make([]int, 10); y := []byte{}"));
+        assert!(makes_byte_slice(b"x := make([]byte, 64<<10)"));
+        assert!(makes_byte_slice(b"x := make( [ ] uint8 , size)"));
+        assert!(makes_byte_slice(b"var x = make([]byte, 0, 0x8000)"));
+        assert!(makes_byte_slice(b"x := make([]byte, 0, bufSize)"));
+        assert!(!makes_byte_slice(b"x := make([]int, 1<<20); y := []byte{}"));
+        // Plainly small sizes, and calls not bound to a variable, cannot be reported.
+        assert!(!makes_byte_slice(
+            b"x := make([]byte, 10)\ny := make([]byte, len(s))\nz := make([]byte, 0, 512)"
+        ));
+        assert!(!makes_byte_slice(b"return make([]byte, 1<<20)"));
     }
 
     #[test]
