@@ -244,7 +244,10 @@ fn process_dir(
             out.findings
                 .extend(findings.into_iter().map(|f| (display.clone(), f)));
         }
-        out.applied.extend(result.applied);
+        // Sum, not extend: a directory can hold two packages (`x` and `x_test`) fixed by one rule.
+        for (k, v) in result.applied {
+            *out.applied.entry(k).or_default() += v;
+        }
         out.module_edits.extend(result.module_edits);
         for f in &pkg.files {
             if f.text != f.source.text {

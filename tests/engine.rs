@@ -169,3 +169,20 @@ fn imports_are_planned_with_fresh_names() {
         "package m\n\nimport (\n\t\"strings\"\n\tstdtime \"time\"\n)\n\nvar time = 1\n\nfunc mark(int) {}\n\nfunc f() {\n\tstdtime.Sleep(0)\n\tstdtime.Sleep(0)\n\t_ = strings.ToUpper\n}\n"
     );
 }
+
+#[test]
+fn applied_counts_add_up_over_packages_in_one_directory() {
+    // `m` and `m_test` live in one directory: each gets a fix, and the count is 2, not the last package's 1.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    std::fs::write(dir.path().join("x.go"), SRC).unwrap();
+    std::fs::write(
+        dir.path().join("x_test.go"),
+        SRC.replace("package m", "package m_test"),
+    )
+    .unwrap();
+    let s = Settings::new(vec![dir.path().to_path_buf()], vec![&SAFE], Mode::DryRun);
+    let out = engine::run(&s);
+    assert_eq!(out.changes.len(), 2);
+    assert_eq!(out.applied.get("T1"), Some(&2));
+}
