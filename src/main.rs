@@ -127,7 +127,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             }
         }
         Mode::Write => {
-            let problems = write::write_all(&outcome.changes);
+            let problems = write::write_all(&outcome.changes, &s.paths);
             outcome.problems.extend(problems);
             outcome.problems.sort();
             if !quiet {
