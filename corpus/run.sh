@@ -156,10 +156,12 @@ if [ "$DO_GOROOT" = 1 ]; then
     t0=$SECONDS
     src="$(go env GOROOT)/src"
     echo "== GOROOT sweep: $src"
+    (cd "$src" && "$BIN" --unsafe-fixes .) >"$WORK/goroot.find" 2>/dev/null || true
+    echo "  findings: $(per_rule <"$WORK/goroot.find")"
     code=0
     (cd "$src" && "$BIN" --dry-run --unsafe-fixes .) >"$WORK/goroot.diff" 2>"$WORK/goroot.err" || code=$?
     echo "  gofix-rt --dry-run --unsafe-fixes: exit $code; $(tail -1 "$WORK/goroot.err")"
-    echo "  findings: $(per_rule <"$WORK/goroot.err")"
+    grep ': error: ' "$WORK/goroot.err" | sed 's/^/    /' || true
     if grep -qiE 'internal error|panicked' "$WORK/goroot.err"; then
         fail GOROOT "internal error or panic:"
         grep -iE 'internal error|panicked' "$WORK/goroot.err" | sed 's/^/    /'
