@@ -27,7 +27,7 @@
 # CORPUS_BUDGET (seconds for the whole script, default 600; exceeding it fails the run),
 # CORPUS_ONLY (a regular expression: check only the modules whose path matches it).
 set -euo pipefail
-export NO_COLOR=1 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod
+export NO_COLOR=1 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod LC_ALL=C
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)

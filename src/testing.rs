@@ -173,7 +173,6 @@ pub fn fix_text(bytes: &[u8], go: &str) -> Result<Option<String>, String> {
         Mode::DryRun,
     );
     s.threshold = crate::fix::Applicability::Unsafe;
-    s.threads = Some(1);
     let out = engine::run(&s);
     if !out.problems.is_empty() {
         return Err(out
