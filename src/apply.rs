@@ -2,7 +2,7 @@
 //! fixes at the run's threshold, apply their edits and import plans, re-parse, and repeat until stable.
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit};
+use crate::fix::{Applicability, Edit, ImportChange, ModuleEdit, TextRange};
 use crate::imports::apply_import_changes;
 use crate::package::Package;
 use crate::settings::Settings;
@@ -27,6 +27,30 @@ pub struct Finding {
     pub fix: Option<Applicability>,
     pub fix_title: Option<String>,
     pub low_priority: bool,
+    /// Where the finding ends (1-based, columns in bytes), and the byte range it covers in the file's
+    /// normalised text (BOM dropped, CRLF read as LF when every line ends so).
+    pub end_line: usize,
+    pub end_col: usize,
+    pub range: TextRange,
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    /// The fix's edits with their file's display path, for the machine-readable emitters.
+    pub fix_edits: Vec<FixEdit>,
+    /// Import changes and module-file edits the engine makes with the fix (not expressed as byte edits).
+    pub fix_imports: Vec<(String, ImportChange)>,
+    pub fix_module_edits: Vec<ModuleEdit>,
+}
+
+/// One edit of a finding's fix, positioned in the file it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixEdit {
+    pub path: String,
+    pub range: TextRange,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    /// Start and end columns in UTF-16 code units (for SARIF).
+    pub utf16_cols: (usize, usize),
+    pub content: String,
 }
 
 #[derive(Debug, Default)]
@@ -35,7 +59,11 @@ pub struct PackageOutcome {
     pub findings: BTreeMap<usize, Vec<Finding>>,
     /// Applied fix counts per code.
     pub applied: BTreeMap<&'static str, usize>,
+    /// Applied fix counts per file index (the file of the finding) and code.
+    pub applied_by_file: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     pub module_edits: BTreeSet<ModuleEdit>,
+    /// Findings a `//gofixrt:ignore` directive hid in the final state, per file index and code.
+    pub suppressed: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
 }
@@ -50,14 +78,23 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
         }
-        let accepted = select(&diagnostics, settings.threshold, &mut outcome);
+        let withheld: Vec<&str> = settings
+            .withheld
+            .iter()
+            .filter(|(dir, _)| *dir == pkg.dir)
+            .map(|(_, code)| *code)
+            .collect();
+        let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
+        let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
             return outcome;
         }
         if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
-            let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+            let mut last = PackageOutcome::default();
+            let remaining = collect(pkg, settings, &mut last);
+            outcome.suppressed = last.suppressed;
             outcome.findings = resolve(pkg, &remaining, settings.threshold);
             return outcome;
         }
@@ -73,7 +110,9 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             ));
         }
     }
-    let remaining = collect(pkg, settings, &mut PackageOutcome::default());
+    let mut last = PackageOutcome::default();
+    let remaining = collect(pkg, settings, &mut last);
+    outcome.suppressed = last.suppressed;
     outcome.findings = resolve(pkg, &remaining, settings.threshold);
     outcome
 }
@@ -86,6 +125,8 @@ fn join(codes: &BTreeSet<&str>) -> String {
 fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
     let mut out = vec![];
     let mut planned = vec![];
+    // Each collection sees the package as it now is; the last one's count is what the run reports.
+    outcome.suppressed.clear();
     for (idx, file) in pkg.files.iter().enumerate() {
         if !file.candidate || file.generated || !file.parses_cleanly() {
             continue;
@@ -97,7 +138,10 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
             }
         }
         if !settings.ignore_suppressions {
-            filter_suppressed(pkg, idx, settings, &mut file_diags);
+            let hidden = filter_suppressed(pkg, idx, settings, &mut file_diags);
+            if !hidden.is_empty() {
+                outcome.suppressed.insert(idx, hidden);
+            }
         }
         out.extend(file_diags);
     }
@@ -155,11 +199,18 @@ fn run_transform(
 /// The code under which unknown and unused `//gofixrt:` directives are reported.
 pub const SUPPRESSION_CODE: &str = "SUP";
 
-fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut Vec<Diagnostic>) {
+/// Drops the diagnostics a directive suppresses and returns how many per code.
+fn filter_suppressed(
+    pkg: &Package,
+    idx: usize,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'static str, usize> {
+    let mut hidden = BTreeMap::new();
     let file = &pkg.files[idx];
     let mut dirs = suppress::parse(&file.text);
     if dirs.is_empty() {
-        return;
+        return hidden;
     }
     let lines = crate::source::LineIndex::new(&file.text);
     let root = file.tree().root_node();
@@ -170,7 +221,11 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
             .and_then(syntax::enclosing_statement)
             .map_or(line, |s| s.start_position().row + 1);
         let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
-        !suppress::suppresses(&mut dirs, d.code, name, line, stmt_line)
+        let suppressed = suppress::suppresses(&mut dirs, d.code, name, line, stmt_line);
+        if suppressed {
+            *hidden.entry(d.code).or_default() += 1;
+        }
+        !suppressed
     });
     // Directives that name no transform, or a selected transform that found nothing there, are reported:
     // a stale suppression hides the next real finding.
@@ -204,20 +259,28 @@ fn filter_suppressed(pkg: &Package, idx: usize, settings: &Settings, diags: &mut
             }
         }
     }
+    hidden
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
-/// fix with an edit that overlaps an accepted one (identical edits coalesce).
+/// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
+/// code (still reported).
 fn select(
     diags: &[Diagnostic],
     threshold: Applicability,
-    _outcome: &mut PackageOutcome,
+    withheld: &[&str],
+    editable: &[bool],
 ) -> Vec<usize> {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
-            diags[i].fix.as_ref().is_some_and(|f| {
-                f.applicability >= threshold && f.applicability > Applicability::DisplayOnly
-            })
+            !withheld.contains(&diags[i].code)
+                && diags[i].fix.as_ref().is_some_and(|f| {
+                    f.applicability >= threshold
+                        && f.applicability > Applicability::DisplayOnly
+                        // Files read only as package context are never edited.
+                        && f.edits.iter().all(|(file, _)| editable[*file])
+                        && f.imports.iter().all(|(file, _)| editable[*file])
+                })
         })
         .collect();
     order.sort_by_key(|&i| {
@@ -325,6 +388,12 @@ fn apply(
     }
     for &i in accepted {
         *outcome.applied.entry(diags[i].code).or_default() += 1;
+        *outcome
+            .applied_by_file
+            .entry(diags[i].file)
+            .or_default()
+            .entry(diags[i].code)
+            .or_default() += 1;
         if let Some(fix) = &diags[i].fix {
             outcome
                 .module_edits
@@ -341,17 +410,57 @@ fn resolve(
 ) -> BTreeMap<usize, Vec<Finding>> {
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let _ = threshold;
+    let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
+    // (line, byte column, UTF-16 column), all 1-based.
+    let mut pos = |file: usize, offset: usize| {
+        let text = &pkg.files[file].text;
+        let index = indexes
+            .entry(file)
+            .or_insert_with(|| crate::source::LineIndex::new(text));
+        let (line, col) = index.line_col(offset);
+        (line, col, index.utf16_col(text, offset))
+    };
     for d in diags {
-        let lines = crate::source::LineIndex::new(&pkg.files[d.file].text);
-        let (line, col) = lines.line_col(d.range.start);
+        let (line, col, col16) = pos(d.file, d.range.start);
+        let (end_line, end_col, end_col16) = pos(d.file, d.range.end);
+        let fix = d.fix.as_ref();
+        let fix_edits = fix.map_or(vec![], |f| {
+            f.edits
+                .iter()
+                .map(|(file, e)| {
+                    let (l0, c0, u0) = pos(*file, e.range.start);
+                    let (l1, c1, u1) = pos(*file, e.range.end);
+                    FixEdit {
+                        path: pkg.files[*file].display.clone(),
+                        range: e.range,
+                        start: (l0, c0),
+                        end: (l1, c1),
+                        utf16_cols: (u0, u1),
+                        content: e.content.clone(),
+                    }
+                })
+                .collect()
+        });
         out.entry(d.file).or_default().push(Finding {
             code: d.code,
             line,
             col,
             message: d.message.clone(),
-            fix: d.fix.as_ref().map(|f| f.applicability),
-            fix_title: d.fix.as_ref().map(|f| f.title.clone()),
+            fix: fix.map(|f| f.applicability),
+            fix_title: fix.map(|f| f.title.clone()),
             low_priority: d.low_priority,
+            end_line,
+            end_col,
+            range: d.range,
+            utf16_cols: (col16, end_col16),
+            fix_edits,
+            fix_imports: fix.map_or(vec![], |f| {
+                f.imports
+                    .iter()
+                    .map(|(file, c)| (pkg.files[*file].display.clone(), c.clone()))
+                    .collect()
+            }),
+            fix_module_edits: fix.map_or(vec![], |f| f.module_edits.clone()),
         });
     }
     for v in out.values_mut() {

@@ -1,6 +1,7 @@
 //! The command line as typed (clap derive); `main.rs` turns it into `Settings`.
 
-use clap::{Args, Parser, Subcommand};
+use crate::split::SplitBy;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -35,6 +36,27 @@ pub struct CheckArgs {
     /// Apply the fixes in place (atomically, permissions kept).
     #[arg(long)]
     pub write: bool,
+    /// Commit the fixes on a new branch NAME made from HEAD, one commit per transform; the working tree,
+    /// the index and HEAD are left alone. Refuses (exit 2) if a file to fix differs from HEAD.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "write"])]
+    pub branch: Option<String>,
+    /// With --branch: replace the branch if it exists.
+    #[arg(long, requires = "branch")]
+    pub force_branch: bool,
+    /// With --branch: one branch per Go module, top-level directory or CODEOWNERS owner, named NAME/<slug>.
+    #[arg(long, value_enum, value_name = "HOW", requires = "branch")]
+    pub split_by: Option<SplitBy>,
+    /// With --branch: write a pull-request description (Markdown) to FILE. With --split-by, one file per
+    /// branch: FILE with `.<slug>` inserted before its extension (pr.md → pr.api.md).
+    #[arg(long, value_name = "FILE", requires = "branch")]
+    pub pr_body: Option<PathBuf>,
+    /// With --branch: push the branches made to REMOTE (a remote name or a path; local and file://
+    /// remotes only, no https/ssh: use `git push` for those).
+    #[arg(long, value_name = "REMOTE", requires = "branch")]
+    pub push: Option<String>,
+    /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
+    #[arg(long)]
+    pub verify: bool,
     /// Also apply fixes that need review (marked [~] in reports).
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -62,7 +84,23 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Output: text (finding lines, or a diff), json (one document, see README "JSON output") or sarif
+    /// (SARIF 2.1.0). With json or sarif, stdout carries only the document; --dry-run prints no diff.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Only the packages of shard I of N (1-based), by a stable hash of their directory: N jobs with
+    /// I = 1..N together cover the tree once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Print only errors and the diff.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Sarif,
 }

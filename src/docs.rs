@@ -53,3 +53,17 @@ pub fn table() -> String {
     }
     s
 }
+
+/// The first paragraph of the prose under `heading`, its lines joined: a rule's reason ("## Why is this
+/// bad?") and trade-off ("## Fix safety") for commit messages and pull-request descriptions.
+pub fn first_paragraph(doc: &str, heading: &str) -> Option<String> {
+    let after = &doc[doc.find(heading)? + heading.len()..];
+    let section = &after[..after.find("\n## ").unwrap_or(after.len())];
+    let para: Vec<&str> = section
+        .trim_start_matches('\n')
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("```"))
+        .map(str::trim)
+        .collect();
+    (!para.is_empty()).then(|| para.join(" "))
+}

@@ -49,6 +49,10 @@ pub struct RunOutcome {
     pub changes: Vec<FileChange>,
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
+    /// Applied fix counts per display path (the file of the finding that was fixed) and code.
+    pub applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    /// Findings hidden by `//gofixrt:ignore` directives, per display path and code.
+    pub suppressed_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     pub files_seen: usize,
     pub files_parsed: usize,
     /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
@@ -60,6 +64,8 @@ struct DirOutcome {
     changes: Vec<FileChange>,
     problems: Vec<Problem>,
     applied: BTreeMap<&'static str, usize>,
+    applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    suppressed_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
 }
@@ -74,6 +80,11 @@ pub fn run(settings: &Settings) -> RunOutcome {
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         by_dir.entry(dir).or_default().push(f);
+    }
+    // Sharding happens before any file is read; module edits follow the package that asks for them.
+    if let Some(shard) = settings.shard {
+        let roots = crate::shard::root_dirs(&settings.paths);
+        by_dir.retain(|dir, _| shard.owns(crate::shard::relative_to_roots(dir, &roots)));
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
@@ -118,6 +129,13 @@ pub fn run(settings: &Settings) -> RunOutcome {
         for (k, v) in o.applied {
             *out.applied.entry(k).or_default() += v;
         }
+        for (path, per_code) in o.applied_by_file {
+            let entry = out.applied_by_file.entry(path).or_default();
+            for (k, v) in per_code {
+                *entry.entry(k).or_default() += v;
+            }
+        }
+        out.suppressed_by_file.extend(o.suppressed_by_file);
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
     }
@@ -147,6 +165,8 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
             format!("internal error: {msg}; please report"),
         )],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
+        suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     }
@@ -163,6 +183,8 @@ fn process_dir(
         changes: vec![],
         problems: vec![],
         applied: BTreeMap::new(),
+        applied_by_file: BTreeMap::new(),
+        suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
     };
@@ -189,9 +211,15 @@ fn process_dir(
         return out;
     }
     // Phase 2, directories with a candidate: decode and group every file, since transforms may need
-    // package-wide facts from files that matched nothing.
+    // package-wide facts from files that matched nothing. The go tool also compiles files the walk
+    // left out (git-ignored generated code, files outside an explicit file list): they are read as
+    // context so package-level names are seen, but never edited.
+    let context = unwalked_go_files(dir, paths, settings.max_file_size);
     let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
-    for (path, bytes, candidate) in read {
+    let walked = read.into_iter().map(|(p, b, c)| (p.clone(), b, c, true));
+    let unwalked = context.into_iter().map(|(p, b)| (p, b, false, false));
+    for (path, bytes, candidate, editable) in walked.chain(unwalked) {
+        let path = &path;
         let display = display_path(path);
         let source = match SourceText::decode(&bytes) {
             Ok(s) => s,
@@ -210,6 +238,7 @@ fn process_dir(
         let versions = FileVersions::new(module.go, build_constraint_min(&source.text));
         let mut file = PkgFile::new(path.clone(), display, source, versions);
         file.candidate = candidate;
+        file.editable = editable;
         groups.entry(name).or_default().push(file);
     }
     let fix = settings.mode != Mode::Check;
@@ -244,9 +273,17 @@ fn process_dir(
             out.findings
                 .extend(findings.into_iter().map(|f| (display.clone(), f)));
         }
-        // Sum, not extend: a directory can hold two packages (`x` and `x_test`) fixed by one rule.
+        // A directory can hold two packages (m and m_test): counts add up, they do not replace.
         for (k, v) in result.applied {
             *out.applied.entry(k).or_default() += v;
+        }
+        for (idx, per_code) in result.applied_by_file {
+            out.applied_by_file
+                .insert(pkg.files[idx].display.clone(), per_code);
+        }
+        for (idx, per_code) in result.suppressed {
+            out.suppressed_by_file
+                .insert(pkg.files[idx].display.clone(), per_code);
         }
         out.module_edits.extend(result.module_edits);
         for f in &pkg.files {
@@ -260,6 +297,36 @@ fn process_dir(
             }
         }
     }
+    out
+}
+
+/// The `.go` files of `dir` that the go tool would compile but the walk did not select, readable and
+/// valid; problems with them are not the run's business (nobody asked to scan them).
+fn unwalked_go_files(dir: &Path, walked: &[PathBuf], max: u64) -> Vec<(PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return vec![];
+    };
+    let mut out: Vec<(PathBuf, Vec<u8>)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            name.ends_with(".go")
+                && !name.starts_with('_')
+                && !name.starts_with('.')
+                && !walked.contains(p)
+        })
+        .filter_map(|p| read_bytes(&p, max).ok().map(|b| (p, b)))
+        .collect();
+    out.sort();
     out
 }
 

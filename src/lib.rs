@@ -7,8 +7,10 @@
 #![allow(clippy::tabs_in_doc_comments)]
 
 pub mod apply;
+pub mod branch;
 pub mod buildtags;
 pub mod cli;
+pub mod codeowners;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
@@ -22,12 +24,15 @@ pub mod registry;
 pub mod removal;
 pub mod rewrite;
 pub mod settings;
+pub mod shard;
 pub mod source;
+pub mod split;
 pub mod suppress;
 pub mod syntax;
 #[doc(hidden)]
 pub mod testing;
 pub mod transform;
+pub mod verify;
 pub mod version;
 pub mod walk;
 

@@ -2,14 +2,15 @@
 //! (0 nothing to do, 1 findings or changes pending, 2 an error).
 
 use clap::Parser;
-use gofix_rt::cli::{CheckArgs, Cli, Command};
-use gofix_rt::emit::{check, diff, write};
+use gofix_rt::branch::{self, BranchOptions};
+use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
+use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
 use gofix_rt::transform::Transform;
 use gofix_rt::version::GoVersion;
-use gofix_rt::{docs, registry};
+use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -71,13 +72,17 @@ fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String
 }
 
 fn settings(args: CheckArgs) -> Result<Settings, String> {
-    let mode = if args.write {
+    // --branch computes fixes as --write does; it commits them instead of writing them.
+    let mode = if args.write || args.branch.is_some() {
         Mode::Write
     } else if args.dry_run {
         Mode::DryRun
     } else {
         Mode::Check
     };
+    if args.verify && mode == Mode::Check {
+        return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
+    }
     let transforms = select_transforms(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
@@ -106,14 +111,53 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.max_file_size = m;
     }
     s.threads = args.threads;
+    s.verify = args.verify;
+    if let Some(shard) = &args.shard {
+        s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
+    }
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     Ok(s)
 }
 
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
-    let s = settings(args)?;
+    if let Some(name) = args.branch.clone() {
+        if args.format != Format::Text {
+            return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
+        }
+        let opts = BranchOptions {
+            name,
+            force: args.force_branch,
+            split_by: args.split_by,
+            push: args.push.clone(),
+        };
+        let pr = args.pr_body.clone();
+        return run_branch(settings(args)?, &opts, pr, quiet);
+    }
+    let format = args.format;
+    let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
+    // Verify before anything is printed or written, so both see only the fixes that build.
+    let mut verify_lines = vec![];
+    let mut dropped = false;
+    let (mut dropped_fixes, mut notes) = (vec![], vec![]);
+    if s.verify {
+        let report = verify::verify(outcome, &s)?;
+        dropped = !report.dropped.is_empty();
+        outcome = report.outcome;
+        verify_lines.extend(report.dropped.iter().map(check::dropped_line));
+        verify_lines.extend(report.notes.iter().map(check::note_line));
+        // The documents tell the fixes verify withheld from the findings that merely conflicted.
+        s.withheld = report.withheld;
+        (dropped_fixes, notes) = (report.dropped, report.notes);
+    }
+    if format != Format::Text {
+        let verified = s.verify.then_some(json::Verified {
+            dropped: &dropped_fixes,
+            notes: &notes,
+        });
+        return run_document(&s, outcome, format, verified, &verify_lines, dropped);
+    }
     match s.mode {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
@@ -138,6 +182,9 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
     }
+    for l in &verify_lines {
+        err_line(&format!("{l}\n"));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
             Mode::Check => None,
@@ -149,9 +196,84 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
-    Ok(exit_code(&outcome, s.mode))
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
 }
 
+/// `--branch`: the commits, then the same report and summary as `--write` on stderr.
+fn run_branch(
+    s: Settings,
+    opts: &BranchOptions,
+    pr: Option<std::path::PathBuf>,
+    quiet: bool,
+) -> Result<u8, String> {
+    let made = branch::run(&s, opts)?;
+    let mut problems = vec![];
+    if let Some(file) = &pr {
+        for b in &made.branches {
+            let path = pr_body::path_for(file, b.slug.as_deref());
+            if let Err(e) = std::fs::write(&path, pr_body::render(b, s.threshold)) {
+                problems.push(format!("{}: error: cannot write: {e}", path.display()));
+            }
+        }
+    }
+    out(&gofix_rt::emit::branch::render(&made))?;
+    let outcome = &made.outcome;
+    if !quiet {
+        err_line(&check::findings(outcome, s.threshold));
+    }
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    for p in &problems {
+        err_line(&format!("{p}\n"));
+    }
+    for d in &made.dropped {
+        err_line(&format!("{}\n", check::dropped_line(d)));
+    }
+    for n in &made.notes {
+        err_line(&format!("{}\n", check::note_line(n)));
+    }
+    if !quiet || std::io::stderr().is_terminal() {
+        err_line(&check::summary(outcome, s.threshold, Some("committed")));
+    }
+    if !problems.is_empty() {
+        return Ok(2);
+    }
+    Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
+}
+
+/// `--format json|sarif`: files are written first (so the document reports failed writes), then the
+/// document is the only thing on stdout; problems still go to stderr one line each.
+fn run_document(
+    s: &Settings,
+    mut outcome: engine::RunOutcome,
+    format: Format,
+    verified: Option<json::Verified<'_>>,
+    verify_lines: &[String],
+    dropped: bool,
+) -> Result<u8, String> {
+    if s.mode == Mode::Write {
+        outcome
+            .problems
+            .extend(write::write_all(&outcome.changes, &s.paths));
+        outcome.problems.sort();
+    }
+    let doc = match format {
+        Format::Sarif => sarif::render(&outcome, s, verified),
+        _ => json::render(&outcome, s, verified),
+    };
+    out(&doc)?;
+    for p in &outcome.problems {
+        err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    for l in verify_lines {
+        err_line(&format!("{l}\n"));
+    }
+    Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
+}
+
+/// 2 for any per-file problem; 1 for pending work. Fixes `--verify` dropped leave their findings pending
+/// (exit 1): the tree stays consistent, so it is not an error.
 fn exit_code(o: &engine::RunOutcome, mode: Mode) -> u8 {
     if !o.problems.is_empty() {
         return 2;

@@ -59,6 +59,8 @@ pub struct PkgFile {
     pub build_words: Vec<String>,
     /// True when a transform's prefilter matched this file's bytes.
     pub candidate: bool,
+    /// False for files read only as package context (the walk did not select them): never edited.
+    pub editable: bool,
     tree: OnceCell<Tree>,
     imports: OnceCell<Vec<ImportInfo>>,
 }
@@ -88,6 +90,7 @@ impl PkgFile {
             versions,
             build_words,
             candidate: false,
+            editable: true,
             tree: OnceCell::new(),
             imports: OnceCell::new(),
         }

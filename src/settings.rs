@@ -15,6 +15,7 @@ pub enum Mode {
     Write,
 }
 
+#[derive(Clone)]
 pub struct Settings {
     pub paths: Vec<PathBuf>,
     pub transforms: Vec<&'static Transform>,
@@ -29,6 +30,13 @@ pub struct Settings {
     pub threads: Option<usize>,
     /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
     pub progress: bool,
+    /// Build and vet the fixed packages with the go tool before anything is written (`--verify`).
+    pub verify: bool,
+    /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
+    /// fills it with the fixes that broke a package's build.
+    pub withheld: Vec<(PathBuf, &'static str)>,
+    /// Only the directories of this shard (`--shard I/N`).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Settings {
@@ -45,6 +53,9 @@ impl Settings {
             max_file_size: crate::source::DEFAULT_MAX_FILE_SIZE,
             threads: None,
             progress: false,
+            verify: false,
+            withheld: vec![],
+            shard: None,
         }
     }
 }

@@ -85,6 +85,16 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         (line + 1, offset - self.starts[line] + 1)
     }
+
+    /// The 1-based column of `offset` in UTF-16 code units (SARIF's default unit), `text` being the text
+    /// this index was built from.
+    pub fn utf16_col(&self, text: &str, offset: usize) -> usize {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        text.get(start..offset)
+            .map_or(offset - start, |s| s.encode_utf16().count())
+            + 1
+    }
 }
 
 /// Go's marker for generated files: `// Code generated ... DO NOT EDIT.` on a line of its own before `package`.
@@ -161,6 +171,11 @@ mod tests {
         let idx = LineIndex::new("ab\ncd\n");
         assert_eq!(idx.line_col(0), (1, 1));
         assert_eq!(idx.line_col(4), (2, 2));
+        let text = "x\n\"é😀\" y";
+        let idx = LineIndex::new(text);
+        let y = text.find('y').unwrap();
+        assert_eq!(idx.line_col(y), (2, 10));
+        assert_eq!(idx.utf16_col(text, y), 7);
     }
 
     #[test]

@@ -171,18 +171,23 @@ fn imports_are_planned_with_fresh_names() {
 }
 
 #[test]
-fn applied_counts_add_up_over_packages_in_one_directory() {
-    // `m` and `m_test` live in one directory: each gets a fix, and the count is 2, not the last package's 1.
+fn applied_counts_add_up_across_packages_of_one_directory() {
+    // `m` and the external test package `m_test` share a directory; both counts must survive.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
-    std::fs::write(dir.path().join("x.go"), SRC).unwrap();
     std::fs::write(
-        dir.path().join("x_test.go"),
-        SRC.replace("package m", "package m_test"),
+        dir.path().join("a.go"),
+        "package m\n\nfunc f() { mark(1) }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a_test.go"),
+        "package m_test\n\nfunc g() { mark(1); mark(2) }\n",
     )
     .unwrap();
     let s = Settings::new(vec![dir.path().to_path_buf()], vec![&SAFE], Mode::DryRun);
     let out = engine::run(&s);
-    assert_eq!(out.changes.len(), 2);
-    assert_eq!(out.applied.get("T1"), Some(&2));
+    assert_eq!(out.applied.get("T1"), Some(&3));
+    let per_file: Vec<usize> = out.applied_by_file.values().map(|m| m["T1"]).collect();
+    assert_eq!(per_file, [1, 2]);
 }

@@ -2,7 +2,8 @@
 //! code: `--write` gives the `want/` files; the `--dry-run` diff applies with `git apply` to the same result;
 //! a second run changes nothing; outputs parse; `no-` cases report nothing, `detect-` cases report without
 //! edits; outputs are gofmt-clean and pass `go vet` and `go build` (a failure, not a skip, when
-//! GOFIXRT_REQUIRE_GO=1); and an insta snapshot pins what the tool prints.
+//! GOFIXRT_REQUIRE_GO=1); `--branch` in a fresh repository commits exactly want/; and an insta snapshot
+//! pins what the tool prints.
 
 use gofix_rt::testing::{Txtar, parse_txtar, write_tree};
 use std::path::{Path, PathBuf};
@@ -299,12 +300,67 @@ fn check_case(path: &Path) -> String {
         );
     }
     toolchain_checks(written.path(), &label);
+    branch_check(&case, &want, changed, &label);
 
     let summary = dry_err.lines().last().unwrap_or("").to_string();
     format!(
         "args: {}\n--- report ---\n{report}--- diff ---\n{diff}--- summary ---\n{summary}\n",
         case.args.join(" ")
     )
+}
+
+/// `--branch` on the inputs committed in a fresh repository: the branch's tree is want/ exactly, the
+/// working tree, index and HEAD do not move, and a case without edits makes no branch.
+fn branch_check(case: &Case, want: &[(String, String)], changed: bool, label: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &case.inputs);
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
+    let head = repo
+        .commit(Some("HEAD"), &sig, &sig, "inputs", &tree, &[])
+        .unwrap();
+    let index_bytes = std::fs::read(dir.path().join(".git/index")).unwrap();
+    let (_, err, code) = run(dir.path(), &["--branch", "gofix"], &case.args);
+    assert!(
+        code != 2 && !err.contains("error:"),
+        "{label}: --branch failed:\n{err}"
+    );
+    assert_tree(dir.path(), &case.inputs, "--branch modified input", label);
+    assert_eq!(
+        std::fs::read(dir.path().join(".git/index")).unwrap(),
+        index_bytes,
+        "{label}: --branch changed the index"
+    );
+    assert_eq!(
+        repo.head().unwrap().target(),
+        Some(head),
+        "{label}: HEAD moved"
+    );
+    let Ok(branch) = repo.revparse_single("refs/heads/gofix") else {
+        assert!(!changed, "{label}: --branch made no branch");
+        return;
+    };
+    assert!(changed, "{label}: --branch made a branch without edits");
+    let tree = branch.peel_to_tree().unwrap();
+    let mut got = vec![];
+    tree.walk(git2::TreeWalkMode::PreOrder, |root, e| {
+        if let Ok(blob) = e.to_object(&repo).and_then(|o| o.peel_to_blob()) {
+            let body = String::from_utf8(blob.content().to_vec()).unwrap();
+            got.push((format!("{root}{}", e.name().unwrap()), body));
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    let mut want = want.to_vec();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "{label}: --branch tree differs from want/");
 }
 
 #[test]

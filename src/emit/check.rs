@@ -3,6 +3,7 @@
 use crate::apply::Finding;
 use crate::engine::{Problem, RunOutcome};
 use crate::fix::Applicability;
+use crate::verify::{Dropped, Note};
 use std::fmt::Write;
 
 /// `[*]` marks a finding fixable at the run's threshold, `[~]` one fixable with `--unsafe-fixes`.
@@ -28,6 +29,23 @@ pub fn problem_line(p: &Problem) -> String {
         Some((l, c)) => format!("{}:{l}:{c}: error: {}", p.path, p.message),
         None => format!("{}: error: {}", p.path, p.message),
     }
+}
+
+/// The marker of a `--verify` drop line.
+pub const DROPPED: &str = ": warning: verify: dropped ";
+
+/// `path: warning: verify: dropped R2 fixes: <go message>` (a warning: the tree is left consistent).
+pub fn dropped_line(d: &Dropped) -> String {
+    format!(
+        "{}{DROPPED}{} fixes: {}",
+        d.path,
+        d.codes.join(", "),
+        d.message
+    )
+}
+
+pub fn note_line(n: &Note) -> String {
+    format!("{}: warning: verify: {}", n.path, n.message)
 }
 
 pub fn findings(out: &RunOutcome, threshold: Applicability) -> String {

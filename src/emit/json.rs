@@ -1,0 +1,481 @@
+//! `--format json`: one JSON document per run, schema described in README's "JSON output" section.
+//! The field names below are that schema; `SCHEMA_VERSION` changes when a field is renamed or removed
+//! (adding a field does not change it).
+
+use crate::apply::{Finding, FixEdit, SUPPRESSION_CODE};
+use crate::engine::{Problem, RunOutcome};
+use crate::fix::{Applicability, ImportChange, ModuleEdit, TextRange};
+use crate::settings::{Mode, Settings};
+use crate::verify::{Dropped, Note};
+use crate::walk::display_path;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Why a finding that remains was not fixed in this run; `None` only in check mode for a finding that
+/// `--write` would fix.
+pub fn skipped_reason(
+    fix: Option<Applicability>,
+    threshold: Applicability,
+    mode: Mode,
+) -> Option<&'static str> {
+    match fix {
+        None | Some(Applicability::DisplayOnly) => Some("detect-only"),
+        Some(a) if a < threshold => Some("unsafe fixes not enabled"),
+        // At the threshold and still here after a fix run: it overlapped a fix that was applied, or its
+        // fix was reverted (an internal error, listed under problems).
+        _ if mode != Mode::Check => Some("conflict"),
+        _ => None,
+    }
+}
+
+/// Why a remaining finding was not fixed, with the fixes `--verify` withheld from its package (they
+/// broke its build) told apart from conflicts.
+pub fn finding_reason(path: &str, f: &Finding, settings: &Settings) -> Option<&'static str> {
+    let reason = skipped_reason(f.fix, settings.threshold, settings.mode);
+    let dir = package_dir(path);
+    let withheld = settings
+        .withheld
+        .iter()
+        .any(|(d, code)| *code == f.code && package_dir(&display_path(d)) == dir);
+    if reason == Some("conflict") && withheld {
+        return Some("verify failed");
+    }
+    reason
+}
+
+/// A printed file path's directory, or a printed directory, with `.` and the empty path as one.
+fn package_dir(printed: &str) -> &str {
+    let p = if printed.ends_with(".go") {
+        printed.rsplit_once('/').map_or("", |(d, _)| d)
+    } else {
+        printed
+    };
+    if p == "." { "" } else { p }
+}
+
+/// The transform's name for a code (`suppression` for the engine's own SUP findings).
+pub fn rule_name(code: &str) -> &'static str {
+    if code == SUPPRESSION_CODE {
+        return "suppression";
+    }
+    crate::registry::lookup(code).map_or("", |t| t.meta.name)
+}
+
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Check => "check",
+        Mode::DryRun => "dry-run",
+        Mode::Write => "write",
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    tool: Tool,
+    mode: &'static str,
+    unsafe_fixes: bool,
+    shard: Option<ShardOut>,
+    findings: Vec<FindingOut<'a>>,
+    files: Vec<FileOut<'a>>,
+    changes: Vec<ChangeOut<'a>>,
+    problems: Vec<ProblemOut<'a>>,
+    verify: Option<VerifyOut<'a>>,
+    summary: Summary,
+}
+
+/// What `--verify` dropped (fixes that broke a package's build or vet) and noted.
+#[derive(Serialize)]
+struct VerifyOut<'a> {
+    dropped: Vec<DroppedOut<'a>>,
+    notes: Vec<NoteOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct DroppedOut<'a> {
+    path: &'a str,
+    codes: &'a [&'static str],
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+/// The `--verify` results a document reports (`None` without `--verify`).
+#[derive(Clone, Copy)]
+pub struct Verified<'a> {
+    pub dropped: &'a [Dropped],
+    pub notes: &'a [Note],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ShardOut {
+    index: u64,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct ByteRange {
+    start: usize,
+    end: usize,
+}
+
+impl From<TextRange> for ByteRange {
+    fn from(r: TextRange) -> ByteRange {
+        ByteRange {
+            start: r.start,
+            end: r.end,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    code: &'a str,
+    name: &'static str,
+    path: &'a str,
+    start: Position,
+    end: Position,
+    byte_range: ByteRange,
+    message: &'a str,
+    low_priority: bool,
+    skipped_reason: Option<&'static str>,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<EditOut<'a>>,
+    imports: Vec<ImportOut<'a>>,
+    module_edits: Vec<ModuleEditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    path: &'a str,
+    start: Position,
+    end: Position,
+    byte_range: ByteRange,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ImportOut<'a> {
+    path: &'a str,
+    action: &'static str,
+    import_path: &'a str,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ModuleEditOut<'a> {
+    path: String,
+    action: &'static str,
+    module: Option<&'a str>,
+    version: Option<&'a str>,
+    lines: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    path: &'a str,
+    findings: usize,
+    applied: BTreeMap<&'a str, usize>,
+    skipped: Vec<SkippedOut<'a>>,
+    changed: bool,
+}
+
+#[derive(Serialize)]
+struct SkippedOut<'a> {
+    code: &'a str,
+    reason: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    path: &'a str,
+    new_file: bool,
+}
+
+#[derive(Serialize)]
+struct ProblemOut<'a> {
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    findings: usize,
+    fixable: usize,
+    unsafe_fixable: usize,
+    applied: usize,
+    files_changed: usize,
+    problems: usize,
+    files_scanned: usize,
+    files_parsed: usize,
+}
+
+fn edit_out(e: &FixEdit) -> EditOut<'_> {
+    EditOut {
+        path: &e.path,
+        start: Position {
+            line: e.start.0,
+            column: e.start.1,
+        },
+        end: Position {
+            line: e.end.0,
+            column: e.end.1,
+        },
+        byte_range: e.range.into(),
+        text: &e.content,
+    }
+}
+
+fn import_out<'a>(path: &'a str, c: &'a ImportChange) -> ImportOut<'a> {
+    let (action, import_path, name) = match c {
+        ImportChange::Add { path, name } => ("add", path, Some(name.as_str())),
+        ImportChange::RemoveIfUnused { path } => ("remove-if-unused", path, None),
+        ImportChange::RemoveBlank { path } => ("remove-blank", path, None),
+    };
+    ImportOut {
+        path,
+        action,
+        import_path,
+        name,
+    }
+}
+
+fn module_edit_out(e: &ModuleEdit) -> ModuleEditOut<'_> {
+    match e {
+        ModuleEdit::Require {
+            gomod,
+            module,
+            version,
+        } => ModuleEditOut {
+            path: display_path(gomod),
+            action: "require",
+            module: Some(module),
+            version: Some(version),
+            lines: vec![],
+        },
+        ModuleEdit::SumLines { gosum, lines } => ModuleEditOut {
+            path: display_path(gosum),
+            action: "add-sum-lines",
+            module: None,
+            version: None,
+            lines: lines.iter().map(String::as_str).collect(),
+        },
+    }
+}
+
+fn is_fixable(fix: Option<Applicability>, threshold: Applicability) -> bool {
+    fix.is_some_and(|a| a >= threshold && a > Applicability::DisplayOnly)
+}
+
+/// The whole document, pretty-printed, with a trailing newline.
+pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'_>>) -> String {
+    let threshold = settings.threshold;
+    let mut files: BTreeMap<&str, FileOut<'_>> = BTreeMap::new();
+    let mut findings = vec![];
+    for (path, f) in &out.findings {
+        let reason = finding_reason(path, f, settings);
+        let entry = file_entry(&mut files, path);
+        entry.findings += 1;
+        if let Some(reason) = reason {
+            match entry
+                .skipped
+                .iter_mut()
+                .find(|s| s.code == f.code && s.reason == reason)
+            {
+                Some(s) => s.count += 1,
+                None => entry.skipped.push(SkippedOut {
+                    code: f.code,
+                    reason,
+                    count: 1,
+                }),
+            }
+        }
+        findings.push(FindingOut {
+            code: f.code,
+            name: rule_name(f.code),
+            path,
+            start: Position {
+                line: f.line,
+                column: f.col,
+            },
+            end: Position {
+                line: f.end_line,
+                column: f.end_col,
+            },
+            byte_range: f.range.into(),
+            message: &f.message,
+            low_priority: f.low_priority,
+            skipped_reason: reason,
+            fix: f.fix.map(|a| FixOut {
+                title: f.fix_title.as_deref().unwrap_or_default(),
+                applicability: a.as_str(),
+                edits: f.fix_edits.iter().map(edit_out).collect(),
+                imports: f
+                    .fix_imports
+                    .iter()
+                    .map(|(p, c)| import_out(p, c))
+                    .collect(),
+                module_edits: f.fix_module_edits.iter().map(module_edit_out).collect(),
+            }),
+        });
+    }
+    for (path, per_code) in &out.applied_by_file {
+        file_entry(&mut files, path).applied = per_code.iter().map(|(c, n)| (*c, *n)).collect();
+    }
+    for c in &out.changes {
+        file_entry(&mut files, &c.display).changed = true;
+    }
+    for f in files.values_mut() {
+        f.skipped
+            .sort_by(|a, b| (a.code, a.reason).cmp(&(b.code, b.reason)));
+    }
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        mode: mode_name(settings.mode),
+        unsafe_fixes: threshold <= Applicability::Unsafe,
+        shard: settings.shard.map(|s| ShardOut {
+            index: s.index,
+            count: s.count,
+        }),
+        summary: Summary {
+            findings: out.findings.len(),
+            fixable: out
+                .findings
+                .iter()
+                .filter(|(_, f)| is_fixable(f.fix, threshold))
+                .count(),
+            unsafe_fixable: out
+                .findings
+                .iter()
+                .filter(|(_, f)| {
+                    f.fix == Some(Applicability::Unsafe) && threshold > Applicability::Unsafe
+                })
+                .count(),
+            applied: out.applied.values().sum(),
+            files_changed: out.changes.len(),
+            problems: out.problems.len(),
+            files_scanned: out.files_seen,
+            files_parsed: out.files_parsed,
+        },
+        findings,
+        files: files.into_values().collect(),
+        changes: out
+            .changes
+            .iter()
+            .map(|c| ChangeOut {
+                path: &c.display,
+                new_file: c.original.is_none(),
+            })
+            .collect(),
+        problems: out.problems.iter().map(problem_out).collect(),
+        verify: verified.map(|v| VerifyOut {
+            dropped: v
+                .dropped
+                .iter()
+                .map(|d| DroppedOut {
+                    path: &d.path,
+                    codes: &d.codes,
+                    message: &d.message,
+                })
+                .collect(),
+            notes: v
+                .notes
+                .iter()
+                .map(|n| NoteOut {
+                    path: &n.path,
+                    message: &n.message,
+                })
+                .collect(),
+        }),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
+    s.push('\n');
+    s
+}
+
+fn file_entry<'a, 'b>(
+    files: &'b mut BTreeMap<&'a str, FileOut<'a>>,
+    path: &'a str,
+) -> &'b mut FileOut<'a> {
+    files.entry(path).or_insert_with(|| FileOut {
+        path,
+        findings: 0,
+        applied: BTreeMap::new(),
+        skipped: vec![],
+        changed: false,
+    })
+}
+
+fn problem_out(p: &Problem) -> ProblemOut<'_> {
+    ProblemOut {
+        path: &p.path,
+        line: p.pos.map(|(l, _)| l),
+        column: p.pos.map(|(_, c)| c),
+        message: &p.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_reasons_follow_applicability_threshold_and_mode() {
+        let (safe, unsafe_, display) = (
+            Some(Applicability::Safe),
+            Some(Applicability::Unsafe),
+            Some(Applicability::DisplayOnly),
+        );
+        let s = Applicability::Safe;
+        assert_eq!(skipped_reason(None, s, Mode::Check), Some("detect-only"));
+        assert_eq!(skipped_reason(display, s, Mode::Write), Some("detect-only"));
+        assert_eq!(
+            skipped_reason(unsafe_, s, Mode::DryRun),
+            Some("unsafe fixes not enabled")
+        );
+        assert_eq!(
+            skipped_reason(unsafe_, Applicability::Unsafe, Mode::Write),
+            Some("conflict")
+        );
+        assert_eq!(skipped_reason(safe, s, Mode::Write), Some("conflict"));
+        assert_eq!(skipped_reason(safe, s, Mode::Check), None);
+    }
+
+    #[test]
+    fn package_dirs_of_files_and_directories_compare_equal() {
+        assert_eq!(package_dir("a/b/x.go"), "a/b");
+        assert_eq!(package_dir("a/b"), "a/b");
+        assert_eq!(package_dir("x.go"), package_dir("."));
+    }
+}

@@ -1,0 +1,196 @@
+//! `--pr-body`: a pull-request description in Markdown for one branch — what was fixed, why, the
+//! trade-offs, what was found but left alone and why, and how to check it.
+
+use crate::apply::{Finding, SUPPRESSION_CODE};
+use crate::branch::MadeBranch;
+use crate::docs;
+use crate::fix::Applicability;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Rows of the "found but not fixed" table before the rest is only counted.
+const MAX_UNFIXED_ROWS: usize = 100;
+
+pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
+    let mut s = String::new();
+    let scope = b
+        .slug
+        .as_ref()
+        .map_or(String::new(), |slug| format!(" ({slug})"));
+    let _ = writeln!(s, "# Go runtime fixes by gofix-rt{scope}\n");
+    let _ = writeln!(
+        s,
+        "Automated rewrites of Go runtime anti-patterns, one commit per rule on `{}`: to drop a rule, revert \
+         its commit. Made by gofix-rt {}.\n",
+        b.name,
+        env!("CARGO_PKG_VERSION")
+    );
+    s.push_str("## Summary\n\n| rule | sites | files | applicability |\n|---|---|---|---|\n");
+    for c in &b.commits {
+        let _ = writeln!(
+            s,
+            "| {} `{}` | {} | {} | {} |",
+            c.transform.meta.code,
+            c.transform.meta.name,
+            c.sites,
+            c.files.len(),
+            c.applicability
+        );
+    }
+    s.push_str("\n## Why each rule, and its trade-off\n");
+    for c in &b.commits {
+        let t = c.transform;
+        let doc = docs::doc(t);
+        let what = docs::first_paragraph(&doc, "## What it does").unwrap_or_default();
+        let _ = writeln!(s, "\n### {} `{}`\n\n{what}\n", t.meta.code, t.meta.name);
+        if let Some(why) = docs::first_paragraph(&doc, "## Why is this bad?") {
+            let _ = writeln!(s, "**Why.** {why}\n");
+        }
+        if let Some(trade) = docs::first_paragraph(&doc, "## Fix safety") {
+            let _ = writeln!(s, "**Trade-off.** {trade}\n");
+        }
+        let _ = writeln!(s, "Files: {}.", code_list(&c.files));
+    }
+    s.push_str("\n## Found but not fixed\n\n");
+    if b.remaining.is_empty() {
+        s.push_str("Nothing: every finding in these files was fixed.\n");
+    } else {
+        s.push_str("| where | rule | message | why it was left |\n|---|---|---|---|\n");
+        for (path, f) in b.remaining.iter().take(MAX_UNFIXED_ROWS) {
+            let _ = writeln!(
+                s,
+                "| `{path}:{}:{}` | {} | {} | {} |",
+                f.line,
+                f.col,
+                f.code,
+                cell(&f.message),
+                reason(f, threshold)
+            );
+        }
+        if b.remaining.len() > MAX_UNFIXED_ROWS {
+            let _ = writeln!(
+                s,
+                "\n… and {} more; run `gofix-rt` on the branch to list them all.",
+                b.remaining.len() - MAX_UNFIXED_ROWS
+            );
+        }
+    }
+    if !b.dropped.is_empty() {
+        s.push_str(
+            "\nLeft out by `--verify` (the package did not build or vet with these fixes):\n\n",
+        );
+        for d in &b.dropped {
+            let _ = writeln!(
+                s,
+                "- `{}`: {} — {}",
+                d.path,
+                d.codes.join(", "),
+                cell(&d.message)
+            );
+        }
+    }
+    if !b.suppressed.is_empty() {
+        s.push_str("\nSuppressed by `//gofixrt:ignore` directives (each gives its reason):\n\n");
+        for (path, code, n) in &b.suppressed {
+            let _ = writeln!(
+                s,
+                "- `{path}`: {code} ({n} site{})",
+                if *n == 1 { "" } else { "s" }
+            );
+        }
+    }
+    s.push_str(
+        "\nNot listed: sites a rule skips on purpose in a module or file whose Go version is below what the \
+         rewrite needs (each rule's \"Version gating\" section in `gofix-rt explain CODE` says which).\n",
+    );
+    s.push_str("\n## How to check\n\n");
+    let modules: Vec<&str> = b.modules.iter().map(String::as_str).collect();
+    match modules.as_slice() {
+        [] | ["."] => s.push_str("```sh\ngo build ./... && go vet ./...\n```\n"),
+        _ => {
+            s.push_str("In each module this branch touches:\n\n```sh\n");
+            for m in &modules {
+                let _ = writeln!(s, "(cd {m} && go build ./... && go vet ./...)");
+            }
+            s.push_str("```\n");
+        }
+    }
+    s.push_str(
+        "\nThen run the tests, and read each commit on its own: its message says what it changed, why, and \
+         what to look for.\n",
+    );
+    s
+}
+
+/// Why a finding is still there after the run.
+fn reason(f: &Finding, threshold: Applicability) -> String {
+    if f.code == SUPPRESSION_CODE {
+        return "a `//gofixrt:` directive to correct or remove".into();
+    }
+    match f.fix {
+        None => {
+            "detect-only: the rule has no safe automatic rewrite for this shape; change it by hand"
+                .into()
+        }
+        Some(Applicability::DisplayOnly) => {
+            "suggestion only: the report shows a shape to adapt by hand".into()
+        }
+        Some(Applicability::Unsafe) if threshold > Applicability::Unsafe => {
+            "unsafe fix not enabled: review it and rerun with `--unsafe-fixes`".into()
+        }
+        Some(_) => {
+            "conflict: its edit overlapped another fix; run gofix-rt again on this branch".into()
+        }
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn code_list(files: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut parts: Vec<String> = files.iter().take(SHOWN).map(|f| format!("`{f}`")).collect();
+    if files.len() > SHOWN {
+        parts.push(format!("and {} more", files.len() - SHOWN));
+    }
+    parts.join(", ")
+}
+
+/// Where the description of a branch goes: `file` itself for a single branch, else `file` with `.<slug>`
+/// inserted before its extension (`pr.md` → `pr.api.md`).
+pub fn path_for(file: &Path, slug: Option<&str>) -> PathBuf {
+    let Some(slug) = slug else {
+        return file.to_path_buf();
+    };
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let name = match file.extension() {
+        Some(ext) => format!("{stem}.{slug}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.{slug}"),
+    };
+    file.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_bodies_get_the_slug_before_the_extension() {
+        assert_eq!(
+            path_for(Path::new("out/pr.md"), None),
+            Path::new("out/pr.md")
+        );
+        assert_eq!(
+            path_for(Path::new("out/pr.md"), Some("api")),
+            Path::new("out/pr.api.md")
+        );
+        assert_eq!(
+            path_for(Path::new("body"), Some("root")),
+            Path::new("body.root")
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! `--branch` with `--verify`: a fix that breaks its package's build is in no commit, and the branch
+//! reports it as dropped. A fake transform that renames a call to an undefined function stands in for a
+//! broken rule, so this runs the library (in its own test binary: it changes the current directory,
+//! which `--branch` resolves repository paths from).
+
+use git2::{Repository, Signature};
+use gofix_rt::branch::{self, BranchOptions};
+use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
+use gofix_rt::registry;
+use gofix_rt::settings::{Mode, Settings};
+use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
+use std::process::Command;
+
+static BREAKS_BUILD: Transform = Transform {
+    meta: Meta {
+        code: "X9",
+        name: "test-breaks-build",
+        summary: "test only",
+        fix: FixAvailability::Always,
+        prefilter: &["work()"],
+    },
+    source: "",
+    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
+    run: breaks_build,
+    precheck: always,
+};
+
+fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
+        return;
+    };
+    let file = cx.file_idx;
+    cx.report(TextRange::of(call), "test finding").fix =
+        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
+}
+
+fn go_available() -> bool {
+    let ok = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var("GOFIXRT_REQUIRE_GO").as_deref() != Ok("1"),
+        "GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH"
+    );
+    ok
+}
+
+#[test]
+fn a_fix_that_breaks_the_build_is_in_no_commit() {
+    if !go_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n}\n";
+    for (name, body) in [
+        ("go.mod", "module example.com/m\n\ngo 1.22\n"),
+        ("a/a.go", a),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    let repo = Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("Test", "test@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "initial", &tree, &[])
+        .unwrap();
+
+    std::env::set_current_dir(dir.path()).unwrap();
+    let mut s = Settings::new(
+        vec![".".into()],
+        vec![registry::lookup("R3a").unwrap(), &BREAKS_BUILD],
+        Mode::Write,
+    );
+    s.verify = true;
+    let opts = BranchOptions {
+        name: "fix".into(),
+        force: false,
+        split_by: None,
+        push: None,
+    };
+    let made = branch::run(&s, &opts).unwrap();
+    assert_eq!(made.dropped.len(), 1, "{:?}", made.dropped);
+    assert_eq!(made.dropped[0].codes, ["X9"]);
+    let b = &made.branches[0];
+    let subjects: Vec<String> = b
+        .commits
+        .iter()
+        .map(|c| format!("{} {}", c.transform.meta.code, c.sites))
+        .collect();
+    assert_eq!(subjects, ["R3a 1"]);
+    assert_eq!(b.dropped.len(), 1);
+    let committed = repo
+        .revparse_single("fix:a/a.go")
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
+    assert_eq!(
+        std::str::from_utf8(committed.content()).unwrap(),
+        "package a\n\nfunc work() {}\n\nfunc Run() {\n\twork()\n}\n"
+    );
+    let body = gofix_rt::emit::pr_body::render(b, s.threshold);
+    assert!(body.contains("Left out by `--verify`"), "{body}");
+    assert!(body.contains("- `a`: X9 — "), "{body}");
+    // The finding of the dropped fix is still reported.
+    assert!(made.outcome.findings.iter().any(|(_, f)| f.code == "X9"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a/a.go")).unwrap(),
+        a
+    );
+}
