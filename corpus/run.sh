@@ -14,8 +14,8 @@
 #   - no "internal error" or panic on stderr, exit code 0, 1 or 2 (2 only for per-file problems);
 #   - `go build ./...` passes;
 #   - vet is no worse: if vet passed before it passes after; either way every vet diagnostic after the run,
-#     as "file: message" (line and column dropped, since fixes move lines), already appeared before it, as
-#     often (a sub-multiset);
+#     as "file name: message" (line, column and directory dropped, since fixes move lines and go's vet cache
+#     can replay another run's paths), already appeared before it, as often (a sub-multiset);
 #   - a second run, `gofix-rt --dry-run --unsafe-fixes .`, prints no diff.
 # It prints the findings per rule before the run, the fixes applied per rule and the findings that remain.
 #
@@ -71,9 +71,14 @@ per_rule() {
     echo "${s:-none}"
 }
 
-# vet diagnostics as sorted "file: message" lines (no positions, no "# package" headers).
+# vet diagnostics as sorted "file: message" lines: no positions, no "# package" headers, and only the file's
+# base name, since go replays cached vet output of identical sources with the paths of the run that filled
+# the cache (after --verify, its overlay copies: /tmp/gofixrt-verify-*/0/1-x_test.go), so that prefix goes too.
 vet_lines() {
-    grep -v '^#' "$1" | sed -E 's/^(vet: )?([^:]+\.go):[0-9]+(:[0-9]+)?: /\2: /' | sort || true
+    grep -v '^#' "$1" |
+        sed -E 's#^(vet: )?([^ :]*/)?([^/ :]+\.go):[0-9]+(:[0-9]+)?: #\2\3: #' |
+        sed -E 's#^[^ :]*gofixrt-verify-[^ :]*/[0-9]+-([^/ :]+\.go): #\1: #; s#^([^ :]*/)?([^/ :]+\.go): #\2: #' |
+        sort || true
 }
 
 check_module() { # module version
