@@ -1,7 +1,8 @@
 //! Hostile input that tests/cli.rs does not already cover (it has syntax errors, non-UTF-8 and NUL files
 //! without a rule's trigger, CRLF and BOM, a 50 MB file, a directory named x.go, dangling links and link
 //! loops, a file changed between read and write, read-only files). Here: NUL and invalid UTF-8 in files that
-//! do contain a trigger, a symlinked directory leading outside the tree, and a write that really fails.
+//! do contain a trigger, a symlinked directory leading outside the tree, and writes that really fail (EFBIG
+//! under a file-size limit; ENOSPC on a full tmpfs, where the test can mount one).
 //! For each: one error line naming the file, the run goes on (the good file is fixed), exit code 2, the bad
 //! file byte-identical, no temporary file left behind, nothing outside the tree touched.
 
@@ -141,5 +142,58 @@ fn a_write_that_fails_leaves_the_file_whole_and_no_temporary_file() {
         vec!["big.go: error: cannot write: File too large"]
     );
     assert_eq!(std::fs::read_to_string(tree.join("big.go")).unwrap(), big);
+    assert_contained(root.path(), &stderr);
+}
+
+/// Unmounts on drop, so a failing assertion does not leave the mount behind.
+struct Mount(std::path::PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_file_whole_and_no_temporary_file() {
+    // A real full disk: a 64 KiB tmpfs, filled up to two free pages, so the fixed good.go (one page) fits
+    // and the fixed big.go (five pages) fails with ENOSPC. Needs root to mount; elsewhere the ulimit test
+    // above covers the failing write.
+    let root = setup(&[]);
+    let disk = root.path().join("tree/disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&disk)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (not root?)");
+        return;
+    }
+    let _guard = Mount(disk.clone());
+    let pad = format!("// {}\n", "x".repeat(18_000));
+    let big = SPIN.replace("func f", &format!("{pad}func f"));
+    std::fs::write(disk.join("big.go"), &big).unwrap();
+    std::fs::write(disk.join("small.go"), SPIN).unwrap();
+    let filler = disk.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+    let len = f.metadata().unwrap().len();
+    f.set_len(len - (len % 4096) - 8192).unwrap();
+    drop(f);
+
+    let (stderr, code) = gofix(&root.path().join("tree"), &["--write", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        error_lines(&stderr),
+        vec!["disk/big.go: error: cannot write: No space left on device"]
+    );
+    assert_eq!(std::fs::read_to_string(disk.join("big.go")).unwrap(), big);
+    assert_eq!(
+        std::fs::read_to_string(disk.join("small.go")).unwrap(),
+        SPIN_FIXED
+    );
     assert_contained(root.path(), &stderr);
 }
