@@ -58,6 +58,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gofixrt-corpus.XXXXXX")
 trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 FAILED=()
+CHECKED=0
 
 fail() { # module reason
     echo "  FAIL: $2"
@@ -83,6 +84,7 @@ vet_lines() {
 
 check_module() { # module version
     local mod=$1 ver=$2 t0=$SECONDS
+    CHECKED=$((CHECKED + 1))
     echo "== $mod@$ver"
     local json dir
     if ! json=$(go mod download -json "$mod@$ver" 2>&1); then
@@ -161,6 +163,7 @@ if [ "$DO_GOROOT" = 1 ]; then
     t0=$SECONDS
     src="$(go env GOROOT)/src"
     echo "== GOROOT sweep: $src"
+    CHECKED=$((CHECKED + 1))
     (cd "$src" && "$BIN" --unsafe-fixes .) >"$WORK/goroot.find" 2>/dev/null || true
     echo "  findings: $(per_rule <"$WORK/goroot.find")"
     code=0
@@ -195,11 +198,14 @@ fi
 elapsed=$((SECONDS - START))
 echo "== corpus: $elapsed s (budget $BUDGET s)"
 if [ "$elapsed" -gt "$BUDGET" ]; then
-    FAILED+=("the corpus step took $elapsed s, over its budget of $BUDGET s")
+    FAILED+=("budget: the corpus step took $elapsed s, over its budget of $BUDGET s")
 fi
+# The closing line counts checked trees (modules and the GOROOT sweep), in the form CI logs read.
+failed_trees=$(printf '%s\n' "${FAILED[@]}" | sed -n 's/^\([^:]*\):.*/\1/p' | sort -u | grep -c . || true)
 if [ "${#FAILED[@]}" -gt 0 ]; then
     echo "corpus: ${#FAILED[@]} failure(s):"
     printf '  %s\n' "${FAILED[@]}"
+    echo "corpus: $((CHECKED - failed_trees)) passed, $failed_trees failed"
     exit 1
 fi
-echo "corpus: all checks passed"
+echo "corpus: $CHECKED passed, 0 failed"
