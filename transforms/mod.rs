@@ -4,16 +4,26 @@ use crate::transform::Transform;
 
 mod automaxprocs_import;
 mod busy_select_default;
+mod defer_in_loop;
+mod free_os_memory_in_loop;
 mod gc_call;
+mod gc_percent_without_memory_limit;
 mod gosched_call;
+mod large_buffer_per_call;
 mod read_mem_stats;
+mod stack_all_goroutines;
 mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
+    &defer_in_loop::TRANSFORM,
+    &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
+    &gc_percent_without_memory_limit::TRANSFORM,
     &gosched_call::TRANSFORM,
+    &large_buffer_per_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
+    &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];

@@ -1,0 +1,225 @@
+//! # gc-percent-without-memory-limit (R7.5)
+//!
+//! ## What it does
+//! Reports a statement `debug.SetGCPercent(n)` (package `runtime/debug`) that raises the GC target above
+//! the default (`n` a literal above 100) or turns the collector off (`n` a negative literal), in a package
+//! that sets no memory limit, when the file's Go version has `debug.SetMemoryLimit` (Go 1.19).
+//!
+//! ## Why is this bad?
+//! `SetGCPercent` only sets a ratio: the next collection starts when the heap has grown by `n` percent over
+//! the live heap of the last one. With `n = 400` a service with 2 GiB of live data may reach 10 GiB before
+//! a collection starts; with `-1` the heap grows without bound until the process is killed. Since Go 1.19
+//! a soft memory limit (`GOMEMLIMIT` in the environment, or `debug.SetMemoryLimit`) gives the collector a
+//! ceiling: it keeps the cheap, rare collections of a high `GOGC` while the heap is small and collects
+//! as often as needed when the heap nears the limit. A high percentage or `GOGC=off` is only safe
+//! together with such a limit.
+//!
+//! ## Example
+//! ```go
+//! package main
+//!
+//! import (
+//! 	"log"
+//! 	"net/http"
+//! 	"runtime/debug"
+//! )
+//!
+//! func main() {
+//! 	debug.SetGCPercent(400) // fewer collections under load
+//! 	log.Fatal(http.ListenAndServe(":8080", nil))
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package main
+//!
+//! import (
+//! 	"log"
+//! 	"net/http"
+//! 	"runtime/debug"
+//! )
+//!
+//! func main() {
+//! 	debug.SetGCPercent(400)       // fewer collections while the heap is small
+//! 	debug.SetMemoryLimit(3 << 30) // and a ceiling below the container's 4 GiB
+//! 	log.Fatal(http.ListenAndServe(":8080", nil))
+//! }
+//! ```
+//! (Or set `GOMEMLIMIT` in the deployment's environment.)
+//!
+//! ## Fix safety
+//! No fix: report only. The limit must come from the deployment (the container's memory, with headroom);
+//! a guessed value could make the collector run constantly or not bound anything.
+//!
+//! ## Version gating
+//! Fires only when the file's Go version is 1.19 or later: `debug.SetMemoryLimit` and `GOMEMLIMIT`
+//! do not exist before Go 1.19, so there is nothing to suggest.
+//!
+//! ## When it does not fire
+//! - The argument is not an integer literal above 100 or a negative integer literal (a variable, a
+//!   value read from configuration, `100`, `50`).
+//! - The result is used (`old := debug.SetGCPercent(-1)` followed by a restore): the change is temporary.
+//! - Any file of the package mentions `SetMemoryLimit`, `GOMEMLIMIT` or `memlimit` (a limit set in code,
+//!   read from the environment, or by a library such as automemlimit).
+//! - `runtime/debug` dot-imported or shadowed; test code (`*_test.go`, files importing `testing`,
+//!   `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions).
+//! - A limit set only in the process environment cannot be seen: the message says so.
+//!
+//! ## References
+//! `debug.SetGCPercent` and `debug.SetMemoryLimit` in `src/runtime/debug/garbage.go`; the Go 1.19
+//! release notes; the Go GC guide (go.dev/doc/gc-guide, "Memory limit").
+
+use crate::fix::TextRange;
+use crate::removal::in_test_code;
+use crate::syntax;
+use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::version::GoVersion;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R7.5",
+        name: "gc-percent-without-memory-limit",
+        summary: "debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
+        fix: crate::fix::FixAvailability::Never,
+        prefilter: &["SetGCPercent"],
+    },
+    source: include_str!("gc_percent_without_memory_limit.rs"),
+    query: QUERY,
+    run,
+    precheck: |bytes, _| {
+        crate::prefilter::calls_outside_tests(bytes, "runtime/debug", &["SetGCPercent"])
+    },
+};
+
+const QUERY: &str = r#"
+((expression_statement
+   (call_expression
+     function: (selector_expression field: (field_identifier) @fn)) @call) @match
+ (#eq? @fn "SetGCPercent"))
+"#;
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let Some(call) = m.node("call") else {
+        return;
+    };
+    let file = cx.file();
+    if !file.is_pkg_call(call, "runtime/debug", "SetGCPercent") {
+        return;
+    }
+    // The memory limit to suggest exists from Go 1.19.
+    if file.versions.api < GoVersion(19) {
+        return;
+    }
+    let args = call
+        .child_by_field_name("arguments")
+        .map(syntax::named_children)
+        .unwrap_or_default();
+    let [arg] = args.as_slice() else {
+        return;
+    };
+    let arg_text = file.node_text(*arg);
+    let Some(percent) = literal_int(arg_text) else {
+        return;
+    };
+    if (0..=100).contains(&percent) {
+        return;
+    }
+    if in_test_code(file, call) {
+        return;
+    }
+    // A limit anywhere in the package (in code, from the environment, or by a library).
+    if cx.pkg.files.iter().any(|f| {
+        ["SetMemoryLimit", "GOMEMLIMIT", "memlimit"]
+            .iter()
+            .any(|w| f.text.contains(w))
+    }) {
+        return;
+    }
+    let what = if percent < 0 {
+        "turns the garbage collector off".to_string()
+    } else {
+        format!(
+            "lets the heap grow to {}x the live heap before each collection",
+            1.0 + percent as f64 / 100.0
+        )
+    };
+    cx.report(
+        TextRange::of(call),
+        format!(
+            "`debug.SetGCPercent({arg_text})` {what}, and this package sets no memory limit: unless GOMEMLIMIT is set in the environment the heap has no ceiling; add `debug.SetMemoryLimit` (or GOMEMLIMIT) so the collector speeds up as the heap nears the limit"
+        ),
+    );
+}
+
+/// The value of an integer literal, optionally negated (`400`, `-1`, `0x190`, `1_000`).
+fn literal_int(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Some(rest) = t.strip_prefix('-') {
+        return literal_int(rest).map(|v| -v);
+    }
+    if t.starts_with('(') || t.is_empty() || !t.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let digits: String = t.chars().filter(|c| *c != '_').collect();
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
+        (16, b)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (2, b)
+    } else if let Some(b) = lower.strip_prefix("0o") {
+        (8, b)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    i64::from_str_radix(body, radix).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check_detect_only_go, check_no_fix_go};
+
+    fn src(arg: &str) -> String {
+        format!(
+            "package main\n\nimport \"runtime/debug\"\n\nfunc main() {{\n\tdebug.SetGCPercent({arg})\n}}\n"
+        )
+    }
+
+    #[test]
+    fn high_percent_and_off_fire_from_119() {
+        let m = check_detect_only_go(&TRANSFORM, "1.19", &src("400"));
+        assert!(m[0].contains("5x the live heap"), "{m:?}");
+        let m = check_detect_only_go(&TRANSFORM, "1.22", &src("-1"));
+        assert!(m[0].contains("turns the garbage collector off"), "{m:?}");
+        check_no_fix_go(&TRANSFORM, "1.18", &src("400"));
+    }
+
+    #[test]
+    fn default_or_lower_or_variable_is_fine() {
+        for a in ["100", "50", "pct"] {
+            let s = src(a).replace("func main() {", "var pct = 300\n\nfunc main() {");
+            check_no_fix_go(&TRANSFORM, "1.22", &s);
+        }
+    }
+
+    #[test]
+    fn limit_in_the_package_silences() {
+        let s = src("-1").replace(
+            "\tdebug.SetGCPercent(-1)\n",
+            "\tdebug.SetGCPercent(-1)\n\tdebug.SetMemoryLimit(1 << 30)\n",
+        );
+        check_no_fix_go(&TRANSFORM, "1.22", &s);
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(literal_int("400"), Some(400));
+        assert_eq!(literal_int("-1"), Some(-1));
+        assert_eq!(literal_int("0x190"), Some(400));
+        assert_eq!(literal_int("1_000"), Some(1000));
+        assert_eq!(literal_int("x"), None);
+    }
+}

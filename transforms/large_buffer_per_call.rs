@@ -1,0 +1,560 @@
+//! # large-buffer-per-call (R7.2)
+//!
+//! ## What it does
+//! Reports `buf := make([]byte, N)` (or `var buf = make([]byte, N)`) inside a function when `N` is a
+//! constant of at least 32 KiB and the buffer is scratch space: every later use of `buf` only reads
+//! into it, writes from it, copies, indexes or measures it, and it is never returned, stored or shared.
+//!
+//! ## Why is this bad?
+//! Every call allocates and zeroes a fresh block of `N` bytes. Above 32 KiB the allocation skips the
+//! per-processor caches and takes the large-object path to the heap (under its lock); at exactly 32 KiB
+//! it is the largest size class. At thousands of calls per second that is hundreds of megabytes per
+//! second of garbage, so the collector runs more often for memory that is dead as soon as the function
+//! returns. A scratch buffer that never leaves the function can be reused: a `sync.Pool` of `*[]byte`, a
+//! buffer owned by the caller or by a long-lived struct.
+//!
+//! ## Example
+//! ```go
+//! package proxy
+//!
+//! import (
+//! 	"io"
+//! 	"net"
+//! )
+//!
+//! func pipe(dst, src net.Conn) error {
+//! 	buf := make([]byte, 64<<10)
+//! 	for {
+//! 		n, err := src.Read(buf)
+//! 		if n > 0 {
+//! 			if _, werr := dst.Write(buf[:n]); werr != nil {
+//! 				return werr
+//! 			}
+//! 		}
+//! 		if err == io.EOF {
+//! 			return nil
+//! 		}
+//! 		if err != nil {
+//! 			return err
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package proxy
+//!
+//! import (
+//! 	"io"
+//! 	"net"
+//! 	"sync"
+//! )
+//!
+//! var bufPool = sync.Pool{New: func() any {
+//! 	b := make([]byte, 64<<10)
+//! 	return &b
+//! }}
+//!
+//! func pipe(dst, src net.Conn) error {
+//! 	bp := bufPool.Get().(*[]byte)
+//! 	defer bufPool.Put(bp)
+//! 	buf := *bp
+//! 	for {
+//! 		n, err := src.Read(buf)
+//! 		if n > 0 {
+//! 			if _, werr := dst.Write(buf[:n]); werr != nil {
+//! 				return werr
+//! 			}
+//! 		}
+//! 		if err == io.EOF {
+//! 			return nil
+//! 		}
+//! 		if err != nil {
+//! 			return err
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Fix safety
+//! No fix: report only. Pooling a buffer is safe only when no reference to it survives the call (which
+//! the checks above approximate without types), and it trades memory held between calls for fewer
+//! allocations; the size, the pool and who returns the buffer are design choices.
+//!
+//! ## Version gating
+//! None: the allocation has cost the same way since Go 1.0 (`sync.Pool` exists since Go 1.3).
+//!
+//! ## When it does not fire
+//! - The size is not a constant we can evaluate (integer literals combined with `<<`, `*`, `+`, `-` and
+//!   parentheses, and constants declared with such values in the function or the package), or it is
+//!   below 32768. The size counted is the capacity when one is given.
+//! - The element type is not `byte` or `uint8`, or `make` is shadowed.
+//! - Code that runs once or is measured: package-level variables, `init`, `main` in package `main`, and
+//!   test code (`*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`).
+//! - The buffer may outlive the call or be shared, so reuse would be wrong: the `make` is not bound to a
+//!   single new variable, or the variable is returned (also as `buf[:n]`), assigned or aliased, stored
+//!   in a struct, map, slice or channel, appended, captured by a function literal, redeclared, or
+//!   passed to any call other than `copy`, `len`, `cap`, `clear`, a `string(...)` conversion, a `Read`,
+//!   `ReadAt`, `ReadFull`, `Write` or `WriteAt` method (the `io.Reader`/`io.Writer` contracts forbid
+//!   keeping the slice), `io.ReadFull`, `io.ReadAtLeast` or `io.CopyBuffer`.
+//!
+//! ## References
+//! `mallocgc` and `maxSmallSize` in `src/runtime/malloc.go`; `sync.Pool` in `src/sync/pool.go`; the
+//! `io.Reader` and `io.Writer` documentation ("Implementations must not retain p").
+
+use crate::fix::TextRange;
+use crate::package::{Package, PkgFile};
+use crate::removal::in_test_code;
+use crate::syntax;
+use crate::transform::{Ctx, Match, Meta, Transform};
+use tree_sitter::Node;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R7.2",
+        name: "large-buffer-per-call",
+        summary: "make([]byte, N) with constant N >= 32 KiB per call: a large allocation for scratch space",
+        fix: crate::fix::FixAvailability::Never,
+        prefilter: &["make"],
+    },
+    source: include_str!("large_buffer_per_call.rs"),
+    query: QUERY,
+    run,
+    precheck: |bytes, _| makes_byte_slice(bytes) && !crate::prefilter::imports(bytes, "testing"),
+};
+
+const QUERY: &str = r#"
+((call_expression
+   function: (identifier) @fn
+   arguments: (argument_list . (slice_type element: (type_identifier) @elem))) @match
+ (#eq? @fn "make")
+ (#any-of? @elem "byte" "uint8"))
+"#;
+
+/// The smallest size we report: the largest small-object size class; anything above is a large object.
+const THRESHOLD: i64 = 32 << 10;
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let Some(call) = m.node("match") else {
+        return;
+    };
+    let file = cx.file();
+    let pkg = cx.pkg;
+    // Inside a function declaration only (package-level initializers run once).
+    let Some(top) = syntax::enclosing_top_function(call) else {
+        return;
+    };
+    let Some(func) = syntax::enclosing_function(call) else {
+        return;
+    };
+    // `make` is the builtin.
+    if pkg.declares_top_level("make") || syntax::declares_name(top, "make", &file.text) {
+        return;
+    }
+    // Once-only and measured code.
+    let top_name = top
+        .child_by_field_name("name")
+        .map(|n| file.node_text(n))
+        .unwrap_or_default();
+    if top.kind() == "function_declaration"
+        && (top_name == "init" || (top_name == "main" && pkg.is_main()))
+    {
+        return;
+    }
+    if in_test_code(file, call) {
+        return;
+    }
+    // The size: capacity if given, else length; every given size argument must be constant.
+    let args = call
+        .child_by_field_name("arguments")
+        .map(syntax::named_children)
+        .unwrap_or_default();
+    if args.len() < 2 || args.len() > 3 {
+        return;
+    }
+    let mut size = 0;
+    for a in &args[1..] {
+        let Some(v) = const_value(pkg, file, top, *a, 0) else {
+            return;
+        };
+        size = size.max(v);
+    }
+    if size < THRESHOLD {
+        return;
+    }
+    // Bound to one new variable, and used only as scratch space.
+    let Some(name) = bound_name(file, call) else {
+        return;
+    };
+    if !scratch_only(file, func, call, &name) {
+        return;
+    }
+    let path = if size > THRESHOLD {
+        "the large-object path, straight from the heap"
+    } else {
+        "the largest size class"
+    };
+    let when = if syntax::enclosing_loop(call).is_some() {
+        "on every loop iteration"
+    } else {
+        "on every call"
+    };
+    cx.report(
+        TextRange::of(call),
+        format!(
+            "allocates and zeroes {size} bytes {when} ({path}; GC pressure) for a buffer that never leaves the function; reuse one (a sync.Pool of *[]byte, or a buffer owned by the caller)"
+        ),
+    );
+}
+
+/// Does `bytes` spell `make([]byte` or `make([]uint8`, with any white space between the tokens?
+fn makes_byte_slice(bytes: &[u8]) -> bool {
+    fn skip_ws(b: &[u8]) -> &[u8] {
+        let n = b
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(b.len());
+        &b[n..]
+    }
+    fn token<'a>(b: &'a [u8], t: &[u8]) -> Option<&'a [u8]> {
+        skip_ws(b).strip_prefix(t)
+    }
+    memchr::memmem::find_iter(bytes, b"make").any(|at| {
+        let rest = &bytes[at + 4..];
+        token(rest, b"(")
+            .and_then(|r| token(r, b"["))
+            .and_then(|r| token(r, b"]"))
+            .map(skip_ws)
+            .is_some_and(|r| r.starts_with(b"byte") || r.starts_with(b"uint8"))
+    })
+}
+
+/// The variable a `name := make(...)` / `var name = make(...)` declares, if the call is its only value.
+fn bound_name(file: &PkgFile, call: Node<'_>) -> Option<String> {
+    let list = call.parent()?;
+    if list.kind() != "expression_list" || syntax::named_children(list).len() != 1 {
+        return None;
+    }
+    let decl = list.parent()?;
+    let left = match decl.kind() {
+        "short_var_declaration" => decl.child_by_field_name("left")?,
+        "var_spec" => {
+            let mut cursor = decl.walk();
+            let names: Vec<Node<'_>> = decl.children_by_field_name("name", &mut cursor).collect();
+            if names.len() != 1 {
+                return None;
+            }
+            return Some(file.node_text(names[0]).to_string());
+        }
+        _ => return None,
+    };
+    let names = syntax::named_children(left);
+    match names.as_slice() {
+        [n] if n.kind() == "identifier" && file.node_text(*n) != "_" => {
+            Some(file.node_text(*n).to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Is every mention of `name` in `func` after the declaration a scratch-space use, with no other
+/// declaration of the name in the function?
+fn scratch_only(file: &PkgFile, func: Node<'_>, call: Node<'_>, name: &str) -> bool {
+    let mut decls = 0;
+    let mut ok = true;
+    syntax::walk(func, &mut |n| {
+        if !ok {
+            return;
+        }
+        decls += syntax::declared_names(n)
+            .iter()
+            .filter(|d| file.node_text(**d) == name)
+            .count();
+        if n.kind() != "identifier" || file.node_text(n) != name || n.end_byte() <= call.end_byte()
+        {
+            return;
+        }
+        // A use in a nested function literal may outlive the call.
+        if syntax::enclosing_function(n).map(|f| f.id()) != Some(func.id()) {
+            ok = false;
+            return;
+        }
+        ok = local_use(file, n, name);
+    });
+    ok && decls == 1
+}
+
+/// Is the expression `e` (the buffer `name`, or a slice of it) used only as scratch space?
+fn local_use(file: &PkgFile, e: Node<'_>, name: &str) -> bool {
+    let Some(parent) = e.parent() else {
+        return false;
+    };
+    let is_field = |field: &str| {
+        parent
+            .child_by_field_name(field)
+            .is_some_and(|o| o.id() == e.id())
+    };
+    match parent.kind() {
+        "parenthesized_expression" => local_use(file, parent, name),
+        // `buf[i]` is a byte (a value or an assignment target).
+        "index_expression" => is_field("operand"),
+        // `buf[a:b]` is the buffer again.
+        "slice_expression" => is_field("operand") && local_use(file, parent, name),
+        "range_clause" => is_field("right"),
+        // Only a comparison with nil can take a slice operand.
+        "binary_expression" => true,
+        // `buf = buf[:n]`: the variable is reassigned a slice of itself.
+        "expression_list" => parent
+            .parent()
+            .is_some_and(|stmt| is_self_assignment(file, stmt, parent, name)),
+        "argument_list" => parent.parent().is_some_and(|c| scratch_call(file, c)),
+        _ => false,
+    }
+}
+
+/// Is `stmt` an assignment `name = <list>` or `<list> = ...` with one name on the left, `list` being either
+/// side, where the left is `name` itself?
+fn is_self_assignment(file: &PkgFile, stmt: Node<'_>, list: Node<'_>, name: &str) -> bool {
+    if stmt.kind() != "assignment_statement"
+        || stmt
+            .child_by_field_name("operator")
+            .is_some_and(|o| file.node_text(o) != "=")
+    {
+        return false;
+    }
+    let Some(left) = stmt.child_by_field_name("left") else {
+        return false;
+    };
+    let lefts = syntax::named_children(left);
+    let [l] = lefts.as_slice() else {
+        return false;
+    };
+    let rights = syntax::named_children(list);
+    rights.len() == 1 && l.kind() == "identifier" && file.node_text(*l) == name
+}
+
+/// Calls that use a byte slice argument without keeping it.
+fn scratch_call(file: &PkgFile, call: Node<'_>) -> bool {
+    let Some(f) = call.child_by_field_name("function") else {
+        return false;
+    };
+    match f.kind() {
+        "identifier" => matches!(
+            file.node_text(f),
+            "copy" | "len" | "cap" | "clear" | "string"
+        ),
+        "selector_expression" => {
+            let field = f
+                .child_by_field_name("field")
+                .map(|x| file.node_text(x))
+                .unwrap_or_default();
+            if ["ReadFull", "ReadAtLeast", "CopyBuffer"]
+                .iter()
+                .any(|m| file.is_pkg_call(call, "io", m))
+            {
+                return true;
+            }
+            // Methods bound by the io.Reader / io.Writer contracts.
+            matches!(field, "Read" | "ReadAt" | "ReadFull" | "Write" | "WriteAt")
+        }
+        _ => false,
+    }
+}
+
+/// The value of a constant integer expression, or `None`.
+fn const_value(
+    pkg: &Package,
+    file: &PkgFile,
+    scope: Node<'_>,
+    e: Node<'_>,
+    depth: usize,
+) -> Option<i64> {
+    if depth > 8 {
+        return None;
+    }
+    match e.kind() {
+        "int_literal" => parse_int(file.node_text(e)),
+        "parenthesized_expression" => const_value(
+            pkg,
+            file,
+            scope,
+            syntax::named_children(e).into_iter().next()?,
+            depth,
+        ),
+        "binary_expression" => {
+            let l = const_value(pkg, file, scope, e.child_by_field_name("left")?, depth)?;
+            let r = const_value(pkg, file, scope, e.child_by_field_name("right")?, depth)?;
+            let op = file.node_text(e.child_by_field_name("operator")?);
+            match op {
+                "+" => l.checked_add(r),
+                "-" => l.checked_sub(r),
+                "*" => l.checked_mul(r),
+                "<<" if (0..62).contains(&r) => l.checked_shl(r as u32),
+                _ => None,
+            }
+        }
+        "identifier" => const_of_name(pkg, file, scope, file.node_text(e), depth + 1),
+        _ => None,
+    }
+}
+
+/// A constant `name` declared with one value: in the function if it declares the name there (only as a
+/// constant), else at package level in any file of the package.
+fn const_of_name(
+    pkg: &Package,
+    file: &PkgFile,
+    scope: Node<'_>,
+    name: &str,
+    depth: usize,
+) -> Option<i64> {
+    if syntax::declares_name(scope, name, &file.text) {
+        let spec = single_const_spec(file, scope, name)?;
+        return const_value(pkg, file, scope, spec, depth);
+    }
+    let mut found = None;
+    for (i, f) in pkg.files.iter().enumerate() {
+        let root = f.tree().root_node();
+        for decl in syntax::named_children(root) {
+            if decl.kind() != "const_declaration" && decl.kind() != "var_declaration" {
+                continue;
+            }
+            if !syntax::declares_name(decl, name, &f.text) {
+                continue;
+            }
+            if decl.kind() == "var_declaration" || found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    let f = &pkg.files[found?];
+    let root = f.tree().root_node();
+    let spec = single_const_spec(f, root, name)?;
+    // Package-level constants may only refer to other package-level constants: resolve in `f`.
+    const_value(pkg, f, root, spec, depth)
+}
+
+/// The value expression of the only declaration of `name` in `scope`, if it is a `const` spec with
+/// exactly one name and one value (no iota-implied repetition).
+fn single_const_spec<'t>(file: &PkgFile, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let mut specs = vec![];
+    let mut other = false;
+    syntax::walk(scope, &mut |n| {
+        let names = syntax::declared_names(n);
+        if !names.iter().any(|d| file.node_text(*d) == name) {
+            return;
+        }
+        if n.kind() == "const_spec" && names.len() == 1 {
+            specs.push(n);
+        } else {
+            other = true;
+        }
+    });
+    if other || specs.len() != 1 {
+        return None;
+    }
+    let value = specs[0].child_by_field_name("value")?;
+    let vals = syntax::named_children(value);
+    match vals.as_slice() {
+        [v] if !file.node_text(*v).contains("iota") => Some(*v),
+        _ => None,
+    }
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let digits: String = text.chars().filter(|c| *c != '_').collect();
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
+        (16, b)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (2, b)
+    } else if let Some(b) = lower.strip_prefix("0o") {
+        (8, b)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    i64::from_str_radix(body, radix).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check_detect_only_go, check_no_fix_go};
+
+    fn body(decls: &str, stmts: &str) -> String {
+        format!(
+            "package m\n\nimport \"io\"\n\n{decls}func f(r io.Reader, w io.Writer) error {{\n{stmts}\treturn nil\n}}\n"
+        )
+    }
+
+    #[test]
+    fn reports_scratch_buffers() {
+        for (decls, size) in [
+            ("", "64 << 10"),
+            ("", "32 * 1024"),
+            ("const bufSize = 1 << 16\n\n", "bufSize"),
+            (
+                "const (\n\tkb = 1024\n\tbufSize = 40 * kb\n)\n\n",
+                "bufSize",
+            ),
+        ] {
+            let src = body(
+                decls,
+                &format!(
+                    "\tbuf := make([]byte, {size})\n\tn, err := io.ReadFull(r, buf)\n\tif err != nil {{\n\t\treturn err\n\t}}\n\t_, err = w.Write(buf[:n])\n\tif err != nil {{\n\t\treturn err\n\t}}\n"
+                ),
+            );
+            let msgs = check_detect_only_go(&TRANSFORM, "1.22", &src);
+            assert_eq!(msgs.len(), 1, "{src}");
+        }
+    }
+
+    #[test]
+    fn small_or_variable_sizes_are_fine() {
+        for size in ["4096", "32<<10 - 1", "n", "int(n)"] {
+            let src = format!(
+                "package m\n\nimport \"io\"\n\nfunc f(r io.Reader, n int) {{\n\tbuf := make([]byte, {size})\n\tr.Read(buf)\n}}\n"
+            );
+            check_no_fix_go(&TRANSFORM, "1.22", &src);
+        }
+    }
+
+    #[test]
+    fn escaping_buffers_are_not_scratch() {
+        for use_ in [
+            "\treturn buf[:n]\n",
+            "\ts.data = buf\n\treturn nil\n",
+            "\tch <- buf\n\treturn nil\n",
+            "\tkeep(buf)\n\treturn nil\n",
+            "\tgo func() { _ = buf }()\n\treturn nil\n",
+            "\tother := buf[:n]\n\treturn other\n",
+        ] {
+            let src = format!(
+                "package m\n\nimport \"io\"\n\ntype st struct{{ data []byte }}\n\nvar s st\nvar ch chan []byte\n\nfunc keep([]byte) {{}}\n\nfunc f(r io.Reader) []byte {{\n\tbuf := make([]byte, 64<<10)\n\tn, _ := r.Read(buf)\n\t_ = n\n{use_}}}\n"
+            );
+            check_no_fix_go(&TRANSFORM, "1.22", &src);
+        }
+    }
+
+    #[test]
+    fn self_reslice_stays_scratch() {
+        let src = "package m\n\nimport \"io\"\n\nfunc f(r io.Reader) int {\n\tbuf := make([]byte, 64<<10)\n\tn, _ := r.Read(buf)\n\tbuf = buf[:n]\n\treturn len(buf)\n}\n";
+        assert_eq!(check_detect_only_go(&TRANSFORM, "1.22", src).len(), 1);
+    }
+
+    #[test]
+    fn precheck_spots_byte_slices_only() {
+        assert!(makes_byte_slice(b"x := make([]byte, 10)"));
+        assert!(makes_byte_slice(b"x := make( [ ] uint8 , 10)"));
+        assert!(!makes_byte_slice(b"x := make([]int, 10); y := []byte{}"));
+    }
+
+    #[test]
+    fn not_in_main_or_init() {
+        let src = "package main\n\nimport \"os\"\n\nfunc main() {\n\tbuf := make([]byte, 1<<20)\n\tos.Stdin.Read(buf)\n}\n";
+        check_no_fix_go(&TRANSFORM, "1.22", src);
+    }
+}
