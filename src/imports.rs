@@ -315,8 +315,7 @@ fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
                 splice(src, at, at, &new_line)
             } else {
                 let last = run.last().expect("runs are non-empty");
-                let at = line_end_incl(src, last.node.end_byte());
-                splice(src, at, at, &new_line)
+                insert_after_spec(src, decl, last.node.end_byte(), &new_line)
             }
         }
         None if std => match specs.first() {
@@ -329,12 +328,23 @@ fn add_to_group(src: &str, decl: Node<'_>, path: &str, line: &str) -> String {
         },
         None => match specs.last() {
             Some(last) => {
-                let at = line_end_incl(src, last.node.end_byte());
-                splice(src, at, at, &format!("\n{new_line}"))
+                insert_after_spec(src, decl, last.node.end_byte(), &format!("\n{new_line}"))
             }
             None => group_body_end(src, decl)
                 .map_or(src.to_string(), |at| splice(src, at, at, &new_line)),
         },
+    }
+}
+
+/// Inserts `text` (whole lines) after the line of the spec ending at `end`; when the group's `)` shares that
+/// line (`"fmt")`, valid Go), the lines go before the parenthesis, which then closes a line of its own.
+fn insert_after_spec(src: &str, decl: Node<'_>, end: usize, text: &str) -> String {
+    let at = line_end_incl(src, end);
+    let close = decl.end_byte().saturating_sub(1);
+    if (end..at).contains(&close) && src[close..].starts_with(')') {
+        splice(src, close, close, &format!("\n{text}"))
+    } else {
+        splice(src, at, at, text)
     }
 }
 
@@ -398,6 +408,21 @@ mod tests {
         assert_eq!(
             add1(src, "go.uber.org/automaxprocs", "_"),
             "package m\n\nimport (\n\t\"fmt\"\n\n\t_ \"go.uber.org/automaxprocs\"\n)\n\nfunc f() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_closing_parenthesis_on_the_last_spec_line_stays_last() {
+        // Found by the fuzz target: the new spec went after `)`, which is invalid Go.
+        let src = "package m\n\nimport (\n\t\"context\")\n\nvar _ = context.TODO\n";
+        assert_eq!(
+            add1(src, "go.uber.org/automaxprocs", "_"),
+            "package m\n\nimport (\n\t\"context\"\n\n\t_ \"go.uber.org/automaxprocs\"\n)\n\nvar _ = context.TODO\n"
+        );
+        let src = "package m\n\nimport (\n\t\"fmt\"\n\t\"time\")\n";
+        assert_eq!(
+            add1(src, "unicode", "unicode"),
+            "package m\n\nimport (\n\t\"fmt\"\n\t\"time\"\n\t\"unicode\"\n)\n"
         );
     }
 

@@ -171,7 +171,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             }
         }
         Mode::Write => {
-            let problems = write::write_all(&outcome.changes);
+            let problems = write::write_all(&outcome.changes, &s.paths);
             outcome.problems.extend(problems);
             outcome.problems.sort();
             if !quiet {
@@ -253,7 +253,9 @@ fn run_document(
     dropped: bool,
 ) -> Result<u8, String> {
     if s.mode == Mode::Write {
-        outcome.problems.extend(write::write_all(&outcome.changes));
+        outcome
+            .problems
+            .extend(write::write_all(&outcome.changes, &s.paths));
         outcome.problems.sort();
     }
     let doc = match format {

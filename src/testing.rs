@@ -156,3 +156,71 @@ pub fn check_detect_only_go(t: &'static Transform, go: &str, src: &str) -> Vec<S
         .map(|(_, f)| f.message.clone())
         .collect()
 }
+
+/// The whole pipeline on one Go file held in memory, for fuzzing: `bytes` becomes `x.go` in a temporary
+/// module whose go.mod says `go <go>`, every transform runs with `--unsafe-fixes` in dry-run mode, and the
+/// new text of `x.go` comes back (`None` when nothing changed). `Err` holds the per-file problems, one
+/// `path: error: reason` line each, as the CLI prints them.
+pub fn fix_text(bytes: &[u8], go: &str) -> Result<Option<String>, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+    let gomod = format!("module example.com/fuzz\n\ngo {go}\n");
+    std::fs::write(dir.path().join("go.mod"), gomod).map_err(|e| e.to_string())?;
+    let file = dir.path().join("x.go");
+    std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+    let mut s = Settings::new(
+        vec![dir.path().to_path_buf()],
+        crate::registry::all().to_vec(),
+        Mode::DryRun,
+    );
+    s.threshold = crate::fix::Applicability::Unsafe;
+    let out = engine::run(&s);
+    if !out.problems.is_empty() {
+        return Err(out
+            .problems
+            .iter()
+            .map(crate::emit::check::problem_line)
+            .collect::<Vec<_>>()
+            .join("\n"));
+    }
+    Ok(out
+        .changes
+        .iter()
+        .find(|c| c.path == file)
+        .map(|c| String::from_utf8_lossy(&c.new).into_owned()))
+}
+
+/// Does `text` parse without a syntax error?
+pub fn parses(text: &str) -> bool {
+    crate::syntax::first_error(&crate::syntax::parse(text)).is_none()
+}
+
+/// What the fuzz target checks on one input: no panic; no internal error; when the input parses, the output
+/// parses too and a second run changes nothing. Panics with the reason otherwise; returns whether the
+/// input was fixed (and checked as such).
+pub fn check_pipeline(bytes: &[u8], go: &str) -> bool {
+    let fixed = match fix_text(bytes, go) {
+        Ok(fixed) => fixed,
+        Err(e) => {
+            assert!(
+                !e.contains("internal error") && !e.contains("did not converge"),
+                "{e}"
+            );
+            return false;
+        }
+    };
+    let Some(fixed) = fixed else { return false };
+    let input = String::from_utf8_lossy(bytes);
+    if !parses(input.trim_start_matches('\u{feff}')) {
+        return false;
+    }
+    assert!(
+        parses(fixed.trim_start_matches('\u{feff}')),
+        "the output does not parse:\n{fixed}"
+    );
+    match fix_text(fixed.as_bytes(), go) {
+        Ok(None) => {}
+        Ok(Some(again)) => panic!("a second run changed the output:\n{fixed}\n---\n{again}"),
+        Err(e) => panic!("a second run failed: {e}\n{fixed}"),
+    }
+    true
+}

@@ -4,17 +4,52 @@
 use crate::engine::{FileChange, Problem};
 use crate::walk::io_reason;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// Writes every change; returns the problems (the other files are still written).
-pub fn write_all(changes: &[FileChange]) -> Vec<Problem> {
+/// Writes every change; returns the problems (the other files are still written). `roots` are the paths the
+/// run was given: a Go file whose real directory lies outside all of them was reached through a symbolic
+/// link to a directory (the walk follows those to read) and is never written.
+pub fn write_all(changes: &[FileChange], roots: &[PathBuf]) -> Vec<Problem> {
+    let real_roots: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|r| {
+            let c = std::fs::canonicalize(r).ok()?;
+            if c.is_dir() {
+                Some(c)
+            } else {
+                c.parent().map(Path::to_path_buf)
+            }
+        })
+        .collect();
     changes
         .iter()
         .filter_map(|c| {
-            write_one(c)
-                .err()
-                .map(|m| Problem::new(c.display.clone(), m))
+            let result = if is_go_file_outside(&c.path, &real_roots) {
+                Err("reached through a symbolic link to a directory outside the tree; not writing through it".into())
+            } else {
+                write_one(c)
+            };
+            result.err().map(|m| Problem::new(c.display.clone(), m))
         })
         .collect()
+}
+
+/// Module files (go.mod, go.sum) above a root are edited on purpose; only Go files are checked. A Go file
+/// that is itself a symbolic link is left to `write_one`, which refuses it with its own message.
+fn is_go_file_outside(path: &Path, real_roots: &[PathBuf]) -> bool {
+    if path.extension().is_none_or(|e| e != "go")
+        || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return false;
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match std::fs::canonicalize(dir) {
+        Ok(real) => !real_roots.iter().any(|r| real.starts_with(r)),
+        Err(_) => false,
+    }
 }
 
 pub fn write_one(c: &FileChange) -> Result<(), String> {
@@ -37,7 +72,7 @@ pub fn write_one(c: &FileChange) -> Result<(), String> {
         .path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".gofixrt-")
         .tempfile_in(dir)
