@@ -43,12 +43,14 @@ pub fn table() -> String {
     let mut all = crate::registry::all().to_vec();
     all.sort_by_key(|t| t.meta.code);
     for t in all {
+        let fix = if crate::registry::is_preview(t) {
+            format!("{} (preview)", t.meta.fix.as_str())
+        } else {
+            t.meta.fix.as_str().to_string()
+        };
         s.push_str(&format!(
             "| {} | {} | {} | {} |\n",
-            t.meta.code,
-            t.meta.name,
-            t.meta.fix.as_str(),
-            t.meta.summary
+            t.meta.code, t.meta.name, fix, t.meta.summary
         ));
     }
     s

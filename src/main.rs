@@ -60,7 +60,7 @@ fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String
             .collect()
     };
     let selected = if args.select.is_empty() {
-        registry::all().to_vec()
+        registry::default_selection(args.preview)
     } else {
         resolve(&args.select)?
     };

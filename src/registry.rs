@@ -10,6 +10,19 @@ pub fn all() -> &'static [&'static Transform] {
     ALL
 }
 
+/// Is `t` a preview rule (off unless `--preview` or selected by name)?
+pub fn is_preview(t: &Transform) -> bool {
+    crate::transforms::PREVIEW.contains(&t.meta.code)
+}
+
+/// The transforms a run uses when none is named: every stable one, plus preview ones on request.
+pub fn default_selection(preview: bool) -> Vec<&'static Transform> {
+    ALL.iter()
+        .copied()
+        .filter(|t| preview || !is_preview(t))
+        .collect()
+}
+
 /// Finds a transform by code (`R2`, case-insensitive) or name (`time-after-in-loop`).
 pub fn lookup(key: &str) -> Option<&'static Transform> {
     ALL.iter()

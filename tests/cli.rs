@@ -305,3 +305,24 @@ fn unknown_and_unused_suppressions_are_reported() {
     let (out, _, _) = run(dir.path(), &["--select", "R6.1", "--ignore", "R6.1", "."]);
     assert!(!out.contains("unused"), "{out}");
 }
+
+#[test]
+fn preview_rules_run_only_on_request() {
+    let src = "package m\n\nimport \"runtime/debug\"\n\nfunc trim(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tdebug.FreeOSMemory()\n\t}\n}\n";
+    let dir = module(&[("x.go", src.as_bytes())]);
+    let (out, _, code) = run(dir.path(), &["."]);
+    assert_eq!(
+        (out.as_str(), code),
+        ("", 0),
+        "a preview rule ran by default"
+    );
+    let (out, _, _) = run(dir.path(), &["--preview", "."]);
+    assert!(out.contains(": R7.4 "), "{out}");
+    let (out, _, _) = run(dir.path(), &["--select", "R7.4", "."]);
+    assert!(out.contains(": R7.4 "), "{out}");
+    let (list, _, _) = run(dir.path(), &["list"]);
+    assert!(
+        list.contains("| R7.4 | free-os-memory-in-loop | detect-only (preview) |"),
+        "{list}"
+    );
+}

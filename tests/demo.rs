@@ -25,7 +25,7 @@ fn demo_exercises_every_transform_and_still_builds() {
     copy_dir(&demo, tmp.path());
     let report = Command::new(BIN)
         .current_dir(tmp.path())
-        .arg(".")
+        .args(["--preview", "."])
         .output()
         .unwrap();
     let report = String::from_utf8(report.stdout).unwrap();
@@ -39,14 +39,14 @@ fn demo_exercises_every_transform_and_still_builds() {
     }
     let out = Command::new(BIN)
         .current_dir(tmp.path())
-        .args(["--write", "--unsafe-fixes", "."])
+        .args(["--write", "--unsafe-fixes", "--preview", "."])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("error:"), "{stderr}");
     let again = Command::new(BIN)
         .current_dir(tmp.path())
-        .args(["--dry-run", "--unsafe-fixes", "."])
+        .args(["--dry-run", "--unsafe-fixes", "--preview", "."])
         .output()
         .unwrap();
     assert!(
