@@ -298,6 +298,24 @@ pub fn alone_on_line(node: Node<'_>, src: &str) -> bool {
     }
 }
 
+/// The value of a Go integer literal (`1_000`, `0x8000`, `0o17`, `017`, `0b101`).
+pub fn int_literal(text: &str) -> Option<u128> {
+    let digits: String = text.trim().chars().filter(|c| *c != '_').collect();
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
+        (16, b)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (2, b)
+    } else if let Some(b) = lower.strip_prefix("0o") {
+        (8, b)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    u128::from_str_radix(body, radix).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +330,26 @@ mod tests {
             assert!(declares_name(f, name, src), "{name}");
         }
         assert!(!declares_name(f, "xs", src));
+    }
+
+    #[test]
+    fn integer_literals() {
+        let v: Vec<Option<u128>> = ["1_000", "0x8000", "0o17", "017", "0B101", "0", "08"]
+            .iter()
+            .map(|t| int_literal(t))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                Some(1000),
+                Some(32768),
+                Some(15),
+                Some(15),
+                Some(5),
+                Some(0),
+                None
+            ]
+        );
     }
 
     #[test]

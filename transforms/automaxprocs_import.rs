@@ -645,21 +645,7 @@ fn literal_at_most_zero(e: Node<'_>, src: &str) -> bool {
 }
 
 fn int_value(lit: &str) -> Option<u128> {
-    let s: String = lit.chars().filter(|&c| c != '_').collect();
-    let lower = s.to_ascii_lowercase();
-    if let Some(h) = lower.strip_prefix("0x") {
-        return u128::from_str_radix(h, 16).ok();
-    }
-    if let Some(b) = lower.strip_prefix("0b") {
-        return u128::from_str_radix(b, 2).ok();
-    }
-    if let Some(o) = lower.strip_prefix("0o") {
-        return u128::from_str_radix(o, 8).ok();
-    }
-    if lower.len() > 1 && lower.starts_with('0') {
-        return u128::from_str_radix(&lower[1..], 8).ok();
-    }
-    lower.parse().ok()
+    syntax::int_literal(lit)
 }
 
 #[cfg(test)]

@@ -161,20 +161,7 @@ fn literal_int(text: &str) -> Option<i64> {
     if t.starts_with('(') || t.is_empty() || !t.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let digits: String = t.chars().filter(|c| *c != '_').collect();
-    let lower = digits.to_ascii_lowercase();
-    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
-        (16, b)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (2, b)
-    } else if let Some(b) = lower.strip_prefix("0o") {
-        (8, b)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    i64::from_str_radix(body, radix).ok()
+    syntax::int_literal(t).and_then(|v| i64::try_from(v).ok())
 }
 
 #[cfg(test)]

@@ -510,20 +510,7 @@ fn single_const_spec<'t>(file: &PkgFile, scope: Node<'t>, name: &str) -> Option<
 }
 
 fn parse_int(text: &str) -> Option<i64> {
-    let digits: String = text.chars().filter(|c| *c != '_').collect();
-    let lower = digits.to_ascii_lowercase();
-    let (radix, body) = if let Some(b) = lower.strip_prefix("0x") {
-        (16, b)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (2, b)
-    } else if let Some(b) = lower.strip_prefix("0o") {
-        (8, b)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    i64::from_str_radix(body, radix).ok()
+    syntax::int_literal(text).and_then(|v| i64::try_from(v).ok())
 }
 
 #[cfg(test)]

@@ -690,19 +690,7 @@ fn const_value(cx: &Ctx<'_>, fi: usize, n: Node<'_>, depth: u32) -> Option<Const
 }
 
 fn parse_int(t: &str) -> Option<f64> {
-    let t = t.replace('_', "");
-    let (digits, radix) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        (h.to_string(), 16)
-    } else if let Some(b) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
-        (b.to_string(), 2)
-    } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
-        (o.to_string(), 8)
-    } else if t.len() > 1 && t.starts_with('0') {
-        (t[1..].to_string(), 8)
-    } else {
-        (t, 10)
-    };
-    u64::from_str_radix(&digits, radix).ok().map(|v| v as f64)
+    syntax::int_literal(t).map(|v| v as f64)
 }
 
 /// The value expression of the package-level constant `name` (file index, node), when it has an explicit one.
