@@ -3,36 +3,14 @@
 //! broken rule, so this runs the library (in its own test binary: it changes the current directory,
 //! which `--branch` resolves repository paths from).
 
+mod common;
+use common::BREAKS_BUILD;
+
 use git2::{Repository, Signature};
 use gofix_rt::branch::{self, BranchOptions};
-use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
 use gofix_rt::registry;
 use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
 use std::process::Command;
-
-static BREAKS_BUILD: Transform = Transform {
-    meta: Meta {
-        code: "X9",
-        name: "test-breaks-build",
-        summary: "test only",
-        fix: FixAvailability::Always,
-        prefilter: &["work()"],
-    },
-    source: "",
-    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
-    run: breaks_build,
-    precheck: always,
-};
-
-fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
-        return;
-    };
-    let file = cx.file_idx;
-    cx.report(TextRange::of(call), "test finding").fix =
-        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
-}
 
 fn go_available() -> bool {
     let ok = Command::new("go")

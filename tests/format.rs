@@ -2,6 +2,9 @@
 //! values, SARIF validated against the SARIF 2.1.0 schema shipped in tests/data, JSON under --dry-run and
 //! --write, and `--shard I/N` covering a generated tree exactly once.
 
+mod common;
+use common::BREAKS_BUILD;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -560,32 +563,6 @@ fn go_available() -> bool {
         panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
     }
     ok
-}
-
-/// A transform with a bug only the compiler sees: it renames `work()` calls to a function that does not
-/// exist (as in tests/verify.rs).
-static BREAKS_BUILD: gofix_rt::transform::Transform = gofix_rt::transform::Transform {
-    meta: gofix_rt::transform::Meta {
-        code: "X9",
-        name: "test-breaks-build",
-        summary: "test only",
-        fix: gofix_rt::fix::FixAvailability::Always,
-        prefilter: &["work()"],
-    },
-    source: "",
-    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
-    run: breaks_build,
-    precheck: gofix_rt::transform::always,
-};
-
-fn breaks_build(cx: &mut gofix_rt::transform::Ctx<'_>, m: &gofix_rt::transform::Match<'_>) {
-    use gofix_rt::fix::{Edit, Fix, TextRange};
-    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
-        return;
-    };
-    let file = cx.file_idx;
-    cx.report(TextRange::of(call), "test finding").fix =
-        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
 }
 
 #[test]

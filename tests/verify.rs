@@ -3,6 +3,9 @@
 //! was already broken keeps its fixes with a note, and a missing go tool is a clear error.
 //! These run the real go tool (skipped without it unless GOFIXRT_REQUIRE_GO=1).
 
+mod common;
+use common::BREAKS_BUILD;
+
 use gofix_rt::engine;
 use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
 use gofix_rt::registry;
@@ -76,29 +79,6 @@ fn run(dir: &Path, args: &[&str], path_env: Option<&str>) -> (String, String, i3
 
 /// A stand-in for a transform with a bug the syntax check cannot see: it renames `work()` calls to a
 /// function that does not exist. The result parses; only the compiler rejects it.
-static BREAKS_BUILD: Transform = Transform {
-    meta: Meta {
-        code: "X9",
-        name: "test-breaks-build",
-        summary: "test only",
-        fix: FixAvailability::Always,
-        prefilter: &["work()"],
-    },
-    source: "",
-    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
-    run: breaks_build,
-    precheck: always,
-};
-
-fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
-        return;
-    };
-    let file = cx.file_idx;
-    cx.report(TextRange::of(call), "test finding").fix =
-        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
-}
-
 #[test]
 fn a_breaking_transform_is_dropped_in_its_package_and_the_other_fixes_are_kept() {
     if !go_available() {
