@@ -16,6 +16,27 @@ pub struct Meta {
     pub fix: FixAvailability,
     /// A file is parsed and matched only if its bytes contain one of these (the cheap prefilter).
     pub prefilter: &'static [&'static str],
+    /// How the seed write-ups class the win: ship it everywhere, or only where a profile shows it is hot.
+    pub tier: Tier,
+}
+
+/// The seeds' two classes of wins (their "Summary" sections). Profile-guided runs (`--min-hot`) gate only
+/// `BehindProfile` rules on how hot the enclosing function is; `AlwaysShip` rules are never gated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// A correctness or always-worth-it fix: report wherever it is found.
+    AlwaysShip,
+    /// Worth a diff only where a CPU profile shows the cost (pools, batching, manual unlock, value maps...).
+    BehindProfile,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::AlwaysShip => "always-ship",
+            Tier::BehindProfile => "behind-profile",
+        }
+    }
 }
 
 pub struct Transform {

@@ -18,6 +18,7 @@ macro_rules! fake {
                 summary: "test",
                 fix: FixAvailability::Always,
                 prefilter: &["mark("],
+                tier: gofix_rt::transform::Tier::AlwaysShip,
             },
             source: "//! # test\n",
             query: QUERY,

@@ -326,6 +326,7 @@ static ALSO_BREAKS_BUILD: Transform = Transform {
         summary: "test only",
         fix: FixAvailability::Always,
         prefilter: &["rest()"],
+        tier: gofix_rt::transform::Tier::AlwaysShip,
     },
     source: "",
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "rest"))"#,

@@ -123,6 +123,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "below Go 1.25, size GOMAXPROCS from the container's CPU quota; at 1.25+, drop automaxprocs",
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["package main"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("automaxprocs_import.rs"),
     query: QUERY,

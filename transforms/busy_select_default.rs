@@ -81,6 +81,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "an empty default makes a for/select loop spin instead of block",
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["default:"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("busy_select_default.rs"),
     query: QUERY,

@@ -121,6 +121,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "defer inside a loop runs only at function return: resources and defer records pile up",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["defer"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("defer_in_loop.rs"),
     query: QUERY,

@@ -85,6 +85,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "debug.FreeOSMemory() in a loop forces a full GC and a return of memory to the OS on each pass",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["FreeOSMemory"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("free_os_memory_in_loop.rs"),
     query: QUERY,

@@ -119,6 +119,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.GC() blocks for a full collection the runtime would run on its own",
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &[".GC()"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("gc_call.rs"),
     query: QUERY,

@@ -83,6 +83,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["SetGCPercent"],
+        tier: crate::transform::Tier::BehindProfile,
     },
     source: include_str!("gc_percent_without_memory_limit.rs"),
     query: QUERY,

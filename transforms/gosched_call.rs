@@ -113,6 +113,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.Gosched() outside any loop yields once and orders nothing",
         fix: crate::fix::FixAvailability::Always,
         prefilter: &["Gosched"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("gosched_call.rs"),
     query: QUERY,

@@ -117,6 +117,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "make([]byte, N) with constant N >= 32 KiB per call: a large allocation for scratch space",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["make"],
+        tier: crate::transform::Tier::BehindProfile,
     },
     source: include_str!("large_buffer_per_call.rs"),
     query: QUERY,

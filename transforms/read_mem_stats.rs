@@ -123,6 +123,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.ReadMemStats stops the world; read the fields used from runtime/metrics",
         fix: FixAvailability::Always,
         prefilter: &["ReadMemStats"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("read_mem_stats.rs"),
     query: QUERY,

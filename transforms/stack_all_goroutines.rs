@@ -93,6 +93,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.Stack(buf, true) on a regular path stops the world to format every goroutine",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["Stack"],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("stack_all_goroutines.rs"),
     query: QUERY,

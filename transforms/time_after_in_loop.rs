@@ -141,6 +141,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "time.After / time.Tick in a loop's select creates a timer per iteration",
         fix: crate::fix::FixAvailability::Always,
         prefilter: &[".After(", ".Tick("],
+        tier: crate::transform::Tier::AlwaysShip,
     },
     source: include_str!("time_after_in_loop.rs"),
     query: QUERY,

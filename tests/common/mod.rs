@@ -12,6 +12,7 @@ pub static BREAKS_BUILD: Transform = Transform {
         summary: "test only",
         fix: FixAvailability::Always,
         prefilter: &["work()"],
+        tier: gofix_rt::transform::Tier::AlwaysShip,
     },
     source: "",
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
