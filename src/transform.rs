@@ -50,6 +50,24 @@ pub struct Transform {
     /// (e.g. "an empty default exists", "the module's go line is below 1.25"). Must never reject a file
     /// the transform could report on. Use `always` when the substrings are enough.
     pub precheck: fn(&[u8], &Module) -> bool,
+    /// Rules over build files that are not Go (Dockerfile, Makefile, .goreleaser.yml); `None` for Go rules.
+    pub other_files: Option<OtherFiles>,
+}
+
+/// How a rule reads non-Go build files: which file names it wants, and what it finds in one of them.
+pub struct OtherFiles {
+    /// Does the rule read a file with this base name (`Dockerfile`, `Makefile`, `.goreleaser.yml`, ...)?
+    pub wants: fn(file_name: &str) -> bool,
+    /// The findings in one such file, each with an optional fix made of byte edits to that file.
+    pub run: fn(text: &str, module: Option<&Module>) -> Vec<FileFinding>,
+}
+
+/// A finding in a non-Go file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFinding {
+    pub range: TextRange,
+    pub message: String,
+    pub fix: Option<(crate::fix::Applicability, Vec<crate::fix::Edit>)>,
 }
 
 /// The precheck of transforms whose prefilter substrings are selective enough.

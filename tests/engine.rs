@@ -24,6 +24,7 @@ macro_rules! fake {
             query: QUERY,
             run: $run,
             precheck: always,
+            other_files: None,
         };
     };
 }

@@ -332,6 +332,7 @@ static ALSO_BREAKS_BUILD: Transform = Transform {
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "rest"))"#,
     run: also_breaks_build,
     precheck: always,
+    other_files: None,
 };
 
 fn also_breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {

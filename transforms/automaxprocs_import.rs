@@ -129,6 +129,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: worth_parsing,
+    other_files: None,
 };
 
 /// Below go 1.25: a module with a go.mod at go 1.18 or later that does not yet require automaxprocs.

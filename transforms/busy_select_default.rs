@@ -87,6 +87,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: has_empty_default,
+    other_files: None,
 };
 
 /// An empty `default:` is followed only by blanks and then `}` or the next `case`.

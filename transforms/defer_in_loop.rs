@@ -132,6 +132,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             && nested_defer(bytes)
             && !crate::prefilter::imports(bytes, "testing")
     },
+    other_files: None,
 };
 
 const QUERY: &str = r#"(defer_statement) @match"#;

@@ -93,6 +93,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     precheck: |bytes, _| {
         crate::prefilter::calls_outside_tests(bytes, "runtime/debug", &["FreeOSMemory"])
     },
+    other_files: None,
 };
 
 const QUERY: &str = r#"

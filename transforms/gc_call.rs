@@ -125,6 +125,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["GC"]),
+    other_files: None,
 };
 
 const QUERY: &str = r#"

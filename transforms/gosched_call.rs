@@ -119,6 +119,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["Gosched"]),
+    other_files: None,
 };
 
 const QUERY: &str = r#"

@@ -123,6 +123,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: |bytes, _| makes_byte_slice(bytes) && !crate::prefilter::imports(bytes, "testing"),
+    other_files: None,
 };
 
 const QUERY: &str = r#"

@@ -129,6 +129,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: module_may_use_metrics,
+    other_files: None,
 };
 
 /// §1.4 must-not-fire: a module whose go line is below 1.16 is never rewritten, so its files are not parsed.

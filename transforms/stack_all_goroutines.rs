@@ -102,6 +102,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         crate::prefilter::calls_outside_tests(bytes, "runtime", &["Stack"])
             && !crate::prefilter::imports(bytes, "os/signal")
     },
+    other_files: None,
 };
 
 const QUERY: &str = r#"

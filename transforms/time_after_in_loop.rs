@@ -147,6 +147,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     query: QUERY,
     run,
     precheck: imports_time,
+    other_files: None,
 };
 
 /// Both calls need the standard `time` import, so the file spells its path.

@@ -18,6 +18,7 @@ pub static BREAKS_BUILD: Transform = Transform {
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
     run: breaks_build,
     precheck: always,
+    other_files: None,
 };
 
 fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
