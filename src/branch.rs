@@ -11,6 +11,7 @@
 use crate::apply::Finding;
 use crate::engine::{self, RunOutcome};
 use crate::fix::Applicability;
+use crate::registry::code_order;
 use crate::settings::{Mode, Settings};
 use crate::split::{SplitBy, Splitter, module_root};
 use crate::transform::Transform;
@@ -311,16 +312,6 @@ fn check_free(repo: &Repository, name: &str, force: bool) -> Result<(), String> 
     Ok(())
 }
 
-/// `R2` < `R3a` < `R3b` < `R6.1` < `R10`: the number, then the rest.
-fn code_order(code: &str) -> (u32, String) {
-    let digits: String = code
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(char::is_ascii_digit)
-        .collect();
-    (digits.parse().unwrap_or(u32::MAX), code.to_string())
-}
-
 /// With `--split-by`, a go.mod or go.sum edit goes to every branch holding a Go file of that module fixed by
 /// the transform that made the edit (R5's import needs its `require` to build), not to the branch the
 /// module file itself would fall in. Empty for other files.
@@ -558,17 +549,5 @@ fn push(
             "--push to `{remote}`: rejected {}",
             rejected.join(", ")
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::code_order;
-
-    #[test]
-    fn codes_sort_by_number_then_suffix() {
-        let mut codes = vec!["R10", "R6.1", "R3b", "R2", "R3a", "R5", "R1"];
-        codes.sort_by_key(|c| code_order(c));
-        assert_eq!(codes, ["R1", "R2", "R3a", "R3b", "R5", "R6.1", "R10"]);
     }
 }

@@ -41,7 +41,7 @@ pub fn go_block(doc: &str, heading: &str) -> Option<String> {
 pub fn table() -> String {
     let mut s = String::from("| code | name | fix | summary |\n|---|---|---|---|\n");
     let mut all = crate::registry::all().to_vec();
-    all.sort_by_key(|t| t.meta.code);
+    all.sort_by_key(|t| crate::registry::code_order(t.meta.code));
     for t in all {
         let fix = if crate::registry::is_preview(t) {
             format!("{} (preview)", t.meta.fix.as_str())

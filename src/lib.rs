@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod branch;
 pub mod buildtags;
+pub mod catalogue;
 pub mod cli;
 pub mod codeowners;
 pub mod diagnostic;

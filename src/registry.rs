@@ -49,3 +49,42 @@ pub fn query(t: &Transform) -> &'static Query {
         .entry(key)
         .or_insert(leaked)
 }
+
+/// Codes in reading order: `R2` < `R3a` < `R3b` < `R6.1` < `R7.2` < `R7.10` < `R10` (digit runs compare as
+/// numbers, the rest as text), for tables, commits and SARIF rule lists.
+pub fn code_order(code: &str) -> Vec<(String, u32)> {
+    let mut parts = vec![];
+    let mut rest = code;
+    while !rest.is_empty() {
+        let (text, tail) = rest.split_at(
+            rest.find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len()),
+        );
+        let (digits, tail) = tail.split_at(
+            tail.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(tail.len()),
+        );
+        parts.push((text.to_string(), digits.parse().unwrap_or(0)));
+        rest = tail;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_order;
+
+    #[test]
+    fn codes_sort_by_number_then_suffix() {
+        let mut codes = vec![
+            "R10", "R7.10", "R6.1", "R3b", "R7.2", "R2", "R3a", "R5", "R1", "R7.9",
+        ];
+        codes.sort_by_key(|c| code_order(c));
+        assert_eq!(
+            codes,
+            [
+                "R1", "R2", "R3a", "R3b", "R5", "R6.1", "R7.2", "R7.9", "R7.10", "R10"
+            ]
+        );
+    }
+}

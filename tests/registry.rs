@@ -99,20 +99,72 @@ fn every_transform_has_golden_cases_both_ways() {
     }
 }
 
-#[test]
-fn readme_table_is_fresh() {
+/// Regenerates the README block between `<!-- NAME:start -->` and `<!-- NAME:end -->` with `UPDATE_README=1`,
+/// otherwise requires it to equal `content`.
+fn check_readme_block(name: &str, content: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
-    let (start, end) = ("<!-- transforms:start -->\n", "<!-- transforms:end -->");
-    let a = readme.find(start).expect("start marker") + start.len();
-    let b = readme.find(end).expect("end marker");
-    let fresh = format!("{}{}{}", &readme[..a], docs::table(), &readme[b..]);
+    let (start, end) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let a = readme.find(&start).expect("start marker") + start.len();
+    let b = readme.find(&end).expect("end marker");
+    let fresh = format!("{}{}{}", &readme[..a], content, &readme[b..]);
     if std::env::var("UPDATE_README").is_ok() {
         std::fs::write(&path, &fresh).unwrap();
     } else {
         assert_eq!(
             readme, fresh,
-            "README table is stale; run `UPDATE_README=1 cargo test --test registry`"
+            "README {name} table is stale; run `UPDATE_README=1 cargo test --test registry`"
+        );
+    }
+}
+
+#[test]
+fn readme_tables_are_fresh() {
+    // One test for both blocks: with UPDATE_README=1 two tests writing README.md at once would race.
+    check_readme_block("transforms", &docs::table());
+    check_readme_block("catalogue", &gofix_rt::catalogue::table());
+}
+
+#[test]
+fn catalogue_covers_all_28_exercises_and_every_rule() {
+    use gofix_rt::catalogue::EXERCISES;
+    for seed in ["architecture", "source"] {
+        let numbers: Vec<u8> = EXERCISES
+            .iter()
+            .filter(|e| e.seed == seed)
+            .map(|e| e.number)
+            .collect();
+        assert_eq!(
+            numbers,
+            (1..=14).collect::<Vec<u8>>(),
+            "{seed} write-up exercises"
+        );
+    }
+    assert_eq!(EXERCISES.len(), 28);
+    for e in EXERCISES {
+        assert!(
+            !e.codes.is_empty() || !e.no_rule.is_empty(),
+            "{} {}: neither a rule nor a reason",
+            e.seed,
+            e.number
+        );
+        for c in e.codes {
+            assert!(
+                registry::lookup(c).is_some(),
+                "{} {}: unknown rule {c}",
+                e.seed,
+                e.number
+            );
+        }
+    }
+    for t in registry::all() {
+        assert!(
+            EXERCISES.iter().any(|e| e.codes.contains(&t.meta.code)),
+            "{} covers no exercise of the catalogue",
+            t.meta.code
         );
     }
 }

@@ -39,7 +39,7 @@ fn rules() -> Vec<Rule> {
             applicability: t.meta.fix.as_str(),
         })
         .collect();
-    all.sort_by_key(|r| r.code);
+    all.sort_by_key(|r| crate::registry::code_order(r.code));
     all.push(Rule {
         code: SUPPRESSION_CODE,
         name: "suppression",
