@@ -168,7 +168,7 @@ pub fn table() -> String {
         let cell = |f: &dyn Fn(&crate::transform::Transform) -> String| {
             e.codes
                 .iter()
-                .map(|c| registry::lookup(c).map_or_else(|| format!("{c}: unknown"), |t| f(t)))
+                .map(|c| registry::lookup(c).map_or_else(|| format!("{c}: unknown"), f))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
