@@ -118,6 +118,8 @@ if [ -n "$SELECT_CSV" ]; then
 fi
 NAMES+=("ast-grep (4 rules)"); CMDS+=("$AST_GREP ${AG_ARGS[*]} --report-style short --color never $DIR")
 NAMES+=("gofix-rt (all transforms)"); CMDS+=("$GOFIXRT $DIR")
+# The default set plus the preview rules (the rest of the seed catalogue): what `--preview` costs.
+NAMES+=("gofix-rt --preview"); CMDS+=("$GOFIXRT --preview $DIR")
 
 say "setup"
 echo "target:      $DIR ($(find "$DIR" \( -name vendor -o -name testdata -o -name '_*' -o -name '.?*' \) -prune -o -name '*.go' ! -name '_*' -print | wc -l) .go files after gofix-rt's exclusions)"
@@ -216,9 +218,11 @@ i=0
 T_SEL=""; M_SEL=""; C_SEL=""
 if [ -n "$SELECT_CSV" ]; then T_SEL=${MEDIANS[$i]}; M_SEL=${MINS[$i]:-}; C_SEL=${CPUS[$i]:-}; i=$((i + 1)); fi
 T_AG=${MEDIANS[$i]}; M_AG=${MINS[$i]:-}; C_AG=${CPUS[$i]:-}; i=$((i + 1))
-T_ALL=${MEDIANS[$i]}; M_ALL=${MINS[$i]:-}; C_ALL=${CPUS[$i]:-}
+T_ALL=${MEDIANS[$i]}; M_ALL=${MINS[$i]:-}; C_ALL=${CPUS[$i]:-}; i=$((i + 1))
+T_PRE=${MEDIANS[$i]}; M_PRE=${MINS[$i]:-}; C_PRE=${CPUS[$i]:-}
 R_SEL=$(ratio "$T_SEL" "$T_AG"); RM_SEL=$(ratio "$M_SEL" "$M_AG"); RC_SEL=$(ratio "$C_SEL" "$C_AG")
 R_ALL=$(ratio "$T_ALL" "$T_AG"); RM_ALL=$(ratio "$M_ALL" "$M_AG"); RC_ALL=$(ratio "$C_ALL" "$C_AG")
+R_PRE=$(ratio "$T_PRE" "$T_AG"); RM_PRE=$(ratio "$M_PRE" "$M_AG"); RC_PRE=$(ratio "$C_PRE" "$C_AG")
 
 say "summary ($DIR)"
 row() { printf '%-34s %10s %10s %10s %12s\n' "$@"; }
@@ -226,6 +230,7 @@ num() { [ -n "$1" ] && printf '%.3f' "$1" || printf 'n/a'; }
 row "command" "median s" "min s" "CPU s" "peak RSS MB"
 if [ -n "$SELECT_CSV" ]; then row "gofix-rt --select $SELECT_CSV" "$(num "$T_SEL")" "$(num "$M_SEL")" "$(num "$C_SEL")" "$GF_SEL_RSS"; fi
 row "gofix-rt (all transforms)" "$(num "$T_ALL")" "$(num "$M_ALL")" "$(num "$C_ALL")" "$GF_ALL_RSS"
+row "gofix-rt --preview" "$(num "$T_PRE")" "$(num "$M_PRE")" "$(num "$C_PRE")" "-"
 row "ast-grep scan (4 rules)" "$(num "$T_AG")" "$(num "$M_AG")" "$(num "$C_AG")" "$AG_RSS"
 echo "(median/min: wall-clock seconds over $RUNS runs; CPU: mean user+system seconds per run)"
 echo
@@ -237,6 +242,7 @@ else
     echo "ratio gofix-rt --select (R1,R2,R3a,R3b): n/a - none of them is registered in this build"
 fi
 echo "ratio gofix-rt (all transforms) / ast-grep:  $R_ALL [$RM_ALL] {$RC_ALL} $(verdict "$R_ALL" 0.25)"
+echo "ratio gofix-rt --preview / ast-grep:         $R_PRE [$RM_PRE] {$RC_PRE} (every rule, preview ones included)"
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') on $(nproc) cores"
 if [ -n "$SELECT_CSV" ]; then echo "gofix-rt peak RSS (--select):         $GF_SEL_RSS MB $(rss_verdict "$GF_SEL_RSS")"; fi
 echo "gofix-rt peak RSS (all transforms):   $GF_ALL_RSS MB $(rss_verdict "$GF_ALL_RSS")"
