@@ -160,9 +160,7 @@ fn precheck(bytes: &[u8], _: &crate::gomod::Module) -> bool {
                 let (lhs, rhs) = line.split_at(eq);
                 !lhs.contains(&b'(')
                     && !lhs.contains(&b'!')
-                    && rhs.len() > 1
-                    && rhs[1] != b'='
-                    && rhs.contains(&b'(')
+                    && (rhs.len() == 1 || rhs[1] != b'=' && rhs.contains(&b'('))
             })
     })
 }
@@ -330,7 +328,7 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     // §0.2 / §4.5.9: generated files, assembly, linkname.
-    if var_file.generated || has_asm(pkg) || linkname_mentions(pkg, &name) {
+    if !var_file.editable || var_file.generated || has_asm(pkg) || linkname_mentions(pkg, &name) {
         return None;
     }
     // §4.5.8 and §4.7: the call does real I/O; no registration, flags or process state on the way.
@@ -357,6 +355,9 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     }
     // §4.4 / §4.5.2-4: every reference in the package, each a plain read outside initialisation.
     let refs = references(pkg, &name)?;
+    // §4.5.4: the load itself must not read `x` (through any chain of package functions): `x()` from
+    // inside its own `OnceValue` deadlocks.
+    let reachable = reachable_functions(pkg, file, call);
     let mut reads = vec![];
     let methods = package_methods(pkg);
     let kind = type_kind(pkg, var_file, ty);
@@ -378,11 +379,7 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
             && top
                 .child_by_field_name("name")
                 .is_some_and(|n| f.node_text(n) == "init");
-        if in_init
-            || helpers
-                .iter()
-                .any(|(hf, h)| *hf == *fi && h.id() == top.id())
-        {
+        if in_init || reachable.contains(&(*fi, top.id())) {
             return None;
         }
         if !is_plain_read(f, *id, kind, &methods) {
@@ -775,6 +772,41 @@ fn helpers_of<'a>(pkg: &'a Package, file: &PkgFile, call: Node<'_>) -> Vec<(usiz
         }
     }
     out
+}
+
+/// Every function and method of the package that the call may reach, transitively, as (file, declaration
+/// id): any package function or method whose name is spelled (called or taken as a value) in the call or in
+/// a reached body. Over-approximates methods by name.
+fn reachable_functions(pkg: &Package, file: &PkgFile, call: Node<'_>) -> HashSet<(usize, usize)> {
+    let mut decls: Vec<(usize, String, Node<'_>)> = vec![];
+    for (fi, f) in pkg.files.iter().enumerate() {
+        for d in named_children(f.tree().root_node()) {
+            if matches!(d.kind(), "function_declaration" | "method_declaration")
+                && let Some(n) = d.child_by_field_name("name")
+            {
+                decls.push((fi, f.node_text(n).to_string(), d));
+            }
+        }
+    }
+    let spelled = |f: &PkgFile, n: Node<'_>| -> HashSet<String> {
+        let mut out = HashSet::new();
+        syntax::walk(n, &mut |c| {
+            if matches!(c.kind(), "identifier" | "field_identifier") {
+                out.insert(f.node_text(c).to_string());
+            }
+        });
+        out
+    };
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut queue = vec![spelled(file, call)];
+    while let Some(names) = queue.pop() {
+        for (fi, name, d) in &decls {
+            if names.contains(name) && name != "init" && seen.insert((*fi, d.id())) {
+                queue.push(spelled(&pkg.files[*fi], *d));
+            }
+        }
+    }
+    seen
 }
 
 /// Does `node` contain a call to a known I/O API (§4.5.8)?
@@ -1275,6 +1307,10 @@ fn is_plain_read(
                 }
             }
             "parenthesized_expression" => {}
+            // `*x = v` writes through `x` as much as `x.f = v` does.
+            "unary_expression"
+                if p.child_by_field_name("operator")
+                    .is_some_and(|o| file.node_text(o) == "*") => {}
             _ => break,
         }
         top = p;
@@ -1297,7 +1333,10 @@ fn is_plain_read(
             !(on_left
                 && matches!(
                     g.kind(),
-                    "assignment_statement" | "range_clause" | "short_var_declaration"
+                    "assignment_statement"
+                        | "range_clause"
+                        | "short_var_declaration"
+                        | "receive_statement"
                 ))
         }
         "assignment_statement" | "range_clause" => p
@@ -1648,11 +1687,169 @@ fn reindent_doc(lines: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::TRANSFORM;
-    use crate::testing::{check_detect_only_go, check_no_fix_go};
+    use crate::settings::Mode;
+    use crate::testing::{changed_text, check_detect_only_go, check_no_fix_go, run_tree};
+
+    const HEAD: &str = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n)\n\nvar cfg []byte\n\nfunc init() {\n\tvar err error\n\tcfg, err = os.ReadFile(\"c\")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n";
+
+    /// Runs R4 with unsafe fixes over `files` (plus a go 1.22 go.mod); returns the findings' messages and
+    /// the new text of each file.
+    fn run(files: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+        let mut all = vec![("go.mod", "module example.com/m\n\ngo 1.22\n")];
+        all.extend_from_slice(files);
+        let (_dir, out) = run_tree(&TRANSFORM, &all, Mode::DryRun, true, &[]);
+        let (_dir2, report) = run_tree(&TRANSFORM, &all, Mode::Check, true, &[]);
+        let msgs = report
+            .findings
+            .iter()
+            .map(|(_, f)| f.message.clone())
+            .collect();
+        let texts = files
+            .iter()
+            .map(|(n, t)| changed_text(&out, n, t))
+            .collect();
+        (msgs, texts)
+    }
 
     #[test]
     fn query_compiles() {
         tree_sitter::Query::new(&crate::syntax::language(), super::QUERY).unwrap();
+    }
+
+    #[test]
+    fn locals_parameters_and_nested_func_types_resolve() {
+        let src = format!(
+            "{HEAD}\nfunc Size() int {{ return len(cfg) }}\n\nfunc parse(cfg []byte) int {{ return len(cfg) }}\n\nfunc local() int {{\n\tcfg := []byte(\"x\")\n\treturn len(cfg)\n}}\n\nfunc cb(f func(cfg int)) int {{ return len(cfg) }}\n"
+        );
+        let (msgs, texts) = run(&[("x.go", &src)]);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        let t = &texts[0];
+        assert!(t.contains("func Size() int { return len(cfg()) }"), "{t}");
+        assert!(
+            t.contains("func parse(cfg []byte) int { return len(cfg) }"),
+            "{t}"
+        );
+        assert!(t.contains("\treturn len(cfg)\n"), "{t}");
+        assert!(
+            t.contains("func cb(f func(cfg int)) int { return len(cfg()) }"),
+            "{t}"
+        );
+        assert!(
+            t.contains("var cfg = sync.OnceValue(func() []byte {\n\tv, err := os.ReadFile(\"c\")"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn writes_keys_and_addresses_block_the_rule() {
+        let (msgs, _) = run(&[(
+            "x.go",
+            &format!("{HEAD}\nfunc Size() int {{ return len(cfg) }}\n"),
+        )]);
+        assert_eq!(msgs.len(), 1, "the base case fires");
+        for tail in [
+            "func F() { cfg = nil }\n",
+            "func F() { cfg[0] = 1 }\n",
+            "func F() *[]byte { return &cfg }\n",
+            "type S struct{ cfg int }\n\nfunc F() S { _ = cfg; return S{cfg: 1} }\n",
+            "func F(ch chan []byte) {\n\tselect {\n\tcase cfg = <-ch:\n\t}\n}\n",
+            "var n = len(cfg)\n",
+            "func init() { println(len(cfg)) }\n",
+        ] {
+            let read = "func Size() int { return len(cfg) }\n";
+            check_no_fix_go(&TRANSFORM, "1.22", &format!("{HEAD}\n{read}\n{tail}"));
+        }
+    }
+
+    #[test]
+    fn struct_values_allow_only_value_methods_of_the_package() {
+        let base = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n\t\"sync\"\n)\n\ntype conf struct {\n\tmu   sync.Mutex\n\tdata []byte\n}\n\nvar cfg conf\n\nfunc init() {\n\tvar err error\n\tcfg, err = load()\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc load() (conf, error) {\n\tb, err := os.ReadFile(\"c\")\n\treturn conf{data: b}, err\n}\n\n";
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{base}func (c *conf) Len() int {{ return len(c.data) }}\n\nfunc F() int {{ return cfg.Len() }}\n"
+            ),
+        );
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!("{base}func F() {{ cfg.mu.Lock() }}\n"),
+        );
+        let (msgs, texts) = run(&[(
+            "x.go",
+            &format!(
+                "{base}func (c conf) Len() int {{ return len(c.data) }}\n\nfunc F() int {{ return cfg.Len() + len(cfg.data) }}\n"
+            ),
+        )]);
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            texts[0].contains("return cfg().Len() + len(cfg().data)"),
+            "{}",
+            texts[0]
+        );
+    }
+
+    #[test]
+    fn the_load_must_not_reach_the_variable() {
+        let src = "package m\n\nimport \"os\"\n\nvar cfg []byte\n\nfunc init() {\n\tcfg = load()\n}\n\nfunc load() []byte {\n\tb, _ := os.ReadFile(\"c\")\n\treturn merge(b)\n}\n\nfunc merge(b []byte) []byte { return append(b, cfg...) }\n\nfunc F() int { return len(cfg) }\n";
+        check_no_fix_go(&TRANSFORM, "1.22", src);
+    }
+
+    #[test]
+    fn different_build_constraints_block_the_rule() {
+        let var_file = "package m\n\nvar cfg []byte\n\nfunc F() int { return len(cfg) }\n";
+        let init_file =
+            "package m\n\nimport \"os\"\n\nfunc init() {\n\tcfg, _ = os.ReadFile(\"c\")\n}\n";
+        let init_file = init_file.replace(
+            "cfg, _ = os.ReadFile(\"c\")",
+            "cfg = must(os.ReadFile(\"c\"))",
+        ) + "\nfunc must(b []byte, err error) []byte { return b }\n";
+        let (msgs, _) = run(&[("a.go", var_file), ("b_linux.go", &init_file)]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let (msgs, texts) = run(&[("a.go", var_file), ("b.go", &init_file)]);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(
+            texts[0],
+            "package m\n\nfunc F() int { return len(cfg()) }\n"
+        );
+    }
+
+    #[test]
+    fn type_packages_follow_the_declaration() {
+        let var_file = "package m\n\nimport \"database/sql\"\n\nvar db *sql.DB\n\nfunc F() error { return db.Ping() }\n";
+        let init_file = "package m\n\nimport \"os\"\n\nfunc init() {\n\tdb = open(os.ReadFile(\"/run/dsn\"))\n}\n";
+        let helper = "package m\n\nimport \"database/sql\"\n\nfunc open(dsn []byte, err error) *sql.DB {\n\tdb, _ := sql.Open(\"pg\", string(dsn))\n\treturn db\n}\n";
+        let (msgs, texts) = run(&[("a.go", var_file), ("b.go", init_file), ("c.go", helper)]);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(
+            texts[0],
+            "package m\n\nfunc F() error { return db().Ping() }\n"
+        );
+        assert!(
+            texts[1].contains("import (\n\t\"database/sql\"\n\t\"os\"\n\t\"sync\"\n)"),
+            "{}",
+            texts[1]
+        );
+        assert!(texts[1].contains("var db = sync.OnceValue(func() *sql.DB {\n\treturn open(os.ReadFile(\"/run/dsn\"))\n})"), "{}", texts[1]);
+    }
+
+    #[test]
+    fn comments_in_init_and_aligned_uses_keep_the_report_without_fix() {
+        let src = "package m\n\nimport \"os\"\n\nvar cfg []byte\n\nfunc init() {\n\t// the config is small\n\tcfg = must(os.ReadFile(\"c\"))\n}\n\nfunc must(b []byte, err error) []byte { return b }\n\nfunc F() int { return len(cfg) }\n";
+        let msgs = check_detect_only_go(&TRANSFORM, "1.22", src);
+        assert!(msgs[0].contains("No automatic fix"), "{msgs:?}");
+        let src = "package m\n\nimport \"os\"\n\nvar cfg []byte\n\nfunc init() {\n\tcfg = must(os.ReadFile(\"c\"))\n}\n\nfunc must(b []byte, err error) []byte { return b }\n\nfunc F() []any {\n\treturn []any{\n\t\tcfg, // config\n\t\t1,   // one\n\t}\n}\n";
+        let msgs = check_detect_only_go(&TRANSFORM, "1.22", src);
+        assert!(msgs[0].contains("No automatic fix"), "{msgs:?}");
+    }
+
+    #[test]
+    fn once_fallback_reindents_multi_line_code() {
+        let src = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n)\n\nvar cfg []byte\n\nfunc init() {\n\tvar err error\n\tcfg, err = os.ReadFile(\n\t\t\"c\",\n\t)\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc F() int { return len(cfg) }\n";
+        let want = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n\t\"sync\"\n)\n\nvar cfgOnce sync.Once\nvar cfgVal []byte\n\nfunc cfg() []byte {\n\tcfgOnce.Do(func() {\n\t\tvar err error\n\t\tcfgVal, err = os.ReadFile(\n\t\t\t\"c\",\n\t\t)\n\t\tif err != nil {\n\t\t\tlog.Fatal(err)\n\t\t}\n\t})\n\treturn cfgVal\n}\n\nfunc F() int { return len(cfg()) }\n";
+        let (fixed, _) = crate::testing::run_one(&TRANSFORM, "1.20", src, true);
+        assert_eq!(fixed, want);
     }
 
     #[test]
