@@ -84,7 +84,7 @@
 //!   package.
 //! - `init` touching inherited file descriptors, the environment or process state (`os.Setenv`,
 //!   `os.Unsetenv`, `os.Chdir`, `os.NewFile`, `net.FileListener`, `syscall`, `x/sys/unix`, systemd socket
-//!   activation): deferring it changes what child processes inherit.
+//!   activation, `plugin`): deferring it changes what child processes inherit.
 //! - `x` exported, never read, or written anywhere (`x = ...`, `x.f = ...`, `x[i] = ...`, `x++`, `&x`,
 //!   a pointer-receiver method called on a non-pointer `x`, a method not declared in the package on a
 //!   struct-like `x`), used as a key in a composite literal, read by another `init`, by a package-level
@@ -236,6 +236,7 @@ const FLAG_PACKAGES: &[&str] = &[
 /// Packages that reach inherited descriptors or process state (the owner's R4 decision).
 const PROCESS_PACKAGES: &[&str] = &[
     "syscall",
+    "plugin",
     "golang.org/x/sys/unix",
     "golang.org/x/sys/windows",
     "github.com/coreos/go-systemd/activation",
@@ -308,6 +309,12 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let call = match &found.shape {
         Shape::Plain { call, .. } | Shape::Checked { call, .. } => *call,
     };
+    // In `v, err := f(args)` an `err` among the arguments would no longer be the init's local.
+    if let Shape::Checked { err, .. } = &found.shape
+        && syntax::identifiers(call, src).contains(err)
+    {
+        return None;
+    }
     let branch = match &found.shape {
         Shape::Checked { branch, .. } => Some(*branch),
         Shape::Plain { .. } => None,
@@ -489,7 +496,7 @@ fn shadowing(cx: &mut Ctx<'_>, init: Node<'_>, stmts: &[Node<'_>]) -> Option<()>
             let assigned = refs
                 .iter()
                 .any(|(fi, r)| !is_plain_read(&pkg.files[*fi], *r, kind, &methods));
-            if assigned {
+            if assigned || refs.is_empty() {
                 continue;
             }
             cx.report(
