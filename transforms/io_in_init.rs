@@ -1658,15 +1658,14 @@ fn delete_var(src: &str, decl: &VarDecl<'_>) -> Result<(Edit, String), &'static 
     // Alone in its section: drop one of the blank lines around it.
     let blank_before = prev_line.is_empty() && start > 0;
     let blank_after = next_line.is_empty();
-    let (mut s0, mut e0) = (start, end);
-    if blank_after && (blank_before || prev_line.ends_with('(')) {
-        e0 = line_end_incl(src, end);
+    let range = if blank_after && (blank_before || prev_line.ends_with('(')) {
+        TextRange::new(start, line_end_incl(src, end))
     } else if blank_before && next_line == ")" {
-        s0 = line_start(src, start - 1);
-    }
-    let _ = &mut s0;
-    let _ = &mut e0;
-    Ok((Edit::delete(TextRange::new(s0, e0)), doc))
+        TextRange::new(line_start(src, start - 1), end)
+    } else {
+        TextRange::new(start, end)
+    };
+    Ok((Edit::delete(range), doc))
 }
 
 /// The first line of the run of non-blank lines holding `at` (gofmt aligns within such runs).
@@ -1726,7 +1725,7 @@ mod tests {
     #[test]
     fn locals_parameters_and_nested_func_types_resolve() {
         let src = format!(
-            "{HEAD}\nfunc Size() int {{ return len(cfg) }}\n\nfunc parse(cfg []byte) int {{ return len(cfg) }}\n\nfunc local() int {{\n\tcfg := []byte(\"x\")\n\treturn len(cfg)\n}}\n\nfunc cb(f func(cfg int)) int {{ return len(cfg) }}\n"
+            "{HEAD}\nfunc Size() int {{ return len(cfg) }}\n\nfunc parse(cfg []byte) int {{ return len(cfg) }}\n\nfunc local() int {{\n\tcfg := []byte(\"x\")\n\treturn len(cfg)\n}}\n\nfunc cb(f func(cfg int)) int {{ return len(cfg) }}\n\nfunc sw(k int, ch chan []byte) int {{\n\tswitch k {{\n\tcase 1:\n\t\tcfg := \"one\"\n\t\treturn len(cfg)\n\t}}\n\tselect {{\n\tcase cfg := <-ch:\n\t\treturn len(cfg)\n\tdefault:\n\t}}\n\tif cfg := 2; k > 0 {{\n\t\treturn cfg\n\t}}\n\tfor cfg := range 3 {{\n\t\t_ = cfg\n\t}}\n\treturn 0\n}}\n"
         );
         let (msgs, texts) = run(&[("x.go", &src)]);
         assert_eq!(msgs.len(), 1, "{msgs:?}");
@@ -1741,6 +1740,7 @@ mod tests {
             t.contains("func cb(f func(cfg int)) int { return len(cfg()) }"),
             "{t}"
         );
+        assert_eq!(t.matches("cfg()").count(), 2, "{t}");
         assert!(
             t.contains("var cfg = sync.OnceValue(func() []byte {\n\tv, err := os.ReadFile(\"c\")"),
             "{t}"
@@ -1857,6 +1857,31 @@ mod tests {
         let want = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n\t\"sync\"\n)\n\nvar cfgOnce sync.Once\nvar cfgVal []byte\n\nfunc cfg() []byte {\n\tcfgOnce.Do(func() {\n\t\tvar err error\n\t\tcfgVal, err = os.ReadFile(\n\t\t\t\"c\",\n\t\t)\n\t\tif err != nil {\n\t\t\tlog.Fatal(err)\n\t\t}\n\t})\n\treturn cfgVal\n}\n\nfunc F() int { return len(cfg()) }\n";
         let (fixed, _) = crate::testing::run_one(&TRANSFORM, "1.20", src, true);
         assert_eq!(fixed, want);
+    }
+
+    #[test]
+    fn grouped_specs_leave_the_group_when_alignment_holds() {
+        let init = "func init() {\n\tvar err error\n\tcfg, err = os.ReadFile(\"c\")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc F() int { return len(cfg) }\n";
+        let head = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n)\n\n";
+        let src = format!(
+            "{head}var (\n\tstarted bool\n\n\t// cfg is the raw config.\n\tcfg []byte\n)\n\n{init}"
+        );
+        let (fixed, _) = crate::testing::run_one(&TRANSFORM, "1.22", &src, true);
+        assert!(
+            fixed.contains(
+                "var (\n\tstarted bool\n)\n\n// cfg is the raw config.\nvar cfg = sync.OnceValue("
+            ),
+            "{fixed}"
+        );
+        let src = format!("{head}var (\n\ta   int\n\tcfg []byte\n)\n\n{init}");
+        let msgs = check_detect_only_go(&TRANSFORM, "1.22", &src);
+        assert!(msgs[0].contains("re-align"), "{msgs:?}");
+        let src = format!("{head}var (\n\tstarted bool\n\tcfg     []byte\n)\n\n{init}");
+        let (fixed, _) = crate::testing::run_one(&TRANSFORM, "1.22", &src, true);
+        assert!(
+            fixed.contains("var (\n\tstarted bool\n)\n\nvar cfg = sync.OnceValue("),
+            "{fixed}"
+        );
     }
 
     #[test]
