@@ -64,7 +64,9 @@
 //! Unsafe (applied with `--unsafe-fixes`): the program does the same work, but later. The I/O now runs on
 //! the first `x()` call — possibly on a request goroutine, with concurrent callers waiting for it, and
 //! possibly never; a `log.Fatal` or `os.Exit` on failure now fires in a running program and skips every
-//! deferred cleanup; environment or working-directory changes made by `main` are now visible to the load.
+//! deferred cleanup; a panic of the load (a `template.Must` wrapper) now happens at first use, where
+//! `net/http` recovers it, and every later call panics again; environment or working-directory changes
+//! made by `main` are now visible to the load.
 //! The message lists the hazards that apply. Each `x()` is a call with an atomic load, and for a struct or
 //! array `T` it returns a copy. The edit spans every file that uses `x` and is applied all-or-nothing; the
 //! new declaration replaces the `init` (so the moved call keeps its imports), the old `var x T` goes (out of
@@ -403,6 +405,8 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         "Review: the load moves to the first `{name}()` call (first-use latency, maybe on a request goroutine){}, and env/cwd changes made by `main` become visible to it.",
         if fatal {
             ", its `log.Fatal`/`os.Exit` then skips deferred cleanups"
+        } else if panics_on_failure(file, call) {
+            ", a failure panics there (net/http recovers it) and again on every later call"
         } else {
             ""
         }
@@ -452,6 +456,27 @@ fn found_stmt<'t>(f: &Found<'t>) -> Node<'t> {
     match &f.shape {
         Shape::Plain { assign, .. } | Shape::Checked { assign, .. } => *assign,
     }
+}
+
+/// Does the call go through a `Must`-style wrapper (`template.Must`, `mustLoad`), which panics on failure?
+fn panics_on_failure(file: &PkgFile, call: Node<'_>) -> bool {
+    let mut found = false;
+    syntax::walk(call, &mut |n| {
+        if n.kind() == "call_expression"
+            && let Some(f) = n.child_by_field_name("function")
+        {
+            let name = match f.kind() {
+                "identifier" => Some(f),
+                "selector_expression" => f.child_by_field_name("field"),
+                _ => None,
+            };
+            found |= name.is_some_and(|c| {
+                let t = file.node_text(c);
+                t.starts_with("Must") || t.starts_with("must")
+            });
+        }
+    });
+    found
 }
 
 /// §4.2: `x, err := f()` in `init` declares a new local `x` beside a package variable `x` that nothing
