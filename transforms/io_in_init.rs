@@ -99,6 +99,8 @@
 //!   constraints; an `init` in a test file; a generated file, an assembly file in the directory or a
 //!   `//go:linkname` mentioning `x`; a use of `x` in a file read only as context (git-ignored).
 //! - Package `main`, unless `--opt R4.main=true`.
+//! - An `init` that is not gofmt-shaped (`func init() {` at the start of a line) or whose body is longer
+//!   than 24 lines (the precheck's bound).
 //! - `x, err := f()` inside `init` declares a new local `x`: it is reported as a probable bug, with no
 //!   fix.
 //!
