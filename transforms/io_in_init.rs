@@ -96,8 +96,8 @@
 //!   (`panic`, logrus/zap/klog fatal calls, `return`).
 //! - `init` with other statements or comments of its own; `x` declared with an initializer, without a
 //!   type, or with other names in its spec; the `var` and the `init` in files with different build
-//!   constraints; an `init` in a test file; a generated file, an assembly file in the directory or a
-//!   `//go:linkname` mentioning `x`; a use of `x` in a file read only as context (git-ignored).
+//!   constraints; a `//go:` directive on the declaration (`//go:embed`); an `init` in a test file; a
+//!   generated file, an assembly file in the directory or a `//go:linkname` mentioning `x`; a use of `x` in a file read only as context (git-ignored).
 //! - Package `main`, unless `--opt R4.main=true`.
 //! - An `init` that is not gofmt-shaped (`func init() {` at the start of a line) or whose body is longer
 //!   than 24 lines (the precheck's bound).
@@ -332,6 +332,12 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     }
     let mut c = decl.spec.walk();
     if decl.spec.children_by_field_name("name", &mut c).count() != 1 {
+        return None;
+    }
+    // A compiler directive on the declaration (`//go:embed` fills the variable itself) → never.
+    if directive_above(&var_file.text, decl.decl.start_byte())
+        || directive_above(&var_file.text, decl.spec.start_byte())
+    {
         return None;
     }
     // §4.5.10: same build constraints for the var and the init.
@@ -732,6 +738,23 @@ fn find_var<'a>(pkg: &'a Package, name: &str) -> Option<VarDecl<'a>> {
         }
     }
     found
+}
+
+/// Is one of the comment lines directly above the line holding `at` a `//go:` directive?
+fn directive_above(src: &str, at: usize) -> bool {
+    let mut start = line_start(src, at);
+    while start > 0 {
+        let prev = line_start(src, start - 1);
+        let line = src[prev..start].trim();
+        if !line.starts_with("//") {
+            return false;
+        }
+        if line.starts_with("//go:") {
+            return true;
+        }
+        start = prev;
+    }
+    false
 }
 
 fn contains_word(text: &str, name: &str) -> bool {
@@ -1781,6 +1804,12 @@ mod tests {
             &format!("{HEAD}\nfunc Size() int {{ return len(cfg) }}\n"),
         )]);
         assert_eq!(msgs.len(), 1, "the base case fires");
+        let embed = HEAD.replace("var cfg []byte", "//go:embed c.txt\nvar cfg []byte");
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!("{embed}\nfunc Size() int {{ return len(cfg) }}\n"),
+        );
         for tail in [
             "func F() { cfg = nil }\n",
             "func F() { cfg[0] = 1 }\n",
