@@ -94,10 +94,14 @@
 //! - The call or error branch reads a package variable that is written anywhere, or uses a flag package.
 //! - The error branch does anything but end the process with `log.Fatal*` or a print and `os.Exit`
 //!   (`panic`, logrus/zap/klog fatal calls, `return`).
-//! - `init` with other statements or comments of its own; `x` declared with an initializer, without a
-//!   type, or with other names in its spec; the `var` and the `init` in files with different build
-//!   constraints; a `//go:` directive on the declaration (`//go:embed`); an `init` in a test file; a
-//!   generated file, an assembly file in the directory or a `//go:linkname` mentioning `x`; a use of `x` in a file read only as context (git-ignored).
+//! - `init` with other statements; `x` declared with an initializer, without a type, or with other names
+//!   in its spec; the `var` and the `init` in files with different build constraints; a `//go:` directive
+//!   on the declaration (`//go:embed`); an `init` in a test file; a generated file, an assembly file in
+//!   the directory or a `//go:linkname` mentioning `x`; a use of `x` in a file read only as context
+//!   (git-ignored).
+//! - Reported without a fix: comments inside the `init` body (they would be lost), a use of `x` followed
+//!   by a comment on its line (gofmt aligns those), a grouped `var` whose alignment the removal would
+//!   change, a type whose package the `init` file names differently.
 //! - Package `main`, unless `--opt R4.main=true`.
 //! - An `init` that is not gofmt-shaped (`func init() {` at the start of a line) or whose body is longer
 //!   than 24 lines (the precheck's bound).
