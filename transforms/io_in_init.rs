@@ -90,7 +90,8 @@
 //! - `x` exported, never read, or written anywhere (`x = ...`, `x.f = ...`, `x[i] = ...`, `x++`, `&x`,
 //!   a pointer-receiver method called on a non-pointer `x`, a method not declared in the package on a
 //!   struct-like `x`), used as a key in a composite literal, read by another `init`, by a package-level
-//!   initializer or by the loading helper itself, or assigned by more than one `init`.
+//!   initializer or by the loading helper itself (directly or through any chain of package functions),
+//!   or assigned by more than one `init`.
 //! - The call or error branch reads a package variable that is written anywhere, or uses a flag package.
 //! - The error branch does anything but end the process with `log.Fatal*` or a print and `os.Exit`
 //!   (`panic`, logrus/zap/klog fatal calls, `return`).
@@ -378,7 +379,31 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let refs = references(pkg, &name)?;
     // §4.5.4: the load itself must not read `x` (through any chain of package functions): `x()` from
     // inside its own `OnceValue` deadlocks.
-    let reachable = reachable_functions(pkg, file, call);
+    let reachable = reachable_functions(pkg, &[(cx.file_idx, call)]);
+    // ... nor may any other initialisation reach it: a package-level initializer or another `init` saw the
+    // zero value, through however many calls (§4.5.4).
+    let mut init_seeds = vec![];
+    for (fi, f) in pkg.files.iter().enumerate() {
+        for d in named_children(f.tree().root_node()) {
+            match d.kind() {
+                "var_declaration" => init_seeds.extend(
+                    var_specs(d)
+                        .into_iter()
+                        .filter_map(|s| s.child_by_field_name("value"))
+                        .map(|v| (fi, v)),
+                ),
+                "function_declaration"
+                    if d.id() != init.id()
+                        && d.child_by_field_name("name")
+                            .is_some_and(|n| f.node_text(n) == "init") =>
+                {
+                    init_seeds.push((fi, d));
+                }
+                _ => {}
+            }
+        }
+    }
+    let init_reachable = reachable_functions(pkg, &init_seeds);
     let mut reads = vec![];
     let methods = package_methods(pkg);
     let kind = type_kind(pkg, var_file, ty);
@@ -400,7 +425,10 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
             && top
                 .child_by_field_name("name")
                 .is_some_and(|n| f.node_text(n) == "init");
-        if in_init || reachable.contains(&(*fi, top.id())) {
+        if in_init
+            || reachable.contains(&(*fi, top.id()))
+            || init_reachable.contains(&(*fi, top.id()))
+        {
             return None;
         }
         if !is_plain_read(f, *id, kind, &methods) {
@@ -838,7 +866,7 @@ fn helpers_of<'a>(pkg: &'a Package, file: &PkgFile, call: Node<'_>) -> Vec<(usiz
 /// Every function and method of the package that the call may reach, transitively, as (file, declaration
 /// id): any package function or method whose name is spelled (called or taken as a value) in the call or in
 /// a reached body. Over-approximates methods by name.
-fn reachable_functions(pkg: &Package, file: &PkgFile, call: Node<'_>) -> HashSet<(usize, usize)> {
+fn reachable_functions(pkg: &Package, seeds: &[(usize, Node<'_>)]) -> HashSet<(usize, usize)> {
     let mut decls: Vec<(usize, String, Node<'_>)> = vec![];
     for (fi, f) in pkg.files.iter().enumerate() {
         for d in named_children(f.tree().root_node()) {
@@ -859,7 +887,10 @@ fn reachable_functions(pkg: &Package, file: &PkgFile, call: Node<'_>) -> HashSet
         out
     };
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut queue = vec![spelled(file, call)];
+    let mut queue: Vec<HashSet<String>> = seeds
+        .iter()
+        .map(|(fi, n)| spelled(&pkg.files[*fi], *n))
+        .collect();
     while let Some(names) = queue.pop() {
         for (fi, name, d) in &decls {
             if names.contains(name) && name != "init" && seen.insert((*fi, d.id())) {
@@ -1821,6 +1852,8 @@ mod tests {
             "type S struct{ cfg int }\n\nfunc F() S { _ = cfg; return S{cfg: 1} }\n",
             "func F(ch chan []byte) {\n\tselect {\n\tcase cfg = <-ch:\n\t}\n}\n",
             "var n = len(cfg)\n",
+            "var n = count()\n\nfunc count() int { return len(cfg) }\n",
+            "func init() { setup() }\n\nfunc setup() { println(len(cfg)) }\n",
             "func init() { println(len(cfg)) }\n",
         ] {
             let read = "func Size() int { return len(cfg) }\n";
