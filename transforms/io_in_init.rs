@@ -1479,8 +1479,7 @@ fn build_fix(
     // A trailing comment after a rewritten use may be aligned with its neighbours by gofmt.
     for (fi, id) in reads {
         let t: &str = &pkg.files[*fi].text;
-        let rest = &t[id.end_byte()..line_end_incl(t, id.end_byte())];
-        if rest.contains("//") || rest.contains("/*") {
+        if comment_follows(&t[id.end_byte()..line_end_incl(t, id.end_byte())]) {
             return Err("a use of the variable shares its line with a comment gofmt aligns");
         }
     }
@@ -1581,6 +1580,29 @@ fn build_fix(
         fix = fix.edit(*fi, Edit::insert(id.end_byte(), "()"));
     }
     Ok(fix)
+}
+
+/// Does a comment start in `rest` (the remainder of a line), outside string and rune literals?
+fn comment_follows(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' && q != b'`' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/') | Some(b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// `text` (a node that started at depth 1) moved one level deeper: its continuation lines gain a tab.
@@ -1975,6 +1997,15 @@ mod tests {
             fixed.contains("var (\n\tstarted bool\n)\n\nvar cfg = sync.OnceValue("),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn comments_are_told_from_strings() {
+        assert!(super::comment_follows(", 1) // why"));
+        assert!(super::comment_follows(" /* note */"));
+        assert!(!super::comment_follows(", \"http://example.com\")"));
+        assert!(!super::comment_follows(", `a//b`, '/')"));
+        assert!(super::comment_follows(", \"a\\\"b\") // c"));
     }
 
     #[test]
