@@ -9,6 +9,7 @@ mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
 mod gosched_call;
+mod io_in_init;
 mod large_buffer_per_call;
 mod read_mem_stats;
 mod stack_all_goroutines;
@@ -27,6 +28,7 @@ pub static ALL: &[&Transform] = &[
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
     &gosched_call::TRANSFORM,
+    &io_in_init::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
