@@ -73,8 +73,14 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
         .filter(|(d, _)| *d == dir)
         .map(|(_, c)| *c)
         .collect();
+    // What the rule sees of the path: below the module root (so a checkout under `/home/dev` says
+    // nothing), or just the name.
+    let rel = module
+        .and_then(|m| m.root.as_deref())
+        .and_then(|root| path.strip_prefix(root).ok())
+        .map_or_else(|| name.clone(), |p| p.to_string_lossy().replace('\\', "/"));
     let mut text = source.text.clone();
-    let mut found = collect(&text, &rules, module, settings, &mut out.suppressed);
+    let mut found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
     if settings.mode != Mode::Check {
         for _ in 0..MAX_PASSES {
             let accepted = select(&found, settings.threshold, &withheld);
@@ -92,7 +98,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
                 *out.applied.entry(found[i].0).or_default() += 1;
             }
             text = apply_edits(&text, edits);
-            found = collect(&text, &rules, module, settings, &mut out.suppressed);
+            found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
         }
     }
     let lines = LineIndex::new(&text);
@@ -126,6 +132,7 @@ pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
 /// Every finding of `rules` in `text`, suppressed ones dropped (counted in `suppressed`, which holds the
 /// counts of the last collection), unknown or unused directives reported under `SUP`.
 fn collect(
+    path: &str,
     text: &str,
     rules: &[&'static Transform],
     module: Option<&Module>,
@@ -135,7 +142,7 @@ fn collect(
     let mut found: Vec<(&'static str, FileFinding)> = vec![];
     for t in rules {
         let o = t.other_files.as_ref().expect("filtered on other_files");
-        for mut f in (o.run)(text, module) {
+        for mut f in (o.run)(path, text, module) {
             if let Some((_, edits)) = &mut f.fix {
                 edits.sort_by_key(|e| (e.range.start, !e.range.is_empty(), e.range.end));
                 let overlap = edits.windows(2).any(|w| w[0].range.end > w[1].range.start);

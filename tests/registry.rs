@@ -62,7 +62,7 @@ fn doc_examples_round_trip() {
                     .unwrap_or_else(|| panic!("{}: no {h} block", t.meta.code))
             };
             let (example, use_instead) = (block("## Example"), block("## Use instead"));
-            let found = (o.run)(&example, None);
+            let found = (o.run)("Dockerfile", &example, None);
             assert!(!found.is_empty(), "{}: Example does not fire", t.meta.code);
             let edits = found
                 .iter()

@@ -52,7 +52,8 @@
 //! ## When it does not fire
 //! - Debug, development and test builds: Makefile targets, Dockerfile stages, GoReleaser build ids and output
 //!   names with a word like debug, dev, test, e2e, race, cover, bench, run; files named `Dockerfile.dev`,
-//!   `debug.Dockerfile`, `test.mk`; Makefile blocks under `ifdef DEBUG`-like conditionals.
+//!   `debug.Dockerfile`, `test.mk`, or below a directory of the module named so (`test/e2e/Dockerfile`) or
+//!   `examples/`; Makefile blocks under `ifdef DEBUG`-like conditionals.
 //! - Builds with `-gcflags` that disable optimisation or inlining (`-N`, `-l`, `all=-N -l`), with `-race`,
 //!   `-msan`, `-asan`, `-cover`, with `-trimpath=false`, or with a `-buildmode` other than exe/pie.
 //! - `go build` used as a compile check (no `-o`, or `-o /dev/null`), `go vet`, `go test`, `go install`, `go
@@ -131,25 +132,22 @@ fn wants(name: &str) -> bool {
     kind(name).is_some()
 }
 
-/// The run gets only the text, so the kind is recognised from the content: GoReleaser files have a
-/// top-level `builds:`, Dockerfiles a `FROM` instruction, Makefiles neither.
-fn run_file(text: &str, _module: Option<&Module>) -> Vec<FileFinding> {
-    if memchr::memmem::find(text.as_bytes(), b"build").is_none() {
+/// `path` is relative to the module root: a build file under `test/`, `e2e/`, `dev/`, `examples/`...
+/// builds something that is not shipped.
+fn run_file(path: &str, text: &str, _module: Option<&Module>) -> Vec<FileFinding> {
+    let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if memchr::memmem::find(text.as_bytes(), b"build").is_none()
+        || dirs.split('/').any(|d| {
+            debug_ish(d) || matches!(d.to_ascii_lowercase().as_str(), "example" | "examples")
+        })
+    {
         return vec![];
     }
-    let has_top = |key: &str| {
-        text.lines().any(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case(key))
-        })
-    };
-    if text.lines().any(|l| l.trim_end() == "builds:") {
-        goreleaser(text)
-    } else if has_top("FROM") && !text.lines().any(|l| l.starts_with('\t')) {
-        dockerfile(text)
-    } else {
-        makefile(text)
+    match kind(name) {
+        Some(Kind::GoReleaser) => goreleaser(text),
+        Some(Kind::Docker) => dockerfile(text),
+        Some(Kind::Make) => makefile(text),
+        None => vec![],
     }
 }
 
@@ -1300,8 +1298,8 @@ mod tests {
     use super::*;
     use crate::otherfiles::apply_edits;
 
-    fn fixed(text: &str) -> (String, Vec<FileFinding>) {
-        let found = run_file(text, None);
+    fn fixed(name: &str, text: &str) -> (String, Vec<FileFinding>) {
+        let found = run_file(name, text, None);
         let edits: Vec<Edit> = found
             .iter()
             .filter_map(|f| f.fix.as_ref())
@@ -1339,6 +1337,20 @@ mod tests {
     }
 
     #[test]
+    fn test_and_example_directories_are_not_releases() {
+        let src = "FROM golang:1.22\nRUN go build -o /app .\n";
+        assert_eq!(run_file("deploy/Dockerfile", src, None).len(), 1);
+        for p in [
+            "test/e2e/Dockerfile",
+            "examples/grpc/Dockerfile",
+            "dev/Dockerfile",
+            "integration-tests/Dockerfile",
+        ] {
+            assert!(run_file(p, src, None).is_empty(), "{p}");
+        }
+    }
+
+    #[test]
     fn doc_example_rewrites_to_use_instead() {
         let doc = crate::docs::doc(&TRANSFORM);
         let block = |h: &str| {
@@ -1347,7 +1359,7 @@ mod tests {
             let e = after[s..].find("```").unwrap() + s;
             after[s..e].to_string()
         };
-        let (got, found) = fixed(&block("## Example"));
+        let (got, found) = fixed("Dockerfile", &block("## Example"));
         assert_eq!(found.len(), 1);
         assert_eq!(got, block("## Use instead"));
     }
@@ -1355,26 +1367,34 @@ mod tests {
     #[test]
     fn dockerfile_continuation_and_mount() {
         let src = "FROM golang:1.22 AS build\nRUN --mount=type=cache,target=/root/.cache/go-build \\\n    go build \\\n      -o /out/app ./cmd/app\n";
-        let (got, found) = fixed(src);
+        let (got, found) = fixed("Dockerfile", src);
         assert_eq!(found.len(), 1);
         assert!(got.contains("go build -trimpath -ldflags=\"-s -w\" \\\n      -o /out/app"));
-        assert!(fixed(&got).1.is_empty());
+        assert!(fixed("Dockerfile", &got).1.is_empty());
+        // Tab-indented continuation lines are still a Dockerfile.
+        let src = "FROM golang:1.22\nRUN apt-get update && \\\n\tgo build -o /app . && \\\n\trm -rf /var/lib/apt/lists\n";
+        let (got, found) = fixed("Dockerfile", src);
+        assert_eq!(found.len(), 1);
+        assert!(
+            got.contains("\tgo build -trimpath -ldflags=\"-s -w\" -o /app . && \\\n"),
+            "{got}"
+        );
     }
 
     #[test]
     fn dockerfile_skips_debug_stage_checks_and_sh_c() {
         let src = "FROM golang:1.22 AS debug\nRUN go build -o /app .\nFROM golang:1.22 AS build\nRUN go build ./... && go vet ./...\nRUN sh -c \"go build -o /x .\"\nRUN go build -o /dev/null ./...\n";
-        assert!(run_file(src, None).is_empty());
+        assert!(run_file("Dockerfile", src, None).is_empty());
     }
 
     #[test]
     fn dockerfile_heredoc_and_arg_are_reported_without_fix() {
         let src = "FROM golang:1.22\nRUN <<EOF\ngo build -o /app .\nEOF\n";
-        let f = run_file(src, None);
+        let f = run_file("Dockerfile", src, None);
         assert_eq!(f.len(), 1);
         assert!(f[0].fix.is_none());
         let src = "FROM golang:1.22\nARG LDFLAGS\nRUN go build -ldflags=\"${LDFLAGS}\" -o /app .\n";
-        let f = run_file(src, None);
+        let f = run_file("Dockerfile", src, None);
         assert_eq!(f.len(), 1);
         assert!(
             f[0].message.contains("lacks -trimpath:"),
@@ -1405,7 +1425,7 @@ mod tests {
             ),
         ];
         for (a, b) in cases {
-            let (got, _) = fixed(&format!("FROM golang\n{a}\n"));
+            let (got, _) = fixed("Dockerfile", &format!("FROM golang\n{a}\n"));
             assert_eq!(got, format!("FROM golang\n{b}\n"));
         }
     }
@@ -1413,7 +1433,7 @@ mod tests {
     #[test]
     fn makefile_variable_ldflags() {
         let src = "VERSION ?= dev\nLDFLAGS := -X main.version=$(VERSION)\n\nbuild:\n\tgo build -ldflags \"$(LDFLAGS)\" -o bin/app ./cmd/app\n\ndebug:\n\tgo build -gcflags=\"all=-N -l\" -o bin/app-debug ./cmd/app\n";
-        let (got, found) = fixed(src);
+        let (got, found) = fixed("Makefile", src);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
             got.contains("LDFLAGS := -s -w -X main.version=$(VERSION)\n"),
@@ -1423,13 +1443,13 @@ mod tests {
             got.contains("\tgo build -trimpath -ldflags \"$(LDFLAGS)\""),
             "{got}"
         );
-        assert!(fixed(&got).1.is_empty());
+        assert!(fixed("Makefile", &got).1.is_empty());
         // The same variable in a debug build: reported, not edited.
         let shared = src.replace(
             "-gcflags=\"all=-N -l\"",
             "-gcflags=\"all=-N -l\" -ldflags \"$(LDFLAGS)\"",
         );
-        let f = run_file(&shared, None);
+        let f = run_file("Makefile", &shared, None);
         assert_eq!(f.len(), 1);
         assert!(f[0].fix.is_none());
     }
@@ -1437,7 +1457,7 @@ mod tests {
     #[test]
     fn makefile_unknown_goflags_and_conditionals() {
         let src = "build:\n\tgo build $(BUILD_FLAGS) -o bin/app .\n";
-        let f = run_file(src, None);
+        let f = run_file("Makefile", src, None);
         assert_eq!(f.len(), 1);
         assert!(f[0].fix.is_none() && f[0].message.contains("$(BUILD_FLAGS)"));
         assert!(
@@ -1445,21 +1465,21 @@ mod tests {
                 .starts_with("release `go build` may lack -trimpath")
         );
         let src = "ifdef DEBUG\nbuild:\n\tgo build -o bin/app .\nendif\n";
-        assert!(run_file(src, None).is_empty());
+        assert!(run_file("Makefile", src, None).is_empty());
         let src =
             "export GOFLAGS := -trimpath\nbuild:\n\tgo build -ldflags=\"-s -w\" -o bin/app .\n";
-        assert!(run_file(src, None).is_empty());
+        assert!(run_file("Makefile", src, None).is_empty());
         let src = "test:\n\tgo build -o bin/app . && go test ./...\nrace:\n\tgo build -race -o bin/app .\n";
-        assert!(run_file(src, None).is_empty());
+        assert!(run_file("Makefile", src, None).is_empty());
     }
 
     #[test]
     fn goreleaser_builds() {
         let src = "version: 2\nbuilds:\n  - id: api\n    main: ./cmd/api\n    ldflags:\n      - -X main.version={{.Version}}\n  - id: worker\n    main: ./cmd/worker\n    flags:\n      - -tags=netgo\n  - id: debug\n    main: ./cmd/api\n  - id: ok\n    flags:\n      - -trimpath\narchives:\n  - format: tar.gz\n";
-        let (got, found) = fixed(src);
+        let (got, found) = fixed(".goreleaser.yml", src);
         assert_eq!(found.len(), 2, "{found:?}");
         let want = "version: 2\nbuilds:\n  - id: api\n    main: ./cmd/api\n    ldflags:\n      - -s -w\n      - -X main.version={{.Version}}\n    flags:\n      - -trimpath\n  - id: worker\n    main: ./cmd/worker\n    flags:\n      - -trimpath\n      - -tags=netgo\n  - id: debug\n    main: ./cmd/api\n  - id: ok\n    flags:\n      - -trimpath\narchives:\n  - format: tar.gz\n";
         assert_eq!(got, want);
-        assert!(fixed(&got).1.is_empty());
+        assert!(fixed(".goreleaser.yml", &got).1.is_empty());
     }
 }
