@@ -484,13 +484,29 @@ fn takes_value(flag: &str) -> bool {
 }
 
 /// Reads the words after `go build`. `vars` are the Makefile's variables (empty for a Dockerfile).
-fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>) -> Build {
+/// `paths` are Dockerfile `ARG`/`ENV` names whose default is a path, not flags (`ARG APP=./cmd/api`).
+fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>, paths: &[String]) -> Build {
     let mut b = Build::default();
     let mut toks: Vec<Tok> = vec![];
     // Variables in flag position: a Makefile's are expanded for reading, the rest are unknown.
-    for t in args {
+    for (k, t) in args.iter().enumerate() {
+        // The value of `-o`, `-tags`...: whatever it holds, it is not a flag.
+        let is_value = k > 0 && {
+            let prev = unquote(&args[k - 1].text);
+            let flag = prev.trim_start_matches('-');
+            prev.starts_with('-') && !flag.contains('=') && takes_value(flag)
+        };
+        if is_value {
+            toks.push(t.clone());
+            continue;
+        }
         match var_ref(&t.text) {
-            Some(_) => match vars.map(|v| expand(&t.text, v, 0)) {
+            // In flag position only a variable the file defines is read; any other may hold anything.
+            Some(name) if paths.iter().any(|p| p == name) => toks.push(t.clone()),
+            Some(name) => match vars
+                .filter(|v| simple_var(v, name).is_some())
+                .map(|v| expand(&t.text, v, 0))
+            {
                 Some(Ok(exp)) => toks.extend(words(&exp).into_iter().map(|w| Tok {
                     text: w,
                     site: None,
@@ -545,6 +561,8 @@ fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>) -> Build {
                     matches!(w, "-N" | "-l" | "-N=true" | "-l=true")
                 });
                 b.skip |= debug || v.contains("-N") || v.contains("-l ");
+                // The pre-1.13 spelling, `-gcflags=-trimpath=$GOPATH`, already trims the paths.
+                b.trimpath |= v.contains("-trimpath");
             }
             "buildmode" => {
                 b.skip |= !matches!(value.as_deref(), Some("exe" | "pie" | "default"));
@@ -800,6 +818,7 @@ fn dockerfile(text: &str) -> Vec<FileFinding> {
     let b = text.as_bytes();
     let mut out = vec![];
     let mut stage_debug = false;
+    let mut path_args: Vec<String> = vec![];
     let mut pos = 0;
     while pos < text.len() {
         let line_end = memchr::memchr(b'\n', &b[pos..]).map_or(text.len(), |i| pos + i);
@@ -841,6 +860,16 @@ fn dockerfile(text: &str) -> Vec<FileFinding> {
             }
         }
         match kw.as_str() {
+            "ARG" | "ENV" => {
+                // `ARG NAME=./cmd/api`, `ENV NAME=value` or `ENV NAME value`: a default that is a path.
+                let rest = instr.trim_start()[3..].trim();
+                let (name, value) = rest
+                    .split_once(['=', ' '])
+                    .map_or((rest, ""), |(n, v)| (n, v.trim().trim_matches(['"', '\''])));
+                if !value.is_empty() && !value.starts_with('-') && !value.contains(' ') {
+                    path_args.push(name.to_string());
+                }
+            }
             "FROM" => {
                 let ws: Vec<&str> = instr.split_whitespace().collect();
                 stage_debug = ws
@@ -861,7 +890,7 @@ fn dockerfile(text: &str) -> Vec<FileFinding> {
                     let Some(go) = go_build_at(cmd) else {
                         continue;
                     };
-                    let build = analyse(text, &cmd[go + 2..], None);
+                    let build = analyse(text, &cmd[go + 2..], None, &path_args);
                     let unsure = heredoc.then(|| "the command is in a heredoc".to_string());
                     out.extend(shell_finding(cmd, go, &build, trimpath_env, unsure));
                 }
@@ -904,7 +933,7 @@ fn makefile(text: &str) -> Vec<FileFinding> {
             let Some(go) = go_build_at(&cmd) else {
                 continue;
             };
-            let b = analyse(text, &cmd[go + 2..], Some(&vars));
+            let b = analyse(text, &cmd[go + 2..], Some(&vars), &[]);
             builds.push((r.debug || b.skip || !b.has_output, cmd, go, b));
         }
     }
@@ -1405,6 +1434,19 @@ mod tests {
     }
 
     #[test]
+    fn dockerfile_path_args_and_old_gcflags_trimpath() {
+        let src = "FROM golang:1.24\nARG APP_ENTRY=./cmd/api\nARG OUT=main\nRUN go build -o ${OUT} ${APP_ENTRY}\n";
+        let f = run_file("Dockerfile", src, None);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].fix.is_some(), "{}", f[0].message);
+        let src =
+            "FROM golang:1.24\nARG BUILD_FLAGS=-race\nRUN go build ${BUILD_FLAGS} -o /app .\n";
+        assert!(run_file("Dockerfile", src, None)[0].fix.is_none());
+        let src = "FROM golang\nRUN go build -ldflags=\"-w -s\" -gcflags=\"-trimpath\" -asmflags=\"-trimpath\" -o /app .\n";
+        assert!(run_file("Dockerfile", src, None).is_empty());
+    }
+
+    #[test]
     fn ldflags_merge_keeps_quoting() {
         let cases = [
             (
@@ -1464,6 +1506,10 @@ mod tests {
             f[0].message
                 .starts_with("release `go build` may lack -trimpath")
         );
+        let src = "build:\n\tgo build -o bin/app $(BUILD_OPTIONS) ./cmd/app\n";
+        assert!(run_file("Makefile", src, None)[0].fix.is_none());
+        let src = "OPTS := -tags netgo\nbuild:\n\tgo build $(OPTS) -o bin/app ./cmd/app\n";
+        assert!(run_file("Makefile", src, None)[0].fix.is_some());
         let src = "ifdef DEBUG\nbuild:\n\tgo build -o bin/app .\nendif\n";
         assert!(run_file("Makefile", src, None).is_empty());
         let src =
