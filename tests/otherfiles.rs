@@ -175,6 +175,38 @@ fn json_and_sarif_carry_the_finding_and_its_edits() {
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 2, "{out}");
     assert_eq!(results[0]["ruleId"], "R8");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn shards_split_build_files_by_directory_like_go_files() {
+    let dir = tree(&[
+        ("a/Dockerfile", DOCKERFILE.as_bytes()),
+        ("b/Dockerfile", DOCKERFILE.as_bytes()),
+        ("c/Dockerfile", DOCKERFILE.as_bytes()),
+    ]);
+    let mut seen = vec![];
+    for shard in ["1/2", "2/2"] {
+        let (out, _, _) = run(dir.path(), &["--select", "R8", "--shard", shard, "."]);
+        seen.extend(
+            out.lines()
+                .map(|l| l.split(':').next().unwrap().to_string()),
+        );
+    }
+    seen.sort();
+    assert_eq!(seen, ["a/Dockerfile", "b/Dockerfile", "c/Dockerfile"]);
 }
 
 #[test]
