@@ -61,6 +61,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     {
         Ok(s) => s,
         Err(msg) => {
+            let msg = msg.replace("not a Go source file", "not a text file");
             out.problems.push(Problem::new(display, msg));
             return out;
         }

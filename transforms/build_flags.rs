@@ -974,6 +974,7 @@ fn scan_makefile(text: &str) -> (Vars, Vec<Recipe>) {
     let mut in_rule = false;
     let mut cond: Vec<bool> = vec![];
     let mut in_define = false;
+    let mut has_include = false;
     let b = text.as_bytes();
     let mut pos = 0;
     while pos < text.len() {
@@ -1015,6 +1016,8 @@ fn scan_makefile(text: &str) -> (Vars, Vec<Recipe>) {
             "endif" => {
                 cond.pop();
             }
+            // An included makefile may define or extend any variable: none of ours is then complete.
+            "include" | "-include" | "sinclude" => has_include = true,
             "define" => {
                 in_define = true;
                 if let Some(n) = t.split_whitespace().nth(1) {
@@ -1050,6 +1053,11 @@ fn scan_makefile(text: &str) -> (Vars, Vec<Recipe>) {
             }
         }
         pos = next;
+    }
+    if has_include {
+        for defs in vars.values_mut() {
+            defs.push(None);
+        }
     }
     (vars, recipes)
 }
@@ -1510,6 +1518,14 @@ mod tests {
         assert!(run_file("Makefile", src, None)[0].fix.is_none());
         let src = "OPTS := -tags netgo\nbuild:\n\tgo build $(OPTS) -o bin/app ./cmd/app\n";
         assert!(run_file("Makefile", src, None)[0].fix.is_some());
+        let src = "include common.mk\nLDFLAGS := -X main.v=1\nbuild:\n\tgo build -ldflags \"$(LDFLAGS)\" -o bin/app .\n";
+        let f = run_file("Makefile", src, None);
+        assert!(
+            f[0].message
+                .starts_with("release `go build` lacks -trimpath:"),
+            "{}",
+            f[0].message
+        );
         let src = "ifdef DEBUG\nbuild:\n\tgo build -o bin/app .\nendif\n";
         assert!(run_file("Makefile", src, None).is_empty());
         let src =
