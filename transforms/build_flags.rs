@@ -484,6 +484,19 @@ fn takes_value(flag: &str) -> bool {
 }
 
 /// Reads the words after `go build`. `vars` are the Makefile's variables (empty for a Dockerfile).
+/// The words of a variable's definition, positioned in the file (empty if the definition is not one
+/// simple command line).
+fn in_place(text: &str, value: &str, at: usize) -> Vec<Tok> {
+    if text.get(at..at + value.len()) != Some(value) {
+        return vec![];
+    }
+    let mut cmds = shell_commands(text, at, at + value.len());
+    if cmds.len() != 1 {
+        return vec![];
+    }
+    cmds.pop().expect("one command")
+}
+
 /// `paths` are Dockerfile `ARG`/`ENV` names whose default is a path, not flags (`ARG APP=./cmd/api`).
 fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>, paths: &[String]) -> Build {
     let mut b = Build::default();
@@ -503,6 +516,27 @@ fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>, paths: &[String]) -> B
         match var_ref(&t.text) {
             // In flag position only a variable the file defines is read; any other may hold anything.
             Some(name) if paths.iter().any(|p| p == name) => toks.push(t.clone()),
+            // `LDFLAGS := -ldflags "-X main.v=$(VERSION)"` used as `go build $(LDFLAGS)`: the words of
+            // the definition keep their place in the file, so the value can be edited there.
+            Some(name)
+                if vars
+                    .and_then(|v| simple_var(v, name))
+                    .is_some_and(|(value, at)| {
+                        let def = in_place(text, value, *at);
+                        !def.is_empty() && def.iter().all(|d| var_ref(&d.text).is_none())
+                    }) =>
+            {
+                let (value, at) = simple_var(vars.expect("checked"), name).expect("checked");
+                let def = in_place(text, value, *at);
+                if def.iter().any(|d| {
+                    unquote(&d.text)
+                        .trim_start_matches('-')
+                        .starts_with("ldflags")
+                }) {
+                    b.ld_vars.push(name.to_string());
+                }
+                toks.extend(def);
+            }
             Some(name) => match vars
                 .filter(|v| simple_var(v, name).is_some())
                 .map(|v| expand(&t.text, v, 0))
@@ -1518,6 +1552,13 @@ mod tests {
         assert!(run_file("Makefile", src, None)[0].fix.is_none());
         let src = "OPTS := -tags netgo\nbuild:\n\tgo build $(OPTS) -o bin/app ./cmd/app\n";
         assert!(run_file("Makefile", src, None)[0].fix.is_some());
+        let src = "VERSION ?= dev\nLDFLAGS = -ldflags \"-X main.version=${VERSION}\"\nbuild:\n\tgo build ${LDFLAGS} -o bin/app .\n";
+        let (got, f) = fixed("Makefile", src);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            got,
+            "VERSION ?= dev\nLDFLAGS = -ldflags \"-s -w -X main.version=${VERSION}\"\nbuild:\n\tgo build -trimpath ${LDFLAGS} -o bin/app .\n"
+        );
         let src = "include common.mk\nLDFLAGS := -X main.v=1\nbuild:\n\tgo build -ldflags \"$(LDFLAGS)\" -o bin/app .\n";
         let f = run_file("Makefile", src, None);
         assert!(
