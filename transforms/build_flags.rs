@@ -816,7 +816,15 @@ fn shell_finding(
         }
     }
     if !after_build.is_empty() {
-        edits.push(Edit::insert(range.end, after_build));
+        // `-C dir` must stay the first flag of the command.
+        let mut at = range.end;
+        let first = cmd.get(go + 2).map(|t| unquote(&t.text));
+        if first.as_deref() == Some("-C") || first.as_deref() == Some("--C") {
+            at = cmd.get(go + 3).and_then(|t| t.site).map_or(at, |s| s.end);
+        } else if first.is_some_and(|f| f.starts_with("-C=") || f.starts_with("--C=")) {
+            at = cmd[go + 2].site.map_or(at, |s| s.end);
+        }
+        edits.push(Edit::insert(at, after_build));
     }
     let mut msg = message(&m, "release `go build`", unsure.as_deref());
     if !b.unknown.is_empty() {
@@ -1486,6 +1494,18 @@ mod tests {
         assert!(run_file("Dockerfile", src, None)[0].fix.is_none());
         let src = "FROM golang\nRUN go build -ldflags=\"-w -s\" -gcflags=\"-trimpath\" -asmflags=\"-trimpath\" -o /app .\n";
         assert!(run_file("Dockerfile", src, None).is_empty());
+    }
+
+    #[test]
+    fn dash_c_stays_first() {
+        let (got, _) = fixed(
+            "Dockerfile",
+            "FROM golang\nRUN go build -C tools/gen -o /gen .\n",
+        );
+        assert_eq!(
+            got,
+            "FROM golang\nRUN go build -C tools/gen -trimpath -ldflags=\"-s -w\" -o /gen .\n"
+        );
     }
 
     #[test]
