@@ -61,7 +61,8 @@
 //! - A `GOFLAGS` setting in the file that holds `-trimpath` counts as the flag.
 //! - Reported without a fix: flags hidden in variables it cannot resolve (`$(GOFLAGS)` from the
 //!   environment, Dockerfile `ARG`s), `-ldflags` held in a variable that a debug build uses too, heredocs,
-//!   YAML anchors or flow-style lists.
+//!   GoReleaser values spread over lines in flow style or block scalars. GoReleaser builds that merge YAML
+//!   anchors (`<<: *defaults`) are not read at all.
 //!
 //! ## References
 //! - `go help build` (`-trimpath`, `-ldflags`), `go tool link` (`-s`, `-w`).
@@ -1322,7 +1323,17 @@ fn goreleaser_build(item: &[(usize, &str)]) -> Option<FileFinding> {
                 )),
                 None => unsure = Some("`flags:` is not a list the rule can extend".to_string()),
             },
-            Some(_) => unsure = Some("`flags:` is not a block list".to_string()),
+            // A one-line flow list, `flags: [-v]`: the flag goes first.
+            Some(k)
+                if k.inline.starts_with('[')
+                    && k.inline.ends_with(']')
+                    && !k.inline.contains('#') =>
+            {
+                let empty = k.inline[1..k.inline.len() - 1].trim().is_empty();
+                let add = if empty { "-trimpath" } else { "-trimpath, " };
+                edits.push(Edit::insert(k.inline_at + 1, add));
+            }
+            Some(_) => unsure = Some("`flags:` is not a list the rule can extend".to_string()),
             None => {
                 // A new `flags:` key after the entry's last line, at the keys' indentation.
                 let last = item
@@ -1348,6 +1359,12 @@ fn goreleaser_build(item: &[(usize, &str)]) -> Option<FileFinding> {
                 }
                 None => unsure = Some("`ldflags:` is not a list the rule can extend".to_string()),
             }
+        } else if k.inline.starts_with('[')
+            && k.inline.ends_with(']')
+            && k.inline.len() > 2
+            && !k.inline.contains(['#', '"', '\''])
+        {
+            edits.push(Edit::insert(k.inline_at + 1, format!("{add}, ")));
         } else if k.inline.starts_with(['[', '|', '>', '{']) {
             unsure = Some("`ldflags:` is not a block list or a plain value".to_string());
         } else if k.inline.starts_with(['"', '\'']) {
@@ -1604,5 +1621,14 @@ mod tests {
         let want = "version: 2\nbuilds:\n  - id: api\n    main: ./cmd/api\n    ldflags:\n      - -s -w\n      - -X main.version={{.Version}}\n    flags:\n      - -trimpath\n  - id: worker\n    main: ./cmd/worker\n    flags:\n      - -trimpath\n      - -tags=netgo\n  - id: debug\n    main: ./cmd/api\n  - id: ok\n    flags:\n      - -trimpath\narchives:\n  - format: tar.gz\n";
         assert_eq!(got, want);
         assert!(fixed(".goreleaser.yml", &got).1.is_empty());
+        let src = "builds:\n  - id: cli\n    flags: [-v]\n    ldflags: [-X main.v={{.Version}}]\n";
+        let (got, found) = fixed(".goreleaser.yml", src);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            got,
+            "builds:\n  - id: cli\n    flags: [-trimpath, -v]\n    ldflags: [-s -w, -X main.v={{.Version}}]\n"
+        );
+        let src = "builds:\n  - <<: *defaults\n    id: cli\n";
+        assert!(run_file(".goreleaser.yml", src, None).is_empty());
     }
 }
