@@ -29,10 +29,16 @@ pub fn doc(t: &Transform) -> String {
 
 /// The first fenced ```go block under `heading`, for the doc round-trip test.
 pub fn go_block(doc: &str, heading: &str) -> Option<String> {
+    fenced_block(doc, heading, "go")
+}
+
+/// The first fenced block of language `lang` (```lang) under `heading`.
+pub fn fenced_block(doc: &str, heading: &str, lang: &str) -> Option<String> {
     let after = &doc[doc.find(heading)? + heading.len()..];
     let next_heading = after.find("\n## ").unwrap_or(after.len());
     let section = &after[..next_heading];
-    let start = section.find("```go\n")? + "```go\n".len();
+    let fence = format!("```{lang}\n");
+    let start = section.find(&fence)? + fence.len();
     let end = section[start..].find("```")? + start;
     Some(section[start..end].to_string())
 }

@@ -189,6 +189,36 @@ fn process_dir(
         parsed: 0,
     };
     let mut module = modules.module_for_dir(dir);
+    // Build files that are not Go go through their own small pipeline; explicit files with other names
+    // stay on the Go path (which reports them as not Go).
+    let (others, go_paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
+        p.file_name()
+            .is_some_and(|n| crate::otherfiles::is_other_file_name(&n.to_string_lossy()))
+    });
+    for path in others {
+        let o = crate::otherfiles::process_file(
+            path,
+            settings,
+            module.root.is_some().then_some(&*module),
+        );
+        out.findings.extend(o.findings);
+        out.problems.extend(o.problems);
+        if let Some(c) = o.change {
+            out.changes.push(c);
+        }
+        for (k, v) in &o.applied {
+            *out.applied.entry(k).or_default() += v;
+        }
+        let display = display_path(path);
+        if !o.applied.is_empty() {
+            out.applied_by_file.insert(display.clone(), o.applied);
+        }
+        if !o.suppressed.is_empty() {
+            out.suppressed_by_file.insert(display, o.suppressed);
+        }
+    }
+    let paths: Vec<PathBuf> = go_paths.into_iter().cloned().collect();
+    let paths = &paths[..];
     if let Some(v) = settings.go_version {
         let mut m = (*module).clone();
         m.go = v;

@@ -58,8 +58,10 @@ pub struct Transform {
 pub struct OtherFiles {
     /// Does the rule read a file with this base name (`Dockerfile`, `Makefile`, `.goreleaser.yml`, ...)?
     pub wants: fn(file_name: &str) -> bool,
-    /// The findings in one such file, each with an optional fix made of byte edits to that file.
-    pub run: fn(text: &str, module: Option<&Module>) -> Vec<FileFinding>,
+    /// The findings in one such file, each with an optional fix made of byte edits to `text` (the file
+    /// with LF line endings). `path` is `/`-separated and relative to the root of `module` (the nearest
+    /// go.mod above the file), or the bare file name when there is none.
+    pub run: fn(path: &str, text: &str, module: Option<&Module>) -> Vec<FileFinding>,
 }
 
 /// A finding in a non-Go file.

@@ -100,7 +100,9 @@ fn check_round(
     let mut modules: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for c in &report.outcome.changes {
         let dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        if is_module_file(&c.path) {
+        // Module files are checked with the packages they serve; other non-Go files (Dockerfile,
+        // Makefile) have no package to build.
+        if is_module_file(&c.path) || c.path.extension().is_none_or(|e| e != "go") {
             continue;
         }
         match module_root(&dir) {

@@ -1,6 +1,7 @@
 //! Finding the Go files to look at: the `ignore` walker (so .gitignore is respected) with the go tool's own
 //! exclusions (§0.2): `vendor/`, `testdata/`, and directories or files starting with `_` or `.`.
-//! Files named on the command line are always read.
+//! Files named on the command line are always read. Non-Go build files some rule reads (Dockerfile,
+//! Makefile, .goreleaser.yml: `crate::otherfiles`) are picked up under the same exclusions.
 
 use crate::engine::Problem;
 use std::path::{Path, PathBuf};
@@ -66,7 +67,13 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
                 Ok(e) => {
                     let name = e.file_name().to_string_lossy();
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    if e.depth() > 0 && is_go_file_name(&name) {
+                    if e.depth() > 0
+                        && !is_dir
+                        && !is_go_file_name(&name)
+                        && crate::otherfiles::is_other_file_name(&name)
+                    {
+                        files.push(e.into_path());
+                    } else if e.depth() > 0 && is_go_file_name(&name) {
                         if is_dir {
                             problems.push(Problem::new(
                                 display_path(e.path()),

@@ -53,6 +53,30 @@ fn docs_have_required_sections() {
 fn doc_examples_round_trip() {
     for t in registry::all() {
         let doc = docs::doc(t);
+        // Rules over build files show a Dockerfile (or Makefile) and run on its text.
+        if let Some(o) = &t.other_files {
+            let block = |h: &str| {
+                ["dockerfile", "makefile", "yaml"]
+                    .iter()
+                    .find_map(|l| docs::fenced_block(&doc, h, l))
+                    .unwrap_or_else(|| panic!("{}: no {h} block", t.meta.code))
+            };
+            let (example, use_instead) = (block("## Example"), block("## Use instead"));
+            let found = (o.run)("Dockerfile", &example, None);
+            assert!(!found.is_empty(), "{}: Example does not fire", t.meta.code);
+            let edits = found
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .flat_map(|(_, e)| e.clone())
+                .collect();
+            assert_eq!(
+                gofix_rt::otherfiles::apply_edits(&example, edits),
+                use_instead,
+                "{}: Example does not rewrite to Use instead",
+                t.meta.code
+            );
+            continue;
+        }
         let example = docs::go_block(&doc, "## Example")
             .unwrap_or_else(|| panic!("{}: no Example block", t.meta.code));
         let use_instead = docs::go_block(&doc, "## Use instead")

@@ -3,6 +3,7 @@
 use crate::transform::Transform;
 
 mod automaxprocs_import;
+mod build_flags;
 mod busy_select_default;
 mod defer_in_loop;
 mod free_os_memory_in_loop;
@@ -22,6 +23,7 @@ pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5"];
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
+    &build_flags::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &defer_in_loop::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,

@@ -34,11 +34,14 @@ pub fn write_all(changes: &[FileChange], roots: &[PathBuf]) -> Vec<Problem> {
         .collect()
 }
 
-/// Module files (go.mod, go.sum) above a root are edited on purpose; only Go files are checked. A Go file
-/// that is itself a symbolic link is left to `write_one`, which refuses it with its own message.
+/// Module files (go.mod, go.sum) above a root are edited on purpose; Go files and the other build files
+/// the walk reads (Dockerfile, Makefile) are checked. A file that is itself a symbolic link is left to
+/// `write_one`, which refuses it with its own message.
 fn is_go_file_outside(path: &Path, real_roots: &[PathBuf]) -> bool {
-    if path.extension().is_none_or(|e| e != "go")
-        || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+    if matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("go.mod" | "go.sum")
+    ) || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
     {
         return false;
     }

@@ -1,0 +1,345 @@
+//! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the names some
+//! registered rule's `other_files` wants, and each one is read, checked by the selected rules that want it,
+//! fixed (byte edits, non-overlapping, at the run's threshold) and reported through the same `Finding` and
+//! `FileChange` values as Go files, so every emitter, the writer and `--branch` treat them alike.
+//! Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at the end of the line), and
+//! `# gofixrt:file-ignore CODE` anywhere.
+
+use crate::apply::{FixEdit, SUPPRESSION_CODE};
+use crate::engine::{FileChange, Problem, read_bytes};
+use crate::fix::{Applicability, Edit, TextRange};
+use crate::gomod::Module;
+use crate::settings::{Mode, Settings};
+use crate::source::{LineIndex, SourceText};
+use crate::suppress::{self, Directive};
+use crate::transform::{FileFinding, Transform};
+use crate::walk::display_path;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Does some registered rule read files with this base name? (Used by the walk, whatever the selection, so
+/// that shards, `--branch` narrowing and `--verify` see the same file list.)
+pub fn is_other_file_name(name: &str) -> bool {
+    !name.ends_with(".go")
+        && crate::registry::all()
+            .iter()
+            .any(|t| t.other_files.as_ref().is_some_and(|o| (o.wants)(name)))
+}
+
+/// What one non-Go file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub findings: Vec<(String, crate::apply::Finding)>,
+    pub change: Option<FileChange>,
+    pub problems: Vec<Problem>,
+    pub applied: BTreeMap<&'static str, usize>,
+    pub suppressed: BTreeMap<&'static str, usize>,
+}
+
+/// Fix passes on one file; a rule's findings must be gone after its fix, so two passes are the rule.
+const MAX_PASSES: usize = 4;
+
+/// Runs the selected rules that want `path` on it (`module`: the nearest go.mod above, if any).
+pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let display = display_path(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let rules: Vec<&'static Transform> = settings
+        .transforms
+        .iter()
+        .copied()
+        .filter(|t| t.other_files.as_ref().is_some_and(|o| (o.wants)(&name)))
+        .collect();
+    if rules.is_empty() {
+        return out;
+    }
+    let source = match read_bytes(path, settings.max_file_size)
+        .and_then(|b| SourceText::decode(&b).map(|s| (b, s)))
+    {
+        Ok(s) => s,
+        Err(msg) => {
+            let msg = msg.replace("not a Go source file", "not a text file");
+            out.problems.push(Problem::new(display, msg));
+            return out;
+        }
+    };
+    let (bytes, source) = source;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let withheld: Vec<&str> = settings
+        .withheld
+        .iter()
+        .filter(|(d, _)| *d == dir)
+        .map(|(_, c)| *c)
+        .collect();
+    // What the rule sees of the path: below the module root (so a checkout under `/home/dev` says
+    // nothing), or just the name.
+    let rel = module
+        .and_then(|m| m.root.as_deref())
+        .and_then(|root| path.strip_prefix(root).ok())
+        .map_or_else(|| name.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+    let mut text = source.text.clone();
+    let mut found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
+    if settings.mode != Mode::Check {
+        for _ in 0..MAX_PASSES {
+            let accepted = select(&found, settings.threshold, &withheld);
+            if accepted.is_empty() {
+                break;
+            }
+            let mut edits: Vec<Edit> = vec![];
+            for &i in &accepted {
+                let (_, f) = &found[i];
+                for e in &f.fix.as_ref().expect("accepted fixes exist").1 {
+                    if !edits.contains(e) {
+                        edits.push(e.clone());
+                    }
+                }
+                *out.applied.entry(found[i].0).or_default() += 1;
+            }
+            text = apply_edits(&text, edits);
+            found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
+        }
+    }
+    let lines = LineIndex::new(&text);
+    out.findings = found
+        .into_iter()
+        .map(|(code, f)| (display.clone(), finding(code, &f, &text, &lines, &display)))
+        .collect();
+    out.findings
+        .sort_by(|a, b| (a.1.line, a.1.col, a.1.code).cmp(&(b.1.line, b.1.col, b.1.code)));
+    if text != source.text {
+        out.change = Some(FileChange {
+            path: path.to_path_buf(),
+            display,
+            original: Some(bytes),
+            new: source.encode(&text),
+        });
+    }
+    out
+}
+
+/// Applies non-overlapping edits back to front (insertions at one offset keep their listed order).
+pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
+    let mut text = text.to_string();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    for e in edits.iter().rev() {
+        text.replace_range(e.range.start..e.range.end, &e.content);
+    }
+    text
+}
+
+/// Every finding of `rules` in `text`, suppressed ones dropped (counted in `suppressed`, which holds the
+/// counts of the last collection), unknown or unused directives reported under `SUP`.
+fn collect(
+    path: &str,
+    text: &str,
+    rules: &[&'static Transform],
+    module: Option<&Module>,
+    settings: &Settings,
+    suppressed: &mut BTreeMap<&'static str, usize>,
+) -> Vec<(&'static str, FileFinding)> {
+    let mut found: Vec<(&'static str, FileFinding)> = vec![];
+    for t in rules {
+        let o = t.other_files.as_ref().expect("filtered on other_files");
+        for mut f in (o.run)(path, text, module) {
+            if let Some((_, edits)) = &mut f.fix {
+                edits.sort_by_key(|e| (e.range.start, !e.range.is_empty(), e.range.end));
+                let overlap = edits.windows(2).any(|w| w[0].range.end > w[1].range.start);
+                if overlap || edits.iter().any(|e| e.range.end > text.len()) {
+                    f.fix = None;
+                }
+            }
+            found.push((t.meta.code, f));
+        }
+    }
+    suppressed.clear();
+    if settings.ignore_suppressions {
+        return found;
+    }
+    let mut dirs = parse_directives(text);
+    if dirs.is_empty() {
+        return found;
+    }
+    let lines = LineIndex::new(text);
+    found.retain(|(code, f)| {
+        let line = lines.line_col(f.range.start).0;
+        let name = crate::registry::lookup(code).map_or("", |t| t.meta.name);
+        let hidden = suppress::suppresses(&mut dirs, code, name, line, line);
+        if hidden {
+            *suppressed.entry(*code).or_default() += 1;
+        }
+        !hidden
+    });
+    for d in &dirs {
+        let mut report = |message: String| {
+            found.push((
+                SUPPRESSION_CODE,
+                FileFinding {
+                    range: d.range,
+                    message,
+                    fix: None,
+                },
+            ))
+        };
+        if d.codes.is_empty() {
+            report("suppression names no transform; write `# gofixrt:ignore CODE reason`".into());
+            continue;
+        }
+        for c in &d.codes {
+            match crate::registry::lookup(c) {
+                None => report(format!(
+                    "suppression names unknown transform `{c}` (see `gofix-rt list`)"
+                )),
+                Some(t) if !d.used && rules.iter().any(|s| std::ptr::eq(*s, t)) => report(format!(
+                    "unused suppression: {} reports nothing here; remove the directive",
+                    t.meta.code
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    found
+}
+
+/// `# gofixrt:ignore CODE reason` / `#gofixrt:file-ignore CODE`: a standalone directive governs the next
+/// line that is not a comment, a trailing one its own line.
+pub fn parse_directives(text: &str) -> Vec<Directive> {
+    if memchr::memmem::find(text.as_bytes(), b"gofixrt:").is_none() {
+        return vec![];
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let is_comment = |l: &str| l.trim_start().starts_with('#');
+    let mut out = vec![];
+    let mut offset = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let hit = line.match_indices('#').find_map(|(pos, _)| {
+            let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
+            rest.strip_prefix("gofixrt:").map(|r| (pos, r))
+        });
+        if let Some((pos, rest)) = hit {
+            let (verb, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            if verb == "ignore" || verb == "file-ignore" {
+                let codes = args
+                    .split_whitespace()
+                    .next()
+                    .map(|c| {
+                        c.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut target = i + 1;
+                if line[..pos].trim().is_empty() {
+                    let mut j = i + 1;
+                    while j < lines.len() && is_comment(lines[j]) {
+                        j += 1;
+                    }
+                    target = j + 1;
+                }
+                out.push(Directive {
+                    line: i + 1,
+                    target_line: target,
+                    codes,
+                    file_level: verb == "file-ignore",
+                    range: TextRange::new(offset + pos, offset + line.len()),
+                    used: false,
+                });
+            }
+        }
+        offset += line.len() + 1;
+    }
+    out
+}
+
+/// The fixes to apply: at or above the threshold, not withheld, in file order, none overlapping another.
+fn select(
+    found: &[(&'static str, FileFinding)],
+    threshold: Applicability,
+    withheld: &[&str],
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..found.len())
+        .filter(|&i| {
+            let (code, f) = &found[i];
+            !withheld.contains(code)
+                && f.fix.as_ref().is_some_and(|(a, edits)| {
+                    *a >= threshold && *a > Applicability::DisplayOnly && !edits.is_empty()
+                })
+        })
+        .collect();
+    order.sort_by_key(|&i| {
+        let f = &found[i].1;
+        (f.fix.as_ref().map(|(_, e)| e[0].range.start), found[i].0)
+    });
+    let mut taken: Vec<TextRange> = vec![];
+    let mut accepted = vec![];
+    for i in order {
+        let edits = &found[i].1.fix.as_ref().expect("filtered").1;
+        let clash = edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                let r = e.range;
+                (r.start < t.end && t.start < r.end) || (r.start == t.start && r.end == t.end)
+            })
+        });
+        if !clash {
+            taken.extend(edits.iter().map(|e| e.range));
+            accepted.push(i);
+        }
+    }
+    accepted
+}
+
+fn finding(
+    code: &'static str,
+    f: &FileFinding,
+    text: &str,
+    lines: &LineIndex,
+    display: &str,
+) -> crate::apply::Finding {
+    let pos = |offset: usize| {
+        let (l, c) = lines.line_col(offset);
+        (l, c, lines.utf16_col(text, offset))
+    };
+    let (line, col, u0) = pos(f.range.start);
+    let (end_line, end_col, u1) = pos(f.range.end);
+    let fix_edits = f.fix.as_ref().map_or(vec![], |(_, edits)| {
+        edits
+            .iter()
+            .map(|e| {
+                let (l0, c0, e0) = pos(e.range.start);
+                let (l1, c1, e1) = pos(e.range.end);
+                FixEdit {
+                    path: display.to_string(),
+                    range: e.range,
+                    start: (l0, c0),
+                    end: (l1, c1),
+                    utf16_cols: (e0, e1),
+                    content: e.content.clone(),
+                }
+            })
+            .collect()
+    });
+    crate::apply::Finding {
+        code,
+        line,
+        col,
+        message: f.message.clone(),
+        fix: f.fix.as_ref().map(|(a, _)| *a),
+        fix_title: f.fix.as_ref().map(|_| fix_title(code)),
+        low_priority: false,
+        end_line,
+        end_col,
+        range: f.range,
+        utf16_cols: (u0, u1),
+        fix_edits,
+        fix_imports: vec![],
+        fix_module_edits: vec![],
+    }
+}
+
+fn fix_title(code: &str) -> String {
+    let name = crate::registry::lookup(code).map_or(code, |t| t.meta.name);
+    format!("{name}: apply the suggested edits")
+}
