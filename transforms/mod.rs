@@ -10,6 +10,7 @@ mod gc_call;
 mod gc_percent_without_memory_limit;
 mod gosched_call;
 mod large_buffer_per_call;
+mod lock_os_thread;
 mod read_mem_stats;
 mod stack_all_goroutines;
 mod time_after_in_loop;
@@ -28,6 +29,7 @@ pub static ALL: &[&Transform] = &[
     &gc_percent_without_memory_limit::TRANSFORM,
     &gosched_call::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
+    &lock_os_thread::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
