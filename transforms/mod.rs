@@ -8,6 +8,7 @@ mod defer_in_loop;
 mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
+mod goroutine_per_item;
 mod gosched_call;
 mod large_buffer_per_call;
 mod lock_os_thread;
@@ -27,6 +28,7 @@ pub static ALL: &[&Transform] = &[
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
+    &goroutine_per_item::TRANSFORM,
     &gosched_call::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &lock_os_thread::TRANSFORM,
