@@ -98,9 +98,14 @@
 //! ## When it does not fire
 //! - The items have a fixed, small size: a composite literal, a constant or integer literal count, a
 //!   local or package variable initialised with a literal, a fixed-size array.
+//! - Long-lived goroutines: one per listener or server (the items' name says so), or a goroutine that calls
+//!   `Serve*`, `ListenAndServe*`, `Listen*`, `Accept*`, `Watch*`, `Subscribe*`, `Consume*` or a `*Loop` /
+//!   `*Forever` function: a limit would keep the extra ones from ever starting.
 //! - Worker pools: three-clause loops (`for i := 0; i < workers; i++`), counts named like workers or
-//!   CPUs or taken from `runtime.NumCPU()`/`GOMAXPROCS`, goroutines that receive from a channel or
-//!   `select` (they consume a queue, or wait on other items), loops over channels.
+//!   CPUs or taken from `runtime.NumCPU()`/`GOMAXPROCS`, goroutines that receive from a channel, `select`
+//!   or loop forever (they consume a queue, or wait on other items), loops over channels, goroutines that
+//!   use no loop variable or range over input the iteration did not give them, `for range n` without
+//!   variables.
 //! - Already bounded: a send, `Acquire`, `Wait`, `Take` or `SetLimit` in the loop outside the goroutine,
 //!   or an `Acquire` inside it.
 //! - The shape differs: something between `Add(1)` and `go`, `Add(n)` with n other than 1, a goroutine
@@ -234,6 +239,8 @@ fn bounded_items(cx: &Ctx<'_>, items: Node<'_>, func: Node<'_>) -> bool {
         "thread",
         "shard",
         "goroutines",
+        "listener",
+        "server",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -447,7 +454,8 @@ fn match_shape<'t>(file: &PkgFile, for_stmt: Node<'t>, body: Node<'t>) -> Option
                 && n.child_by_field_name("operator")
                     .is_some_and(|o| syntax::text(o, src) == "<-"))
             || (n.kind() == "for_statement" && named_children(n).len() == 1)
-            || method_call(n, src).is_some_and(|(_, m, _)| matches!(m, "Acquire" | "TryAcquire"));
+            || method_call(n, src).is_some_and(|(_, m, _)| matches!(m, "Acquire" | "TryAcquire"))
+            || long_lived_call(n, src);
     });
     if waits_inside {
         return None;
@@ -472,6 +480,34 @@ fn match_shape<'t>(file: &PkgFile, for_stmt: Node<'t>, body: Node<'t>) -> Option
         wait,
         wg: wg_text,
     })
+}
+
+/// A call that usually runs for the life of the program (a server, a watch, an event loop): one goroutine
+/// per listener or subscription is the design, and a limit would keep the extra ones from ever starting.
+fn long_lived_call(n: Node<'_>, src: &str) -> bool {
+    if n.kind() != "call_expression" {
+        return false;
+    }
+    let name = match n.child_by_field_name("function") {
+        Some(f) if f.kind() == "selector_expression" => f
+            .child_by_field_name("field")
+            .map_or("", |x| syntax::text(x, src)),
+        Some(f) if f.kind() == "identifier" => syntax::text(f, src),
+        _ => "",
+    };
+    [
+        "Serve",
+        "ListenAndServe",
+        "Listen",
+        "Accept",
+        "Watch",
+        "Subscribe",
+        "Consume",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || name.ends_with("Loop")
+        || name.ends_with("Forever")
 }
 
 /// `recv.method(args)`: the receiver, the method name and the arguments.
@@ -855,6 +891,54 @@ mod tests {
             "import (\n\t\"sync\"\n\t\"testing\"\n)\n\nvar _ testing.T",
         );
         check_no_fix(&TRANSFORM, &src);
+    }
+
+    fn with_module(gomod: &str, gosum: Option<&str>, src: &str) -> String {
+        use crate::settings::Mode;
+        let mut files = vec![("go.mod", gomod), ("x.go", src)];
+        if let Some(sum) = gosum {
+            files.push(("go.sum", sum));
+        }
+        let (_dir, out) = crate::testing::run_tree(&TRANSFORM, &files, Mode::DryRun, true, &[]);
+        assert_eq!(
+            out.findings.len() + out.changes.len().min(1),
+            1,
+            "{:?}",
+            out.findings
+        );
+        crate::testing::changed_text(&out, "x.go", src)
+    }
+
+    const XSYNC_MOD: &str = "module m\n\ngo 1.22\n\nrequire golang.org/x/sync v0.10.0\n";
+    const XSYNC_SUM: &str = "golang.org/x/sync v0.10.0 h1:3NQrjDixjgGwUOCaF8w2+VYHv0Ve/vGYSbdkTa98gmQ=\ngolang.org/x/sync v0.10.0/go.mod h1:Czt+wKu1gCyEFDUtn0jG5QVvpJ6rzVqr5aXyt9drQfk=\n";
+
+    #[test]
+    fn errgroup_only_when_mechanical_and_summed() {
+        let src = "package m\n\nimport \"sync\"\n\nfunc run(xs []int) {\n\tvar wg sync.WaitGroup\n\tfor _, x := range xs {\n\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n\t\t\tprintln(x)\n\t\t}()\n\t}\n\twg.Wait()\n}\n";
+        let out = with_module(XSYNC_MOD, Some(XSYNC_SUM), src);
+        assert_eq!(
+            out,
+            "package m\n\nimport (\n\t\"runtime\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc run(xs []int) {\n\tvar g errgroup.Group\n\tg.SetLimit(runtime.GOMAXPROCS(0))\n\tfor _, x := range xs {\n\t\tg.Go(func() error {\n\t\t\tprintln(x)\n\t\t\treturn nil\n\t\t})\n\t}\n\t_ = g.Wait()\n}\n"
+        );
+        // No checksum of the module zip in go.sum: the semaphore instead.
+        let sum_mod_only =
+            "golang.org/x/sync v0.10.0/go.mod h1:Czt+wKu1gCyEFDUtn0jG5QVvpJ6rzVqr5aXyt9drQfk=\n";
+        assert!(with_module(XSYNC_MOD, Some(sum_mod_only), src).contains("sem <- struct{}{}"));
+        // A pseudo-version from before SetLimit.
+        let old =
+            "module m\n\ngo 1.22\n\nrequire golang.org/x/sync v0.0.0-20220601150217-0de741cfad7f\n";
+        let old_sum = "golang.org/x/sync v0.0.0-20220601150217-0de741cfad7f h1:x\n";
+        assert!(with_module(old, Some(old_sum), src).contains("sem <- struct{}{}"));
+        // The WaitGroup is used elsewhere too.
+        let shared = src.replace("\twg.Wait()\n}", "\twg.Wait()\n\twg.Add(0)\n}");
+        assert!(with_module(XSYNC_MOD, Some(XSYNC_SUM), &shared).contains("sem <- struct{}{}"));
+        // The sync import stays when another sync type remains.
+        let mutex = src.replace("func run", "var mu sync.Mutex\n\nfunc run");
+        let out = with_module(XSYNC_MOD, Some(XSYNC_SUM), &mutex);
+        assert!(
+            out.contains("\t\"sync\"\n") && out.contains("g.Go(func() error {"),
+            "{out}"
+        );
     }
 
     #[test]
