@@ -70,8 +70,10 @@
 //!   `Unshare`, `Prctl`, `SchedSetaffinity`, `Setpriority`, `Ptrace*`, `Capset`, `Setresuid` & co.,
 //!   `SYS_` numbers, `Gettid`, signal masks, seccomp/landlock), `/proc/thread-self` or `/proc/self/task`,
 //!   `SysProcAttr`/`Pdeathsig`, netns packages (`vishvananda`), OpenGL/EGL/GLFW/SDL/Cocoa/COM/OLE names,
-//!   Windows DLL loading and thread APIs, C-calling libraries without cgo (`purego`, `dlopen`), any other
-//!   identifier mentioning `Thread` or a main-thread API.
+//!   Windows DLL loading and thread APIs, C-calling libraries without cgo (`purego`, `dlopen`), GUI
+//!   toolkits (Fyne, Gio, GTK, Qt, webview, Ebiten...), any other identifier mentioning `Thread`, and
+//!   comments that say why the thread matters ("thread-local", "per-thread", "main thread", "same
+//!   thread", "namespace").
 //! - The function runs callbacks it does not own while locked (it calls a parameter, or a value it
 //!   receives or ranges over): a "run this on a locked thread" helper.
 //! - `init` functions (pinning `main` to the startup thread on purpose), `LockOSThread` without a
@@ -221,6 +223,14 @@ const THREAD_STATE: &[&str] = &[
     "netlink",
     "pkg/ns",
     "//go:nosplit",
+    // What authors write in comments when the thread matters.
+    "thread-local",
+    "thread local",
+    "per-thread",
+    "per thread",
+    "main thread",
+    "same thread",
+    "namespace",
 ];
 
 /// Does `bytes` spell any per-thread marker (the names LockOSThread and UnlockOSThread excepted)?
@@ -548,6 +558,9 @@ mod tests {
         ));
         assert!(mentions_thread_state(b"unix.Setns(fd, unix.CLONE_NEWNET)"));
         assert!(mentions_thread_state(b"windows.GetCurrentThread()"));
+        assert!(mentions_thread_state(
+            b"// the library keeps thread-local state"
+        ));
         assert!(mentions_thread_state(
             b"os.ReadFile(\"/proc/thread-self/attr/current\")"
         ));
