@@ -106,6 +106,8 @@
 //!   or loop forever (they consume a queue, or wait on other items), loops over channels, goroutines that
 //!   use no loop variable or range over input the iteration did not give them, `for range n` without
 //!   variables.
+//! - Deadlock-prone: the goroutine sends on a channel and statements sit between the loop and `Wait`
+//!   (a consumer started there would never be reached), or it takes a lock the function also takes.
 //! - Already bounded: a send, `Acquire`, `Wait`, `Take` or `SetLimit` in the loop outside the goroutine,
 //!   or an `Acquire` inside it.
 //! - The shape differs: something between `Add(1)` and `go`, `Add(n)` with n other than 1, a goroutine
@@ -471,6 +473,37 @@ fn match_shape<'t>(file: &PkgFile, for_stmt: Node<'t>, body: Node<'t>) -> Option
                 })
             })
     })?;
+    // A goroutine that sends may block until a consumer runs; if that consumer starts between the loop
+    // and `Wait`, the limit would keep the loop from ever reaching it (a deadlock).
+    let mut sends = false;
+    syntax::walk(lit_body, &mut |n| sends |= n.kind() == "send_statement");
+    if sends && after.get(pos + 1).is_none_or(|s| s.id() != wait.id()) {
+        return None;
+    }
+    // A lock the function holds around the loop and the goroutines also take: with a limit, the loop
+    // waits for goroutines that wait for the lock (a deadlock).
+    let func = syntax::enclosing_function(for_stmt)?;
+    let lock_receivers = |scope: Node<'_>, inside: bool| {
+        let mut out: Vec<String> = vec![];
+        syntax::walk(scope, &mut |n| {
+            let in_lit = n.start_byte() >= lit.start_byte() && n.end_byte() <= lit.end_byte();
+            if in_lit != inside {
+                return;
+            }
+            if let Some((r, "Lock" | "RLock", _)) = method_call(n, src) {
+                out.push(syntax::text(r, src).to_string());
+            }
+        });
+        out
+    };
+    let inner = lock_receivers(lit_body, true);
+    if !inner.is_empty()
+        && lock_receivers(func, false)
+            .iter()
+            .any(|r| inner.contains(r))
+    {
+        return None;
+    }
     Some(Shape {
         for_stmt,
         add,
@@ -882,6 +915,19 @@ mod tests {
         check_no_fix(&TRANSFORM, no_wait);
         let between = "package m\n\nimport \"sync\"\n\nfunc run(xs []int) {\n\tvar wg sync.WaitGroup\n\tfor _, x := range xs {\n\t\twg.Add(1)\n\t\tif x < 0 {\n\t\t\tbreak\n\t\t}\n\t\tgo func(x int) {\n\t\t\tdefer wg.Done()\n\t\t\tprintln(x)\n\t\t}(x)\n\t}\n\twg.Wait()\n}\n";
         check_no_fix(&TRANSFORM, between);
+    }
+
+    #[test]
+    fn deadlock_prone_shapes_are_left_alone() {
+        let consumer_after = "package m\n\nimport \"sync\"\n\nfunc run(xs []int) int {\n\tout := make(chan int)\n\tvar wg sync.WaitGroup\n\tfor _, x := range xs {\n\t\twg.Add(1)\n\t\tgo func(x int) {\n\t\t\tdefer wg.Done()\n\t\t\tout <- x * 2\n\t\t}(x)\n\t}\n\ttotal := 0\n\tdone := make(chan bool)\n\tgo func() {\n\t\tfor v := range out {\n\t\t\ttotal += v\n\t\t}\n\t\tdone <- true\n\t}()\n\twg.Wait()\n\tclose(out)\n\t<-done\n\treturn total\n}\n";
+        check_no_fix(&TRANSFORM, consumer_after);
+        let held_lock = "package m\n\nimport \"sync\"\n\nfunc run(mu *sync.Mutex, xs []int, m map[int]int) {\n\tvar wg sync.WaitGroup\n\tmu.Lock()\n\tfor _, x := range xs {\n\t\twg.Add(1)\n\t\tgo func(x int) {\n\t\t\tdefer wg.Done()\n\t\t\tmu.Lock()\n\t\t\tm[x]++\n\t\t\tmu.Unlock()\n\t\t}(x)\n\t}\n\tmu.Unlock()\n\twg.Wait()\n}\n";
+        check_no_fix(&TRANSFORM, held_lock);
+        // Sending with the consumer already running is fine.
+        let consumer_before = consumer_after
+            .replace("\ttotal := 0\n\tdone := make(chan bool)\n\tgo func() {\n\t\tfor v := range out {\n\t\t\ttotal += v\n\t\t}\n\t\tdone <- true\n\t}()\n", "")
+            .replace("\tvar wg sync.WaitGroup\n", "\ttotal := 0\n\tdone := make(chan bool)\n\tgo func() {\n\t\tfor v := range out {\n\t\t\ttotal += v\n\t\t}\n\t\tdone <- true\n\t}()\n\tvar wg sync.WaitGroup\n");
+        assert!(fixed("1.22", &consumer_before).contains("sem <- struct{}{}"));
     }
 
     #[test]
