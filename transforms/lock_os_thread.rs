@@ -174,10 +174,9 @@ const THREAD_STATE: &[&str] = &[
     "go-gl",
     "glfw",
     "GLFW",
-    "egl",
     "EGL",
-    "sdl",
     "SDL",
+    "go-sdl2",
     "cocoa",
     "Cocoa",
     "darwinkit",
@@ -238,8 +237,14 @@ fn mentions_thread_state(bytes: &[u8]) -> bool {
     THREAD_STATE.iter().any(|w| {
         memchr::memmem::find_iter(bytes, w.as_bytes()).any(|at| {
             // `LockOSThread` / `UnlockOSThread` contain "Thread"; they are what we look at, not a marker.
+            // Neither is "Thread-safe" in a comment.
+            let after = &bytes[at + w.len()..];
             !(*w == "Thread"
-                && (bytes[..at].ends_with(b"LockOS") || bytes[..at].ends_with(b"lockOS")))
+                && (bytes[..at].ends_with(b"LockOS")
+                    || bytes[..at].ends_with(b"lockOS")
+                    || [&b"-safe"[..], b" safe", b"safe", b"Safe", b"-Safe"]
+                        .iter()
+                        .any(|x| after.starts_with(x))))
         })
     })
 }
@@ -558,6 +563,9 @@ mod tests {
         ));
         assert!(mentions_thread_state(b"unix.Setns(fd, unix.CLONE_NEWNET)"));
         assert!(mentions_thread_state(b"windows.GetCurrentThread()"));
+        assert!(!mentions_thread_state(
+            b"// Thread-safe. Legal values only."
+        ));
         assert!(mentions_thread_state(
             b"// the library keeps thread-local state"
         ));
