@@ -88,6 +88,41 @@ impl Module {
     }
 }
 
+impl Module {
+    /// The version go.mod's `require` names for `module` (`v0.10.0`, a pseudo-version...), if any.
+    /// `None` as well when a `replace` directive redirects the module: its real version is then unknown.
+    pub fn required_version(&self, module: &str) -> Option<String> {
+        let text = self.gomod_text.as_deref()?;
+        let mut block: Option<&str> = None;
+        let mut found = None;
+        for raw in text.lines() {
+            let line = raw.split("//").next().unwrap_or("").trim();
+            if line == ")" {
+                block = None;
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let (verb, rest) = match (block, words.as_slice()) {
+                (Some(b), w) => (b, w),
+                (None, [v, "("]) => {
+                    block = Some(v);
+                    continue;
+                }
+                (None, [v, rest @ ..]) => (*v, rest),
+                (None, []) => continue,
+            };
+            match (verb, rest) {
+                ("replace", [m, ..]) if m.trim_matches('"') == module => return None,
+                ("require", [m, v, ..]) if m.trim_matches('"') == module => {
+                    found = Some(v.to_string())
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 /// Caches the module of every directory asked about; shared by all worker threads.
 #[derive(Default)]
 pub struct ModuleCache {
@@ -256,6 +291,28 @@ fn find_work(dir: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn required_versions() {
+        let m = super::Module::parse(
+            std::path::Path::new("."),
+            "module m\n\ngo 1.22\n\nrequire golang.org/x/sync v0.10.0\n\nrequire (\n\tgithub.com/a/b v1.2.3 // indirect\n)\n",
+        );
+        assert_eq!(
+            m.required_version("golang.org/x/sync").as_deref(),
+            Some("v0.10.0")
+        );
+        assert_eq!(
+            m.required_version("github.com/a/b").as_deref(),
+            Some("v1.2.3")
+        );
+        assert_eq!(m.required_version("github.com/c/d"), None);
+        let r = super::Module::parse(
+            std::path::Path::new("."),
+            "module m\n\nrequire golang.org/x/sync v0.10.0\n\nreplace golang.org/x/sync => ../sync\n",
+        );
+        assert_eq!(r.required_version("golang.org/x/sync"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -9,9 +9,11 @@ mod defer_in_loop;
 mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
+mod goroutine_per_item;
 mod gosched_call;
 mod io_in_init;
 mod large_buffer_per_call;
+mod lock_os_thread;
 mod read_mem_stats;
 mod stack_all_goroutines;
 mod time_after_in_loop;
@@ -29,9 +31,11 @@ pub static ALL: &[&Transform] = &[
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
+    &goroutine_per_item::TRANSFORM,
     &gosched_call::TRANSFORM,
     &io_in_init::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
+    &lock_os_thread::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,

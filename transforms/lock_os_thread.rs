@@ -1,0 +1,576 @@
+//! # lock-os-thread (R6.2)
+//!
+//! ## What it does
+//! Reports `runtime.LockOSThread()` followed by `defer runtime.UnlockOSThread()` in one function when
+//! nothing in the package suggests per-thread state: no cgo, no assembly, no raw or per-thread system
+//! calls, no namespace, graphics, GUI or COM libraries. With `--unsafe-fixes` it removes both statements.
+//!
+//! ## Why is this bad?
+//! While locked, the goroutine owns its OS thread: no other goroutine runs on that thread, and every time
+//! the locked goroutine blocks (a channel, a mutex, the network) the thread sleeps with it while the
+//! scheduler has to find or start another thread for the remaining work. Waking a locked goroutine means
+//! handing its thread back, a full OS context switch instead of a cheap goroutine switch. Many goroutines
+//! doing this turn the program into one thread per goroutine, and throughput collapses. The lock only buys
+//! something when the code depends on per-thread state: C libraries with thread-local storage, Linux
+//! namespaces, per-thread credentials or signal masks, graphics contexts, COM apartments.
+//!
+//! ## Example
+//! ```go
+//! package render
+//!
+//! import (
+//! 	"runtime"
+//! 	"strings"
+//! )
+//!
+//! func renderPage(title string, lines []string) string {
+//! 	runtime.LockOSThread()
+//! 	defer runtime.UnlockOSThread()
+//! 	var b strings.Builder
+//! 	b.WriteString(title)
+//! 	for _, l := range lines {
+//! 		b.WriteString(l)
+//! 	}
+//! 	return b.String()
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package render
+//!
+//! import (
+//! 	"strings"
+//! )
+//!
+//! func renderPage(title string, lines []string) string {
+//! 	var b strings.Builder
+//! 	b.WriteString(title)
+//! 	for _, l := range lines {
+//! 		b.WriteString(l)
+//! 	}
+//! 	return b.String()
+//! }
+//! ```
+//!
+//! ## Fix safety
+//! Unsafe (applied only with `--unsafe-fixes`), never Safe: the tool sees neither the callees in other
+//! packages nor the C or assembly code they may reach, and any of them may rely on running on one thread
+//! (thread-local storage in a C library, a per-thread system call). The reviewer must check the callees
+//! before accepting. Both statements go with their lines; the `runtime` import goes when nothing else in
+//! the file uses it.
+//!
+//! ## Version gating
+//! None. (Since Go 1.10 locks nest and a goroutine that exits while locked terminates its thread; both
+//! shapes this rule does not touch.)
+//!
+//! ## When it does not fire
+//! - Anything in the package suggests thread-affine state: `import "C"` in any file, an assembly file in
+//!   the directory, `//go:linkname`, raw or per-thread system calls (`Syscall`, `RawSyscall`, `Setns`,
+//!   `Unshare`, `Prctl`, `SchedSetaffinity`, `Setpriority`, `Ptrace*`, `Capset`, `Setresuid` & co.,
+//!   `SYS_` numbers, `Gettid`, signal masks, seccomp/landlock), `/proc/thread-self` or `/proc/self/task`,
+//!   `SysProcAttr`/`Pdeathsig`, netns packages (`vishvananda`), OpenGL/EGL/GLFW/SDL/Cocoa/COM/OLE names,
+//!   Windows DLL loading and thread APIs, C-calling libraries without cgo (`purego`, `dlopen`), GUI
+//!   toolkits (Fyne, Gio, GTK, Qt, webview, Ebiten...), any other identifier mentioning `Thread`, and
+//!   comments that say why the thread matters ("thread-local", "per-thread", "main thread", "same
+//!   thread", "namespace").
+//! - The function runs callbacks it does not own while locked (it calls a parameter, or a value it
+//!   receives or ranges over): a "run this on a locked thread" helper.
+//! - `init` functions (pinning `main` to the startup thread on purpose), `LockOSThread` without a
+//!   following `defer runtime.UnlockOSThread()` in the same statement list (a goroutine that exits locked
+//!   kills its thread on purpose), functions that lock or unlock more than once.
+//! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`.
+//! - A dot-imported or shadowed `runtime`.
+//!
+//! ## References
+//! go-semantics §6.2 and §0.3; `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
+//! (nesting, exiting while locked); Go 1.16 release notes (`syscall.Setuid` on all threads).
+
+use crate::fix::{Edit, Fix, TextRange};
+use crate::package::Package;
+use crate::removal::{
+    in_test_code, no_arguments, plan_removal, runtime_import_change, runtime_local,
+};
+use crate::syntax;
+use crate::transform::{Ctx, Match, Meta, Transform};
+use tree_sitter::Node;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R6.2",
+        name: "lock-os-thread",
+        summary: "LockOSThread with a deferred unlock and no per-thread state pins a thread for nothing",
+        fix: crate::fix::FixAvailability::Sometimes,
+        prefilter: &["LockOSThread"],
+        tier: crate::transform::Tier::AlwaysShip,
+    },
+    source: include_str!("lock_os_thread.rs"),
+    query: QUERY,
+    run,
+    precheck: |bytes, _| {
+        crate::prefilter::calls_outside_tests(bytes, "runtime", &["LockOSThread"])
+            && !crate::prefilter::imports(bytes, "C")
+            && !mentions_thread_state(bytes)
+    },
+    other_files: None,
+};
+
+const QUERY: &str = r#"
+((expression_statement
+   (call_expression
+     function: (selector_expression field: (field_identifier) @fn)) @call) @match
+ (#eq? @fn "LockOSThread"))
+"#;
+
+const MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock makes this goroutine own its OS thread for the whole call: each time it blocks the thread sleeps with it, waking it costs an OS context switch, and parallelism drops toward one thread per locked goroutine; no cgo, assembly or per-thread system call shows up in this package, but before removing the lock check that no callee reaches a C library with thread-local state or a per-thread system call";
+
+/// Byte substrings that suggest the code depends on running on one OS thread (go-semantics §6.2). Any
+/// of them anywhere in the package silences the rule: the lock is then presumed legitimate.
+const THREAD_STATE: &[&str] = &[
+    // Raw and per-thread system calls.
+    "Syscall",
+    "Setns",
+    "Unshare",
+    "Prctl",
+    "PR_SET",
+    "SchedSetaffinity",
+    "SchedGetaffinity",
+    "Setpriority",
+    "Ptrace",
+    "PTRACE",
+    "Capset",
+    "Setresuid",
+    "Setresgid",
+    "Setreuid",
+    "Setregid",
+    "Setfsuid",
+    "Setfsgid",
+    "Setgroups",
+    "Setuid",
+    "Setgid",
+    "SYS_",
+    "Gettid",
+    "Tgkill",
+    "Sigprocmask",
+    "SigprocMask",
+    "PthreadSigmask",
+    "Seccomp",
+    "seccomp",
+    "Landlock",
+    "landlock",
+    "CLONE_",
+    "thread-self",
+    "/proc/self/task",
+    "SysProcAttr",
+    "Pdeathsig",
+    "netns",
+    "vishvananda",
+    "//go:linkname",
+    // Thread-affine native state: graphics, GUI, COM, impersonation, DLLs.
+    "Thread",
+    "opengl",
+    "OpenGL",
+    "/gl/",
+    "go-gl",
+    "glfw",
+    "GLFW",
+    "EGL",
+    "SDL",
+    "go-sdl2",
+    "cocoa",
+    "Cocoa",
+    "darwinkit",
+    "mainthread",
+    "MainThread",
+    "CoInitialize",
+    "go-ole",
+    "OleInitialize",
+    "Impersonate",
+    "RevertToSelf",
+    "LoadDLL",
+    "LoadLibrary",
+    "NewLazyDLL",
+    "NewLazySystemDLL",
+    "MustLoadDLL",
+    "NewProc",
+    "purego",
+    "dlopen",
+    "Dlopen",
+    "GetMessage",
+    "PeekMessage",
+    "lxn/",
+    "fyne.io",
+    "gioui.org",
+    "gotk3",
+    "gtk",
+    "therecipe/qt",
+    "webview",
+    "ebiten",
+    "raylib",
+    "vulkan",
+    "Vulkan",
+    "wails",
+    "systray",
+    "xgb",
+    "X11",
+    "wayland",
+    // More per-thread Linux state: I/O priority, thread keyrings, netlink sockets bound in a namespace.
+    "Ioprio",
+    "Keyctl",
+    "KEYCTL",
+    "SchedSet",
+    "netlink",
+    "pkg/ns",
+    "//go:nosplit",
+    // What authors write in comments when the thread matters.
+    "thread-local",
+    "thread local",
+    "per-thread",
+    "per thread",
+    "main thread",
+    "same thread",
+    "namespace",
+];
+
+/// Does `bytes` spell any per-thread marker (the names LockOSThread and UnlockOSThread excepted)?
+fn mentions_thread_state(bytes: &[u8]) -> bool {
+    THREAD_STATE.iter().any(|w| {
+        memchr::memmem::find_iter(bytes, w.as_bytes()).any(|at| {
+            // `LockOSThread` / `UnlockOSThread` contain "Thread"; they are what we look at, not a marker.
+            // Neither is "Thread-safe" in a comment.
+            let after = &bytes[at + w.len()..];
+            !(*w == "Thread"
+                && (bytes[..at].ends_with(b"LockOS")
+                    || bytes[..at].ends_with(b"lockOS")
+                    || [&b"-safe"[..], b" safe", b"safe", b"Safe", b"-Safe"]
+                        .iter()
+                        .any(|x| after.starts_with(x))))
+        })
+    })
+}
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let (Some(lock), Some(call)) = (m.node("match"), m.node("call")) else {
+        return;
+    };
+    let file = cx.file();
+    let src = cx.src();
+    // §6.2 / §0.3: exactly `runtime.LockOSThread()`, `runtime` resolved through the import.
+    if !file.is_pkg_call(call, "runtime", "LockOSThread") || !no_arguments(call) {
+        return;
+    }
+    let Some(local) = runtime_local(file) else {
+        return;
+    };
+    if in_test_code(file, lock) {
+        return;
+    }
+    let Some(func) = syntax::enclosing_function(lock) else {
+        return;
+    };
+    // `init` pins the main goroutine to the startup thread on purpose (GUI and graphics main loops).
+    if syntax::enclosing_top_function(lock).is_some_and(|f| {
+        f.kind() == "function_declaration"
+            && f.child_by_field_name("name")
+                .is_some_and(|n| file.node_text(n) == "init")
+    }) {
+        return;
+    }
+    // The deferred unlock must follow in the same statement list; without it the goroutine may exit
+    // locked on purpose (its thread dies with it).
+    let Some(list) = lock.parent().filter(|p| p.kind() == "statement_list") else {
+        return;
+    };
+    let stmts = syntax::named_children(list);
+    let Some(pos) = stmts.iter().position(|s| s.id() == lock.id()) else {
+        return;
+    };
+    let Some(unlock) = stmts[pos + 1..]
+        .iter()
+        .copied()
+        .find(|s| is_deferred_unlock(cx, *s))
+    else {
+        return;
+    };
+    // Exactly one lock and one unlock in the function: nested or manual locking is deliberate.
+    let (mut locks, mut unlocks) = (0, 0);
+    syntax::walk(func, &mut |n| {
+        if n.kind() == "selector_expression"
+            && n.child_by_field_name("operand")
+                .is_some_and(|o| file.names_package(o, "runtime"))
+        {
+            match n.child_by_field_name("field").map(|f| file.node_text(f)) {
+                Some("LockOSThread") => locks += 1,
+                Some("UnlockOSThread") => unlocks += 1,
+                _ => {}
+            }
+        }
+    });
+    if locks != 1 || unlocks != 1 {
+        return;
+    }
+    // A helper that runs callers' code on a locked thread: the callbacks are what needs the thread.
+    if runs_foreign_callbacks(func, src) {
+        return;
+    }
+    // §6.2: anything in the package that suggests per-thread state.
+    if package_touches_thread_state(cx.pkg) {
+        return;
+    }
+    let fix = removal_fix(src, lock, unlock).map(|edit| {
+        let mut fix = Fix::unsafe_fix("remove the `LockOSThread`/`defer UnlockOSThread` pair")
+            .edit(cx.file_idx, edit);
+        if let Some(change) = runtime_import_change(file, &local) {
+            fix = fix.import(cx.file_idx, change);
+        }
+        fix
+    });
+    let d = cx.report(TextRange::of(call), MESSAGE);
+    d.fix = fix;
+}
+
+/// Is `stmt` exactly `defer runtime.UnlockOSThread()`?
+fn is_deferred_unlock(cx: &Ctx<'_>, stmt: Node<'_>) -> bool {
+    stmt.kind() == "defer_statement"
+        && syntax::named_children(stmt).first().is_some_and(|c| {
+            cx.file().is_pkg_call(*c, "runtime", "UnlockOSThread") && no_arguments(*c)
+        })
+}
+
+/// Does `func` call one of its parameters (`f()`), or a value it receives from a channel or ranges over
+/// (`f()`, `job.Run()`, `(<-work)()`)?
+fn runs_foreign_callbacks(func: Node<'_>, src: &str) -> bool {
+    let mut params: Vec<&str> = vec![];
+    if let Some(list) = func.child_by_field_name("parameters") {
+        syntax::walk(list, &mut |n| {
+            if n.kind() == "parameter_declaration" || n.kind() == "variadic_parameter_declaration" {
+                let mut c = n.walk();
+                params.extend(
+                    n.children_by_field_name("name", &mut c)
+                        .map(|x| syntax::text(x, src)),
+                );
+            }
+        });
+    }
+    let Some(body) = func.child_by_field_name("body") else {
+        return true;
+    };
+    let mut received: Vec<&str> = vec![];
+    syntax::walk(body, &mut |n| {
+        if matches!(n.kind(), "range_clause" | "receive_statement") {
+            received.extend(
+                syntax::declared_names(n)
+                    .into_iter()
+                    .map(|x| syntax::text(x, src)),
+            );
+        }
+    });
+    let mut found = false;
+    syntax::walk(body, &mut |n| {
+        if found || n.kind() != "call_expression" {
+            return;
+        }
+        found = n
+            .child_by_field_name("function")
+            .is_some_and(|f| match f.kind() {
+                "identifier" => {
+                    let name = syntax::text(f, src);
+                    params.contains(&name) || received.contains(&name)
+                }
+                "selector_expression" => f.child_by_field_name("operand").is_some_and(|o| {
+                    o.kind() == "identifier" && received.contains(&syntax::text(o, src))
+                }),
+                "parenthesized_expression" => true,
+                _ => false,
+            });
+    });
+    found
+}
+
+/// cgo, assembly or any per-thread marker in any file of the package.
+fn package_touches_thread_state(pkg: &Package) -> bool {
+    if pkg.files.iter().any(|f| {
+        crate::prefilter::imports(f.text.as_bytes(), "C")
+            || mentions_thread_state(f.text.as_bytes())
+    }) {
+        return true;
+    }
+    // Assembly in the directory (`.s`, `.S`), and C files compiled by cgo.
+    std::fs::read_dir(&pkg.dir).map_or(true, |entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            [".s", ".S", ".c", ".syso"]
+                .iter()
+                .any(|x| name.ends_with(x))
+        })
+    })
+}
+
+/// One edit removing both statements: the pair as one block of lines when the unlock follows on the
+/// next line (so no blank line is left where they stood), otherwise each statement on its own. `None`
+/// when either statement shares its line with other code.
+fn removal_fix(src: &str, lock: Node<'_>, unlock: Node<'_>) -> Option<Edit> {
+    let a = plan_removal(src, lock).ok()?;
+    let b = plan_removal(src, unlock).ok()?;
+    if a.edit.range.end == syntax::line_start(src, unlock.start_byte())
+        && b.edit.range.start == a.edit.range.end
+    {
+        // Adjacent: re-plan the deletion as one range with the blank-line rules of a single statement.
+        let start = a.edit.range.start;
+        let mut end = syntax::line_end_incl(src, unlock.end_byte());
+        let prev_blank = start >= 2 && &src[start - 2..start] == "\n\n";
+        let prev_open = src[..start].trim_end_matches('\n').ends_with('{');
+        let next_line_end = syntax::line_end_incl(src, end);
+        let next_blank = end < src.len() && src[end..next_line_end].trim().is_empty();
+        let next_close = src[end..].trim_start().starts_with('}');
+        if next_blank && (prev_blank || prev_open) {
+            end = next_line_end;
+        } else if prev_blank && next_close {
+            return Some(Edit::delete(TextRange::new(start - 1, end)));
+        }
+        return Some(Edit::delete(TextRange::new(start, end)));
+    }
+    // Not adjacent: fold both deletions into one edit that keeps the text between them unchanged.
+    let mid = &src[a.edit.range.end..b.edit.range.start];
+    Some(Edit::replace(
+        TextRange::new(a.edit.range.start, b.edit.range.end),
+        mid.to_string(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check_no_fix, run_one};
+
+    fn fixed(src: &str) -> String {
+        let (out, o) = run_one(&TRANSFORM, "1.22", src, true);
+        assert!(!o.findings.is_empty() || out != src, "no finding");
+        out
+    }
+
+    #[test]
+    fn doc_example_round_trips() {
+        let doc = crate::docs::doc(&TRANSFORM);
+        let before = crate::docs::go_block(&doc, "## Example").expect("example");
+        let after = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        assert_eq!(fixed(&before), after);
+    }
+
+    #[test]
+    fn not_applied_without_unsafe_fixes() {
+        let src = "package m\n\nimport \"runtime\"\n\nfunc work(xs []int) int {\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\treturn len(xs)\n}\n";
+        let (out, o) = run_one(&TRANSFORM, "1.22", src, false);
+        assert_eq!(out, src);
+        assert_eq!(o.findings.len(), 1);
+    }
+
+    #[test]
+    fn goroutine_literal_and_kept_import() {
+        let src = "package m\n\nimport \"runtime\"\n\nfunc start(xs []int) int {\n\tgo func() {\n\t\truntime.LockOSThread()\n\t\tdefer runtime.UnlockOSThread()\n\n\t\tprintln(len(xs))\n\t}()\n\treturn runtime.NumCPU()\n}\n";
+        assert_eq!(
+            fixed(src),
+            "package m\n\nimport \"runtime\"\n\nfunc start(xs []int) int {\n\tgo func() {\n\t\tprintln(len(xs))\n\t}()\n\treturn runtime.NumCPU()\n}\n"
+        );
+        // Not adjacent: both lines go, what sits between stays.
+        let src = "package m\n\nimport \"runtime\"\n\nfunc work(xs []int) int {\n\truntime.LockOSThread()\n\tn := len(xs)\n\tdefer runtime.UnlockOSThread()\n\treturn n\n}\n";
+        assert_eq!(
+            fixed(src),
+            "package m\n\nfunc work(xs []int) int {\n\tn := len(xs)\n\treturn n\n}\n"
+        );
+    }
+
+    #[test]
+    fn never_without_deferred_unlock_in_init_or_nested() {
+        let h = "package m\n\nimport \"runtime\"\n\n";
+        check_no_fix(
+            &TRANSFORM,
+            &format!("{h}func serve() {{\n\truntime.LockOSThread()\n\tprintln()\n}}\n"),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func init() {{\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\tprintln()\n}}\n"
+            ),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func f() {{\n\tdefer runtime.UnlockOSThread()\n\truntime.LockOSThread()\n\tprintln()\n}}\n"
+            ),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func f() {{\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n}}\n"
+            ),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func f(ok bool) {{\n\truntime.LockOSThread()\n\tif ok {{\n\t\tdefer runtime.UnlockOSThread()\n\t}}\n}}\n"
+            ),
+        );
+    }
+
+    #[test]
+    fn never_with_thread_state_or_callbacks() {
+        let h = "package m\n\nimport \"runtime\"\n\n";
+        let body = "\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n";
+        check_no_fix(
+            &TRANSFORM,
+            &format!("{h}func do(f func()) {{\n{body}\tf()\n}}\n"),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func loop(work chan func()) {{\n{body}\tfor f := range work {{\n\t\tf()\n\t}}\n}}\n"
+            ),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nimport (\n\t\"runtime\"\n\n\t\"golang.org/x/sys/unix\"\n)\n\nfunc enter(fd int) error {\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\treturn unix.Setns(fd, 0)\n}\n",
+        );
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{h}func tid() int {{\n{body}\treturn getThreadID()\n}}\n\nfunc getThreadID() int {{ return 0 }}\n"
+            ),
+        );
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nimport \"runtime\"\n\ntype fake struct{}\n\nfunc (fake) LockOSThread()   {}\nfunc (fake) UnlockOSThread() {}\n\nfunc f() {\n\truntime := fake{}\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\tprintln()\n}\n\nvar _ = runtime.NumCPU\n",
+        );
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nimport . \"runtime\"\n\nfunc f() {\n\tLockOSThread()\n\tdefer UnlockOSThread()\n\tprintln()\n}\n",
+        );
+    }
+
+    #[test]
+    fn never_in_tests() {
+        check_no_fix(
+            &TRANSFORM,
+            "package m\n\nimport (\n\t\"runtime\"\n\t\"testing\"\n)\n\nfunc helper(t *testing.T) {\n\truntime.LockOSThread()\n\tdefer runtime.UnlockOSThread()\n\tt.Log()\n}\n",
+        );
+    }
+
+    #[test]
+    fn markers_skip_the_lock_names() {
+        assert!(!mentions_thread_state(
+            b"runtime.LockOSThread()\nruntime.UnlockOSThread()"
+        ));
+        assert!(mentions_thread_state(b"unix.Setns(fd, unix.CLONE_NEWNET)"));
+        assert!(mentions_thread_state(b"windows.GetCurrentThread()"));
+        assert!(!mentions_thread_state(
+            b"// Thread-safe. Legal values only."
+        ));
+        assert!(mentions_thread_state(
+            b"// the library keeps thread-local state"
+        ));
+        assert!(mentions_thread_state(
+            b"os.ReadFile(\"/proc/thread-self/attr/current\")"
+        ));
+    }
+}
