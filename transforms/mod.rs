@@ -6,6 +6,7 @@ mod automaxprocs_import;
 mod busy_select_default;
 mod channel_as_counter;
 mod defer_in_loop;
+mod finalizer_closes_resource;
 mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
@@ -19,13 +20,16 @@ mod time_after_in_loop;
 /// Rules still in preview: run only with `--preview` or when named in `--select`. The detect-only rules of
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
-pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7"];
+pub static PREVIEW: &[&str] = &[
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8",
+];
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &channel_as_counter::TRANSFORM,
     &defer_in_loop::TRANSFORM,
+    &finalizer_closes_resource::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
