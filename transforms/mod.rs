@@ -3,6 +3,7 @@
 use crate::transform::Transform;
 
 mod automaxprocs_import;
+mod boxing_in_hot_api;
 mod busy_select_default;
 mod channel_as_counter;
 mod defer_in_loop;
@@ -26,6 +27,7 @@ pub static PREVIEW: &[&str] = &[
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
+    &boxing_in_hot_api::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &channel_as_counter::TRANSFORM,
     &defer_in_loop::TRANSFORM,
