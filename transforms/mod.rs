@@ -11,6 +11,7 @@ mod finalizer_closes_resource;
 mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
+mod goroutine_per_request;
 mod gosched_call;
 mod large_buffer_per_call;
 mod read_mem_stats;
@@ -35,6 +36,7 @@ pub static ALL: &[&Transform] = &[
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
+    &goroutine_per_request::TRANSFORM,
     &gosched_call::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &read_mem_stats::TRANSFORM,
