@@ -68,8 +68,9 @@
 //! or later (the function appeared in Go 1.24).
 //!
 //! ## When it does not fire
-//! - The finalized type has a close-like method in the package: the finalizer is a safety net behind an
-//!   explicit close path (the pattern `os.File` and `net` connections use), which is fine.
+//! - The finalized type has a close-like method in the package, or the package clears a finalizer somewhere
+//!   (`runtime.SetFinalizer(x, nil)`, typically in the `Close` of a wrapper type): the finalizer is a safety
+//!   net behind an explicit close path (the pattern `os.File` and `net` connections use), which is fine.
 //! - The finalizer frees memory only (`C.free`, a pool `Put`) or only logs that the object was not closed.
 //! - The finalizer is `nil` (clearing it), a method value or expression, a function of another package, or a
 //!   function whose body we cannot see; its parameter is an interface or a generic type.
@@ -156,7 +157,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(what) = released else { return };
     let advice = match &found {
         ParamType::Local(t) => {
-            if has_close_like_method(cx, t) {
+            if has_close_like_method(cx, t) || disarms_finalizers(cx) {
                 return;
             }
             format!("give `{t}` an explicit `Close` that callers `defer`")
@@ -260,6 +261,16 @@ fn top_level_func<'a>(cx: &Ctx<'a>, name: &str) -> Option<(usize, Node<'a>)> {
     })
 }
 
+/// Does the package clear a finalizer somewhere (`runtime.SetFinalizer(x, nil)`)? That is an explicit close
+/// path disarming the safety net, possibly on a wrapper type (the `os.File` / `os.file` split).
+fn disarms_finalizers(cx: &Ctx<'_>) -> bool {
+    cx.pkg.files.iter().any(|f| {
+        f.text
+            .lines()
+            .any(|l| l.contains("SetFinalizer(") && l.replace(' ', "").contains(",nil)"))
+    })
+}
+
 /// Does any file of the package declare a close-like method on `T` or `*T`?
 fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
     cx.pkg.files.iter().any(|f| {
@@ -322,6 +333,14 @@ mod tests {
             "1.22",
             &format!(
                 "{CONN}\nfunc (c *Conn) Close() error {{ runtime.SetFinalizer(c, nil); return syscall.Close(c.fd) }}\n"
+            ),
+        );
+        // The wrapper's Close clears the finalizer set on the inner type.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{CONN}\ntype Wrapper struct{{ c *Conn }}\n\nfunc (w *Wrapper) Shut() {{\n\truntime.SetFinalizer(w.c, nil)\n\tsyscall.Close(w.c.fd)\n}}\n"
             ),
         );
         // Only logs.

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Reports a `go` statement directly in an HTTP handler — a function, method or function literal whose
 //! parameters are `(http.ResponseWriter, *http.Request)` — when nothing bounds it and the handler does not
-//! wait for it: background work started once per request. When the goroutine uses the request (`r`,
+//! wait for it, and the goroutine works on something of the request (`r`, a local derived from it, or the
+//! `ResponseWriter`): background work started once per request. When the goroutine uses the request (`r`,
 //! `r.Context()`, the `ResponseWriter`) the message says so, since that is a correctness problem as well.
 //!
 //! ## Why is this bad?
@@ -77,6 +78,8 @@
 //!   section, typically a once-per-key setup guarded by a mutex and a cache (a helper process, a watcher),
 //!   not once per request.
 //! - The goroutine watches a cancellation (`<-ctx.Done()` inside it): its lifetime is tied to something.
+//! - The goroutine uses nothing of the request (neither `r` nor a local the handler derived from it, nor the
+//!   `ResponseWriter`): it triggers a server-wide job (a sync, a warm-up, a shutdown), not per-request work.
 //! - The handler hijacks or upgrades the connection (`Hijack()`, `Upgrade(…)`, `websocket.Accept(…)`): the
 //!   connection outlives the handler, and goroutines per connection are that model.
 //! - The `go` statement sits in a function literal inside the handler (`once.Do(func() { go … })`), or the
@@ -230,6 +233,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let uses_w = uses(&w);
     let base = "this handler starts a goroutine per request with nothing bounding how many run at once, so a burst or a slow dependency piles them up";
     let advice = "hand the work to a fixed pool of workers through a bounded queue (reject or wait when it is full), with their context tied to server shutdown";
+    // Per-request work uses something of the request: `r`, or a local the handler derived from it. A goroutine
+    // that uses neither is a trigger for a server-wide job (a sync, a warm-up, a shutdown), not per-request work.
+    let derived = derived_from(body, go, &r, src);
+    if !uses_w && !uses(&r) && !derived.iter().any(|d| uses(d)) {
+        return;
+    }
     let msg = if uses_w {
         format!(
             "{base}; the goroutine also uses the `ResponseWriter`, which must not be used after the handler returns; {advice}"
@@ -290,6 +299,46 @@ fn handler_params(file: &PkgFile, func: Node<'_>) -> Option<(String, String)> {
         .then(|| (names[0].clone(), names[1].clone()))
 }
 
+/// The locals declared in `body` before `go` from an expression that mentions `r` or an earlier such local
+/// (`user := r.FormValue("user")`, `path, addr := r.URL.Path, r.RemoteAddr`).
+fn derived_from(body: Node<'_>, go: Node<'_>, r: &str, src: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    if r.is_empty() || r == "_" {
+        return out;
+    }
+    syntax::walk(body, &mut |n| {
+        if n.start_byte() >= go.start_byte() {
+            return;
+        }
+        let (left, right) = match n.kind() {
+            "short_var_declaration" | "assignment_statement" => (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ),
+            "var_spec" => (Some(n), n.child_by_field_name("value")),
+            _ => return,
+        };
+        let (Some(left), Some(right)) = (left, right) else {
+            return;
+        };
+        let ids = syntax::identifiers(right, src);
+        if ids.contains(r) || out.iter().any(|d| ids.contains(d)) {
+            let names: Vec<Node<'_>> = if n.kind() == "var_spec" {
+                let mut c = n.walk();
+                n.children_by_field_name("name", &mut c).collect()
+            } else {
+                named_children(left)
+            };
+            for x in names {
+                if x.kind() == "identifier" {
+                    out.push(syntax::text(x, src).to_string());
+                }
+            }
+        }
+    });
+    out
+}
+
 /// Is `name` assigned from `make(chan …)` somewhere in `scope`?
 fn made_channel(scope: Node<'_>, name: &str, src: &str) -> bool {
     let mut found = false;
@@ -340,9 +389,19 @@ mod tests {
         let msgs = check_detect_only_go(
             &TRANSFORM,
             "1.22",
-            &handler("\tgo func() {\n\t\twork(context.Background(), \"audit\")\n\t}()\n"),
+            &handler(
+                "\tid := r.Header.Get(\"X-Id\")\n\tgo func() {\n\t\twork(context.Background(), id)\n\t}()\n",
+            ),
         );
         assert!(!msgs[0].contains("request's context"), "{msgs:?}");
+        // A trigger for a server-wide job uses nothing of the request.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &handler(
+                "\tgo func() {\n\t\twork(context.Background(), \"resync\")\n\t}()\n\tw.WriteHeader(202)\n",
+            ),
+        );
         // Through a variable.
         let msgs = check_detect_only_go(
             &TRANSFORM,
