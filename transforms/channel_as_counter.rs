@@ -75,6 +75,7 @@
 //!
 //! ## When it does not fire
 //! - A send puts a non-constant value on the channel (the channel carries data, e.g. partial sums).
+//! - A send is a `select` case (usually next to a `default`): a lossy wake-up signal, not a tally.
 //! - A receive does anything but add to a counter: `<-sem` (a semaphore release), `<-done` (waiting for
 //!   completion), a case that runs other statements, a value passed on or compared.
 //! - The counter is compared inside the draining loop (`for n < workers`, `if n == len(jobs)`): the
@@ -356,6 +357,13 @@ fn classify<'t>(n: Node<'t>, make: Node<'t>, src: &str) -> Option<Use<'t>> {
     }
     match parent.kind() {
         "send_statement" if is_field(parent, "channel", n) => {
+            // `select { case ch <- struct{}{}: default: }` drops sends on purpose: a wake-up signal, not a tally.
+            if parent
+                .parent()
+                .is_some_and(|c| c.kind() == "communication_case")
+            {
+                return None;
+            }
             let value = parent.child_by_field_name("value")?;
             is_constant(value, src).then(|| syntax::enclosing_function(n).map(Use::Send))?
         }
@@ -603,6 +611,17 @@ mod tests {
             "1.22",
             &wrap(
                 "func f(n int, stop chan struct{}) {\n\tdone := make(chan struct{})\n\tfor i := 0; i < n; i++ {\n\t\tgo func() { done <- struct{}{} }()\n\t}\n\tfinished := 0\n\tfor finished < n {\n\t\tselect {\n\t\tcase <-done:\n\t\t\tfinished++\n\t\tcase <-stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n",
+            ),
+        );
+    }
+
+    #[test]
+    fn a_non_blocking_wakeup_send_is_not_a_tally() {
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &wrap(
+                "func f(stop chan struct{}, work func() bool) int {\n\twake := make(chan struct{}, 1)\n\tgo func() {\n\t\tfor work() {\n\t\t\tselect {\n\t\t\tcase wake <- struct{}{}:\n\t\t\tdefault:\n\t\t\t}\n\t\t}\n\t}()\n\tn := 0\n\tfor {\n\t\tselect {\n\t\tcase <-wake:\n\t\t\tn++\n\t\tcase <-stop:\n\t\t\treturn n\n\t\t}\n\t}\n}\n",
             ),
         );
     }
