@@ -3,40 +3,52 @@
 use crate::transform::Transform;
 
 mod automaxprocs_import;
+mod boxing_in_hot_api;
 mod build_flags;
 mod busy_select_default;
+mod channel_as_counter;
 mod defer_in_loop;
+mod finalizer_closes_resource;
 mod free_os_memory_in_loop;
 mod gc_call;
 mod gc_percent_without_memory_limit;
 mod goroutine_per_item;
+mod goroutine_per_request;
 mod gosched_call;
 mod io_in_init;
 mod large_buffer_per_call;
 mod lock_os_thread;
 mod read_mem_stats;
+mod select_default_spin;
 mod stack_all_goroutines;
 mod time_after_in_loop;
 
 /// Rules still in preview: run only with `--preview` or when named in `--select`. The detect-only rules of
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
-pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5"];
+pub static PREVIEW: &[&str] = &[
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8", "R7.9", "R7.10",
+];
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
+    &boxing_in_hot_api::TRANSFORM,
     &build_flags::TRANSFORM,
     &busy_select_default::TRANSFORM,
+    &channel_as_counter::TRANSFORM,
     &defer_in_loop::TRANSFORM,
+    &finalizer_closes_resource::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
     &gc_percent_without_memory_limit::TRANSFORM,
     &goroutine_per_item::TRANSFORM,
+    &goroutine_per_request::TRANSFORM,
     &gosched_call::TRANSFORM,
     &io_in_init::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &lock_os_thread::TRANSFORM,
     &read_mem_stats::TRANSFORM,
+    &select_default_spin::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];

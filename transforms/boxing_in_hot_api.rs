@@ -1,0 +1,600 @@
+//! # boxing-in-hot-api (R7.9)
+//!
+//! ## What it does
+//! Reports a structured-logging call inside a `for` loop of the same function that passes a non-constant
+//! number or string as a loosely typed (`...any` or `map[string]any`) value:
+//! - `log/slog`: `slog.Info/Debug/Warn/Error(msg, "k", v, ...)`, their `…Context` forms and `slog.Log`, called
+//!   on the package or on a `*slog.Logger` the function declares (`logger *slog.Logger` parameter,
+//!   `l := slog.New(…)`, `slog.Default()`, `….With(…)`);
+//! - `go.uber.org/zap`: the sugared `Infow/Debugw/Warnw/Errorw/DPanicw/Panicw/Fatalw` on `zap.S()`, on a
+//!   `*zap.SugaredLogger` parameter or on a variable assigned from `….Sugar()`;
+//! - `github.com/sirupsen/logrus`: `….WithFields(logrus.Fields{"k": v, ...})`.
+//!
+//! A value counts when its type is visibly a number or a string: `len(x)`, a conversion (`int64(n)`), an
+//! arithmetic expression, `time.Since(…)`, `strconv`/`fmt.Sprint*` results, or a local variable or parameter
+//! declared with such a type or initial value (`i := 0`, `n int`, the index of `for i := range n`).
+//!
+//! ## Why is this bad?
+//! Converting a non-constant number or string to `any` stores it in a heap-allocated box (only small integers
+//! and constants escape that), and the variadic `...any` slice or the `Fields` map is allocated per call too.
+//! In a loop that is several allocations per iteration before the logger even checks its level, and the
+//! garbage they leave is collected on the program's own CPU time. The typed APIs carry numbers and strings
+//! in plain structs: `slog.Attr` through `Logger.LogAttrs`, `zap.Field` through the unsugared `zap.Logger`.
+//!
+//! ## Example
+//! ```go
+//! package ingest
+//!
+//! import "log/slog"
+//!
+//! func load(batches [][]byte, store func([]byte) error) {
+//! 	for i, b := range batches {
+//! 		if err := store(b); err != nil {
+//! 			slog.Warn("store failed", "batch", i, "bytes", len(b), "err", err)
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package ingest
+//!
+//! import (
+//! 	"context"
+//! 	"log/slog"
+//! )
+//!
+//! func load(batches [][]byte, store func([]byte) error) {
+//! 	for i, b := range batches {
+//! 		if err := store(b); err != nil {
+//! 			slog.LogAttrs(context.Background(), slog.LevelWarn, "store failed",
+//! 				slog.Int("batch", i), slog.Int("bytes", len(b)), slog.Any("err", err))
+//! 		}
+//! 	}
+//! }
+//! ```
+//!
+//! ## Fix safety
+//! No fix: report only. The typed form is longer and needs a context and a level; whether a given loop is hot
+//! enough to be worth it is for a profile to say (this rule is behind a profile).
+//!
+//! ## Version gating
+//! `log/slog` appeared in Go 1.21: a file below 1.21 cannot use it, so the logrus message suggests `slog`
+//! only from 1.21 and otherwise says to build the fields once outside the loop.
+//!
+//! ## When it does not fire
+//! - The call is not inside a `for` loop of its own function (a function literal in the loop is its own
+//!   function), or it is in test code (`*_test.go`, files importing `testing`, test functions).
+//! - Every value is a constant, a `slog.Attr` built with `slog.Int`/`slog.String`/…, or of a type we cannot
+//!   see (fields, map values, errors and pointers: interfaces and pointers are not boxed again).
+//! - `LogAttrs` and zap's typed `Info(msg, zap.Int(…))` calls.
+//! - The receiver is a logger whose type the function does not show (a struct field, a global), or the
+//!   package name is shadowed or dot-imported.
+//!
+//! ## References
+//! `Logger.LogAttrs` and "Performance considerations" in `src/log/slog/doc.go`; `convT64`/`convTstring` in
+//! `src/runtime/iface.go`; zap's README ("Performance"); logrus `Fields`.
+
+use crate::fix::TextRange;
+use crate::package::PkgFile;
+use crate::removal::in_test_code;
+use crate::syntax::{self, named_children};
+use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::version::GoVersion;
+use tree_sitter::Node;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R7.9",
+        name: "boxing-in-hot-api",
+        summary: "structured logging with ...any key/values in a loop: each number or string is boxed on the heap per call",
+        fix: crate::fix::FixAvailability::Never,
+        prefilter: &[
+            "\"log/slog\"",
+            "\"go.uber.org/zap\"",
+            "\"github.com/sirupsen/logrus\"",
+        ],
+        tier: crate::transform::Tier::BehindProfile,
+    },
+    source: include_str!("boxing_in_hot_api.rs"),
+    query: QUERY,
+    run,
+    precheck: |bytes, _| !crate::prefilter::imports(bytes, "testing"),
+    other_files: None,
+};
+
+const QUERY: &str = r#"
+((call_expression
+   function: (selector_expression operand: (_) @recv field: (field_identifier) @fn)
+   arguments: (argument_list) @args) @match
+ (#match? @fn "^(Debug|Info|Warn|Error|Log|DebugContext|InfoContext|WarnContext|ErrorContext|Debugw|Infow|Warnw|Errorw|DPanicw|Panicw|Fatalw|WithFields)$"))
+"#;
+
+const SLOG: &str = "log/slog";
+const ZAP: &str = "go.uber.org/zap";
+const LOGRUS: &str = "github.com/sirupsen/logrus";
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let (Some(call), Some(recv), Some(func), Some(args)) = (
+        m.node("match"),
+        m.node("recv"),
+        m.node("fn"),
+        m.node("args"),
+    ) else {
+        return;
+    };
+    let file = cx.file();
+    let src = cx.src();
+    if syntax::enclosing_loop(call).is_none() || in_test_code(file, call) {
+        return;
+    }
+    let name = cx.text(func);
+    let args = named_children(args);
+    let Some(scope) = syntax::enclosing_function(call) else {
+        return;
+    };
+    let msg = if name == "WithFields" {
+        let [fields] = args[..] else { return };
+        let Some(vals) = logrus_values(file, fields) else {
+            return;
+        };
+        let Some(hit) = boxed(file, scope, &vals) else {
+            return;
+        };
+        let tail = if file.versions.api >= GoVersion(21) {
+            "build the fields once outside the loop, or log through `log/slog`'s `LogAttrs` with typed `slog.Int`/`slog.String` attributes"
+        } else {
+            "build the fields (or the `*logrus.Entry`) once outside the loop and add only what changes"
+        };
+        format!(
+            "`WithFields` in a loop allocates a `logrus.Fields` map and boxes `{}` into `any` on every iteration; {tail}",
+            syntax::text(hit, src)
+        )
+    } else if name.ends_with('w') {
+        if !is_sugared(file, scope, recv) {
+            return;
+        }
+        let Some(vals) = pair_values(file, args.get(1..).unwrap_or(&[])) else {
+            return;
+        };
+        let Some(hit) = boxed(file, scope, &vals) else {
+            return;
+        };
+        format!(
+            "`{name}` in a loop boxes `{}` into `any` (a heap allocation for all but small integers, plus the variadic slice) on every iteration; log through the typed `*zap.Logger` with fields such as `zap.Int`/`zap.String`, which are not boxed",
+            syntax::text(hit, src)
+        )
+    } else {
+        if !is_slog(file, scope, recv) {
+            return;
+        }
+        let skip = match name {
+            "Log" => 3,
+            n if n.ends_with("Context") => 2,
+            _ => 1,
+        };
+        let Some(vals) = pair_values(file, args.get(skip..).unwrap_or(&[])) else {
+            return;
+        };
+        let Some(hit) = boxed(file, scope, &vals) else {
+            return;
+        };
+        format!(
+            "`{name}` in a loop boxes `{}` into `any` (a heap allocation for all but small integers, plus the variadic slice) on every iteration; use `LogAttrs(ctx, level, msg, …)` with typed attributes (`slog.Int`, `slog.String`), which are not boxed",
+            syntax::text(hit, src)
+        )
+    };
+    cx.report(TextRange::of(call), msg);
+}
+
+/// The first value that gets boxed.
+fn boxed<'t>(file: &PkgFile, scope: Node<'_>, vals: &[Node<'t>]) -> Option<Node<'t>> {
+    vals.iter().copied().find(|v| typed_scalar(file, scope, *v))
+}
+
+/// The values of `"key", value` pairs (slog or zap sugar), skipping `slog.Attr`/`zap.Field` arguments;
+/// `None` when the list cannot be read as pairs (a key that is not a string literal).
+fn pair_values<'t>(file: &PkgFile, args: &[Node<'t>]) -> Option<Vec<Node<'t>>> {
+    let mut out = vec![];
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if is_typed_attr(file, a) {
+            i += 1;
+            continue;
+        }
+        if !matches!(
+            a.kind(),
+            "interpreted_string_literal" | "raw_string_literal"
+        ) {
+            return None;
+        }
+        out.push(*args.get(i + 1)?);
+        i += 2;
+    }
+    Some(out)
+}
+
+/// `slog.Int(…)`, `slog.Group(…)`, `zap.Int(…)`, …: already a typed attribute or field.
+fn is_typed_attr(file: &PkgFile, a: Node<'_>) -> bool {
+    let Some(f) = a
+        .child_by_field_name("function")
+        .filter(|f| a.kind() == "call_expression" && f.kind() == "selector_expression")
+    else {
+        return false;
+    };
+    let Some(name) = f.child_by_field_name("field").map(|n| file.node_text(n)) else {
+        return false;
+    };
+    file.is_pkg_call(a, SLOG, name) || file.is_pkg_call(a, ZAP, name)
+}
+
+/// The values of a `logrus.Fields{…}` literal.
+fn logrus_values<'t>(file: &PkgFile, lit: Node<'t>) -> Option<Vec<Node<'t>>> {
+    if lit.kind() != "composite_literal" {
+        return None;
+    }
+    let ty = lit.child_by_field_name("type")?;
+    if ty.kind() != "qualified_type"
+        || ty.child_by_field_name("name").map(|n| file.node_text(n)) != Some("Fields")
+        || !ty
+            .child_by_field_name("package")
+            .is_some_and(|p| names_pkg(file, p, LOGRUS))
+    {
+        return None;
+    }
+    let body = lit.child_by_field_name("body")?;
+    let mut out = vec![];
+    for el in named_children(body) {
+        if el.kind() != "keyed_element" {
+            return None;
+        }
+        let v = el.child_by_field_name("value")?;
+        out.push(named_children(v).into_iter().next()?);
+    }
+    Some(out)
+}
+
+/// `names_package` for a package identifier node (also `package_identifier`).
+fn names_pkg(file: &PkgFile, node: Node<'_>, path: &str) -> bool {
+    let Some(imp) = file.import_of(path).filter(|i| i.is_usable()) else {
+        return false;
+    };
+    let name = file.node_text(node);
+    name == imp.local
+        && !syntax::enclosing_top_function(node)
+            .is_some_and(|s| syntax::declares_name(s, name, &file.text))
+}
+
+/// Is `recv` the `slog` package or a `*slog.Logger` the function shows?
+fn is_slog(file: &PkgFile, scope: Node<'_>, recv: Node<'_>) -> bool {
+    if recv.kind() == "identifier" && file.names_package(recv, SLOG) {
+        return true;
+    }
+    logger_of(
+        file,
+        scope,
+        recv,
+        SLOG,
+        "Logger",
+        &["New", "Default", "With"],
+        "With",
+    )
+}
+
+/// Is `recv` a zap sugared logger the function shows (`zap.S()`, `x.Sugar()`, a `*zap.SugaredLogger`)?
+fn is_sugared(file: &PkgFile, scope: Node<'_>, recv: Node<'_>) -> bool {
+    if recv.kind() == "call_expression" && file.is_pkg_call(recv, ZAP, "S") {
+        return true;
+    }
+    logger_of(file, scope, recv, ZAP, "SugaredLogger", &["S"], "Sugar")
+}
+
+/// Does `expr` have type `*pkg.ty`, as far as the function shows? A call of `pkg.ctor…()`, a call of
+/// `.method(…)` on anything (`.With`, `.Sugar`), or an identifier declared once in the function as a
+/// parameter of that type or assigned from such a call.
+fn logger_of(
+    file: &PkgFile,
+    scope: Node<'_>,
+    expr: Node<'_>,
+    path: &str,
+    ty: &str,
+    ctors: &[&str],
+    method: &str,
+) -> bool {
+    match expr.kind() {
+        "call_expression" => {
+            ctors.iter().any(|c| file.is_pkg_call(expr, path, c))
+                || expr
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "selector_expression")
+                    .and_then(|f| f.child_by_field_name("field"))
+                    .is_some_and(|f| file.node_text(f) == method)
+        }
+        "identifier" => {
+            let name = file.node_text(expr);
+            let Some(top) = syntax::enclosing_top_function(expr).or(Some(scope)) else {
+                return false;
+            };
+            let decls = declarations(top, name, &file.text);
+            let [d] = decls[..] else { return false };
+            match d.parent().map(|p| (p.kind(), p)) {
+                Some(("parameter_declaration", p)) => {
+                    p.child_by_field_name("type").is_some_and(|t| {
+                        t.kind() == "pointer_type"
+                            && named_children(t).first().is_some_and(|q| {
+                                q.kind() == "qualified_type"
+                                    && q.child_by_field_name("name")
+                                        .is_some_and(|n| file.node_text(n) == ty)
+                                    && q.child_by_field_name("package")
+                                        .is_some_and(|p| names_pkg(file, p, path))
+                            })
+                    })
+                }
+                Some(("expression_list", l)) => {
+                    let Some(decl) = l.parent().filter(|s| s.kind() == "short_var_declaration")
+                    else {
+                        return false;
+                    };
+                    let (Some(left), Some(right)) = (
+                        decl.child_by_field_name("left"),
+                        decl.child_by_field_name("right"),
+                    ) else {
+                        return false;
+                    };
+                    let (lv, rv) = (named_children(left), named_children(right));
+                    lv.len() == rv.len()
+                        && lv
+                            .iter()
+                            .position(|n| n.id() == d.id())
+                            .is_some_and(|i| logger_of(file, scope, rv[i], path, ty, ctors, method))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The declaring identifiers of `name` in `scope`.
+fn declarations<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
+    let mut out = vec![];
+    syntax::walk(scope, &mut |n| {
+        out.extend(
+            syntax::declared_names(n)
+                .into_iter()
+                .filter(|d| syntax::text(*d, src) == name),
+        );
+    });
+    out
+}
+
+const SCALAR_TYPES: &[&str] = &[
+    "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+    "uintptr", "float32", "float64", "string", "byte", "rune",
+];
+
+/// Is `v` a non-constant value whose type is visibly a number or a string?
+fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
+    let src = file.text.as_str();
+    match v.kind() {
+        "parenthesized_expression" => named_children(v)
+            .first()
+            .is_some_and(|c| typed_scalar(file, scope, *c)),
+        "binary_expression" => {
+            let op = v
+                .child_by_field_name("operator")
+                .map_or("", |o| syntax::text(o, src));
+            // Go has no operator overloading: arithmetic yields a number or a string, boxed unless constant.
+            matches!(
+                op,
+                "+" | "-" | "*" | "/" | "%" | "<<" | ">>" | "&" | "|" | "^" | "&^"
+            ) && ["left", "right"].iter().any(|f| {
+                v.child_by_field_name(f)
+                    .is_some_and(|o| typed_scalar(file, scope, o) || is_variable(file, scope, o))
+            })
+        }
+        "call_expression" => {
+            let Some(f) = v.child_by_field_name("function") else {
+                return false;
+            };
+            if f.kind() == "identifier" {
+                let n = syntax::text(f, src);
+                return matches!(n, "len" | "cap")
+                    || (SCALAR_TYPES.contains(&n) && !is_constant_arg(v));
+            }
+            [
+                ("time", &["Since", "Until", "Duration"][..]),
+                (
+                    "strconv",
+                    &["Itoa", "FormatInt", "FormatUint", "FormatFloat", "Quote"][..],
+                ),
+                ("fmt", &["Sprint", "Sprintf", "Sprintln"][..]),
+            ]
+            .iter()
+            .any(|(p, fs)| fs.iter().any(|fname| file.is_pkg_call(v, p, fname)))
+        }
+        "identifier" => {
+            let name = syntax::text(v, src);
+            let top = syntax::enclosing_top_function(v).unwrap_or(scope);
+            let decls = declarations(top, name, src);
+            let [d] = decls[..] else { return false };
+            scalar_declaration(file, scope, d)
+        }
+        _ => false,
+    }
+}
+
+/// A local variable (declared once in the function, not a constant) or an index into something.
+fn is_variable(file: &PkgFile, scope: Node<'_>, o: Node<'_>) -> bool {
+    match o.kind() {
+        "index_expression" => true,
+        "parenthesized_expression" => named_children(o)
+            .first()
+            .is_some_and(|c| is_variable(file, scope, *c)),
+        "identifier" => {
+            let top = syntax::enclosing_top_function(o).unwrap_or(scope);
+            let decls = declarations(top, file.node_text(o), &file.text);
+            matches!(decls[..], [d] if d.parent().is_none_or(|p| p.kind() != "const_spec"))
+        }
+        _ => false,
+    }
+}
+
+/// A conversion of a constant (`int64(3)`) is a constant.
+fn is_constant_arg(call: Node<'_>) -> bool {
+    call.child_by_field_name("arguments").is_some_and(|a| {
+        named_children(a).iter().all(|x| {
+            matches!(
+                x.kind(),
+                "int_literal"
+                    | "float_literal"
+                    | "interpreted_string_literal"
+                    | "raw_string_literal"
+            )
+        })
+    })
+}
+
+/// Does the declaration of the identifier `d` give it a number or string type?
+fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
+    let src = file.text.as_str();
+    let scalar_type = |t: Node<'_>| {
+        (t.kind() == "type_identifier" && SCALAR_TYPES.contains(&syntax::text(t, src)))
+            || (t.kind() == "qualified_type"
+                && t.child_by_field_name("name")
+                    .is_some_and(|n| syntax::text(n, src) == "Duration")
+                && t.child_by_field_name("package")
+                    .is_some_and(|p| names_pkg(file, p, "time")))
+    };
+    let Some(parent) = d.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "parameter_declaration" | "var_spec" => {
+            if let Some(t) = parent.child_by_field_name("type") {
+                return scalar_type(t);
+            }
+            // `var n = len(x)`
+            let Some(vals) = parent.child_by_field_name("value") else {
+                return false;
+            };
+            let mut c = parent.walk();
+            let names: Vec<_> = parent.children_by_field_name("name", &mut c).collect();
+            let vals = named_children(vals);
+            names.len() == vals.len()
+                && names
+                    .iter()
+                    .position(|n| n.id() == d.id())
+                    .is_some_and(|i| scalar_init(file, scope, vals[i]))
+        }
+        "expression_list" => {
+            let Some(decl) = parent.parent() else {
+                return false;
+            };
+            match decl.kind() {
+                "short_var_declaration" => {
+                    let (Some(left), Some(right)) = (
+                        decl.child_by_field_name("left"),
+                        decl.child_by_field_name("right"),
+                    ) else {
+                        return false;
+                    };
+                    let (lv, rv) = (named_children(left), named_children(right));
+                    lv.len() == rv.len()
+                        && lv
+                            .iter()
+                            .position(|n| n.id() == d.id())
+                            .is_some_and(|i| scalar_init(file, scope, rv[i]))
+                }
+                // `for i := range n` (an int) or the index of `for i, v := range xs`? Only the first: a
+                // map's key can be anything.
+                "range_clause" => {
+                    let first = named_children(parent).first().map(|n| n.id()) == Some(d.id());
+                    first
+                        && decl.child_by_field_name("right").is_some_and(|r| {
+                            r.kind() == "int_literal"
+                                || (r.kind() != "identifier" && typed_scalar(file, scope, r))
+                        })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// An initial value that makes a variable a number or a string: a literal or a visibly scalar expression.
+fn scalar_init(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
+    matches!(
+        v.kind(),
+        "int_literal" | "float_literal" | "interpreted_string_literal" | "raw_string_literal"
+    ) || typed_scalar(file, scope, v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check_detect_only_go, check_no_fix_go};
+
+    fn slog_loop(call: &str) -> String {
+        format!(
+            "package m\n\nimport (\n\t\"context\"\n\t\"log/slog\"\n)\n\nvar _ = context.Background\n\nfunc f(ctx context.Context, names []string, logger *slog.Logger) {{\n\tfor i, n := range names {{\n\t\tsize := len(n)\n\t\t_, _, _ = i, size, ctx\n\t\t{call}\n\t}}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn slog_values_of_visible_scalar_type_fire() {
+        for call in [
+            "slog.Info(\"item\", \"size\", size)",
+            "slog.InfoContext(ctx, \"item\", \"n\", len(n)*2)",
+            "logger.Warn(\"item\", \"id\", int64(size))",
+            "logger.With(\"k\", 1).Debug(\"x\", slog.Int(\"a\", 1), \"size\", size)",
+            "slog.Log(ctx, slog.LevelInfo, \"item\", \"n\", len(n))",
+        ] {
+            let msgs = check_detect_only_go(&TRANSFORM, "1.22", &slog_loop(call));
+            assert!(msgs[0].contains("LogAttrs"), "{call}: {msgs:?}");
+        }
+    }
+
+    #[test]
+    fn constants_attrs_unknown_types_and_log_attrs_do_not() {
+        for call in [
+            "slog.Info(\"item\", \"kind\", \"file\", \"n\", 3)",
+            "slog.Info(\"item\", slog.Int(\"size\", size))",
+            "slog.Info(\"item\", \"name\", n)",
+            "logger.LogAttrs(ctx, slog.LevelInfo, \"item\", slog.Int(\"size\", size))",
+            "slog.Info(\"item\", \"err\", ctx.Err())",
+        ] {
+            check_no_fix_go(&TRANSFORM, "1.22", &slog_loop(call));
+        }
+        // Outside a loop, and in a function literal inside the loop.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            "package m\n\nimport \"log/slog\"\n\nfunc f(xs []int) {\n\tn := len(xs)\n\tslog.Info(\"start\", \"n\", n)\n\tfor range xs {\n\t\tgo func() { slog.Info(\"x\", \"n\", n) }()\n\t}\n}\n",
+        );
+    }
+
+    #[test]
+    fn zap_sugar_and_logrus_fields() {
+        let zap = "package m\n\nimport \"go.uber.org/zap\"\n\nfunc f(l *zap.Logger, rows []string) {\n\ts := l.Sugar()\n\tfor i := range len(rows) {\n\t\ts.Infow(\"row\", \"i\", i)\n\t}\n}\n";
+        let msgs = check_detect_only_go(&TRANSFORM, "1.22", zap);
+        assert!(msgs[0].contains("zap.Int"), "{msgs:?}");
+        // The typed zap logger is not reported.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &zap.replace(
+                "s.Infow(\"row\", \"i\", i)",
+                "l.Info(\"row\", zap.Int(\"i\", i))",
+            ),
+        );
+        let logrus = "package m\n\nimport log \"github.com/sirupsen/logrus\"\n\nfunc f(jobs []string) {\n\tfor i, j := range jobs {\n\t\tlog.WithFields(log.Fields{\"job\": j, \"attempt\": i + 1}).Info(\"run\")\n\t}\n}\n";
+        let msgs = check_detect_only_go(&TRANSFORM, "1.21", logrus);
+        assert!(msgs[0].contains("slog"), "{msgs:?}");
+        let msgs = check_detect_only_go(&TRANSFORM, "1.20", logrus);
+        assert!(!msgs[0].contains("slog"), "{msgs:?}");
+    }
+}

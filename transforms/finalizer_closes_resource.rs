@@ -1,0 +1,359 @@
+//! # finalizer-closes-resource (R7.8)
+//!
+//! ## What it does
+//! Reports `runtime.SetFinalizer(obj, f)` where `f` (a function literal, or a function of the package named
+//! there) releases an operating-system resource: it calls a `Close` method (`x.Close()`, `x.conn.Close()`),
+//! `syscall.Close` / `unix.Close` / `Munmap` / `CloseHandle`, or `os.Remove` / `os.RemoveAll` — and the
+//! type the finalizer receives has no close-like method of its own in the package (`Close`, `Release`,
+//! `Shutdown`, `Stop`, `Free`, `Destroy`, `Dispose`, any case), so the finalizer is the only way the resource
+//! is ever released.
+//!
+//! ## Why is this bad?
+//! A finalizer runs only after a garbage collection finds the object unreachable, on one runtime goroutine
+//! shared by every finalizer, and possibly never (the program may exit first; an object in a reference
+//! cycle with a finalizer is never collected). The garbage collector paces itself on heap size, not on file
+//! descriptors or sockets: a program holding little memory can exhaust its descriptor limit or leave temp
+//! files behind long before the next cycle. The object also survives one extra cycle, since the finalizer
+//! can resurrect it.
+//!
+//! ## Example
+//! ```go
+//! package spool
+//!
+//! import (
+//! 	"os"
+//! 	"runtime"
+//! )
+//!
+//! type Spool struct{ f *os.File }
+//!
+//! func Open(path string) (*Spool, error) {
+//! 	f, err := os.Create(path)
+//! 	if err != nil {
+//! 		return nil, err
+//! 	}
+//! 	s := &Spool{f: f}
+//! 	runtime.SetFinalizer(s, func(s *Spool) { s.f.Close() })
+//! 	return s, nil
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```go
+//! package spool
+//!
+//! import "os"
+//!
+//! type Spool struct{ f *os.File }
+//!
+//! func Open(path string) (*Spool, error) {
+//! 	f, err := os.Create(path)
+//! 	if err != nil {
+//! 		return nil, err
+//! 	}
+//! 	return &Spool{f: f}, nil
+//! }
+//!
+//! // Close releases the file; callers `defer s.Close()`.
+//! func (s *Spool) Close() error { return s.f.Close() }
+//! ```
+//! A cleanup may stay as a safety net that reports or releases what a caller forgot: from Go 1.24,
+//! `runtime.AddCleanup(s, func(f *os.File) { f.Close() }, s.f)`, which does not resurrect the object.
+//!
+//! ## Fix safety
+//! No fix: report only. Adding a `Close` method and the `defer` at every call site is an API change.
+//!
+//! ## Version gating
+//! None for the report. The message mentions `runtime.AddCleanup` only when the file's Go version is 1.24
+//! or later (the function appeared in Go 1.24).
+//!
+//! ## When it does not fire
+//! - The finalized type has a close-like method in the package, or the package clears a finalizer somewhere
+//!   (`runtime.SetFinalizer(x, nil)`, typically in the `Close` of a wrapper type): the finalizer is a safety
+//!   net behind an explicit close path (the pattern `os.File` and `net` connections use), which is fine.
+//! - The finalizer frees memory only (`C.free`, a pool `Put`) or only logs that the object was not closed.
+//! - The finalizer is `nil` (clearing it), a method value or expression, a function of another package, or a
+//!   function whose body we cannot see; its parameter is an interface or a generic type.
+//! - `runtime` is shadowed or dot-imported. `runtime.AddCleanup` calls are not reported.
+//! - Test code (`*_test.go`, files importing `testing`, test functions).
+//!
+//! ## References
+//! `SetFinalizer` and `AddCleanup` in `src/runtime/mfinal.go` and `src/runtime/mcleanup.go`; the Go 1.24
+//! release notes ("runtime.AddCleanup").
+
+use crate::fix::TextRange;
+use crate::package::PkgFile;
+use crate::removal::in_test_code;
+use crate::syntax::{self, named_children};
+use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::version::GoVersion;
+use tree_sitter::Node;
+
+pub(crate) static TRANSFORM: Transform = Transform {
+    meta: Meta {
+        code: "R7.8",
+        name: "finalizer-closes-resource",
+        summary: "runtime.SetFinalizer closing a file, socket or descriptor: it is released only when the GC runs, maybe never",
+        fix: crate::fix::FixAvailability::Never,
+        prefilter: &["SetFinalizer"],
+        tier: crate::transform::Tier::AlwaysShip,
+    },
+    source: include_str!("finalizer_closes_resource.rs"),
+    query: QUERY,
+    run,
+    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["SetFinalizer"]),
+    other_files: None,
+};
+
+const QUERY: &str = r#"
+((call_expression
+   function: (selector_expression field: (field_identifier) @fn)
+   arguments: (argument_list (_) (_) .)) @match
+ (#eq? @fn "SetFinalizer"))
+"#;
+
+/// Methods whose presence on the finalized type means an explicit close path exists.
+const CLOSE_LIKE: &[&str] = &[
+    "close", "release", "shutdown", "stop", "free", "destroy", "dispose",
+];
+
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let Some(call) = m.node("match") else { return };
+    let file = cx.file();
+    if !file.is_pkg_call(call, "runtime", "SetFinalizer") || in_test_code(file, call) {
+        return;
+    }
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return;
+    };
+    let [_, fin] = named_children(args)[..] else {
+        return;
+    };
+    // The finalizer's parameter type and body: a literal here, or a top-level function of the package.
+    let (found, released) = match fin.kind() {
+        "func_literal" => {
+            let Some(body) = fin.child_by_field_name("body") else {
+                return;
+            };
+            let Some(recv) = param_type(file, fin) else {
+                return;
+            };
+            (recv, releases(file, body))
+        }
+        "identifier" => {
+            let name = cx.text(fin);
+            let Some((i, decl)) = top_level_func(cx, name) else {
+                return;
+            };
+            let f = &cx.pkg.files[i];
+            let (Some(body), Some(recv)) = (decl.child_by_field_name("body"), param_type(f, decl))
+            else {
+                return;
+            };
+            (recv, releases(f, body))
+        }
+        _ => return,
+    };
+    let Some(what) = released else { return };
+    let advice = match &found {
+        ParamType::Local(t) => {
+            if has_close_like_method(cx, t) || disarms_finalizers(cx) {
+                return;
+            }
+            format!("give `{t}` an explicit `Close` that callers `defer`")
+        }
+        ParamType::Qualified(t) => {
+            format!("call `{t}`'s `Close` explicitly (with `defer`) where its use ends")
+        }
+    };
+    let net = if file.versions.api >= GoVersion(24) {
+        "keep at most a `runtime.AddCleanup` (Go 1.24+) as a safety net"
+    } else {
+        "keep the finalizer at most as a safety net"
+    };
+    let msg = format!(
+        "this finalizer releases a resource (`{what}`), which then happens only when a garbage collection finds the object unreachable, maybe never: the collector paces itself on heap size, so descriptors, mappings or disk can run out first; {advice}, and {net}"
+    );
+    cx.report(TextRange::of(call), msg);
+}
+
+enum ParamType {
+    /// A type of this package (`*Conn`).
+    Local(String),
+    /// A type of another package (`*os.File`).
+    Qualified(String),
+}
+
+/// The type of the single parameter of `func_node`, pointer stripped; `None` for interfaces, generics, etc.
+fn param_type(file: &PkgFile, func_node: Node<'_>) -> Option<ParamType> {
+    let params = func_node.child_by_field_name("parameters")?;
+    let [p] = named_children(params)[..] else {
+        return None;
+    };
+    let mut t = p.child_by_field_name("type")?;
+    if t.kind() == "pointer_type" {
+        t = named_children(t).into_iter().next()?;
+    }
+    match t.kind() {
+        "type_identifier" => Some(ParamType::Local(file.node_text(t).to_string())),
+        "qualified_type" => Some(ParamType::Qualified(file.node_text(t).to_string())),
+        _ => None,
+    }
+}
+
+/// The first call in `body` that releases an OS resource, as written.
+fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
+    let mut found = None;
+    syntax::walk(body, &mut |n| {
+        if found.is_some() || n.kind() != "call_expression" {
+            return;
+        }
+        let Some(f) = n
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")
+        else {
+            return;
+        };
+        let Some(field) = f.child_by_field_name("field").map(|x| file.node_text(x)) else {
+            return;
+        };
+        let pkg_release = [
+            ("syscall", &["Close", "CloseHandle", "Munmap"][..]),
+            ("golang.org/x/sys/unix", &["Close", "Munmap"][..]),
+            ("golang.org/x/sys/windows", &["Close", "CloseHandle"][..]),
+            ("os", &["Remove", "RemoveAll"][..]),
+        ]
+        .iter()
+        .any(|(path, funcs)| funcs.contains(&field) && file.is_pkg_call(n, path, field));
+        // A `Close` method on anything that is not a package (`x.Close()`, `x.conn.Close()`).
+        let operand_is_pkg = f
+            .child_by_field_name("operand")
+            .is_some_and(|o| o.kind() == "identifier" && is_import_name(file, file.node_text(o)));
+        if pkg_release || (field == "Close" && !operand_is_pkg) {
+            let text = file.node_text(n);
+            let short = text.split('(').next().unwrap_or(text);
+            let no_args = n
+                .child_by_field_name("arguments")
+                .is_some_and(|a| named_children(a).is_empty());
+            found = Some(format!("{short}({})", if no_args { "" } else { "…" }));
+        }
+    });
+    found
+}
+
+fn is_import_name(file: &PkgFile, name: &str) -> bool {
+    file.imports().iter().any(|i| i.local == name)
+}
+
+/// A function declaration `name` in the package's files, with the index of its file.
+fn top_level_func<'a>(cx: &Ctx<'a>, name: &str) -> Option<(usize, Node<'a>)> {
+    let needle = format!("func {name}(");
+    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
+        memchr::memmem::find(f.text.as_bytes(), needle.as_bytes())?;
+        named_children(f.tree().root_node())
+            .into_iter()
+            .find(|d| {
+                d.kind() == "function_declaration"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| f.node_text(n) == name)
+            })
+            .map(|d| (i, d))
+    })
+}
+
+/// Does the package clear a finalizer somewhere (`runtime.SetFinalizer(x, nil)`)? That is an explicit close
+/// path disarming the safety net, possibly on a wrapper type (the `os.File` / `os.file` split).
+fn disarms_finalizers(cx: &Ctx<'_>) -> bool {
+    cx.pkg.files.iter().any(|f| {
+        f.text
+            .lines()
+            .any(|l| l.contains("SetFinalizer(") && l.replace(' ', "").contains(",nil)"))
+    })
+}
+
+/// Does any file of the package declare a close-like method on `T` or `*T`?
+fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
+    cx.pkg.files.iter().any(|f| {
+        let text = f.text.as_bytes();
+        if memchr::memmem::find(text, type_name.as_bytes()).is_none() {
+            return false;
+        }
+        named_children(f.tree().root_node()).into_iter().any(|d| {
+            if d.kind() != "method_declaration" {
+                return false;
+            }
+            let is_close_like = d.child_by_field_name("name").is_some_and(|n| {
+                let name = f.node_text(n).to_ascii_lowercase();
+                CLOSE_LIKE.contains(&name.as_str())
+            });
+            is_close_like
+                && d.child_by_field_name("receiver").is_some_and(|r| {
+                    let mut on_type = false;
+                    syntax::walk(r, &mut |x| {
+                        on_type |= x.kind() == "type_identifier" && f.node_text(x) == type_name;
+                    });
+                    on_type
+                })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check_detect_only_go, check_no_fix_go};
+
+    const CONN: &str = "package m\n\nimport (\n\t\"runtime\"\n\t\"syscall\"\n)\n\ntype Conn struct{ fd int }\n\nfunc Dial(fd int) *Conn {\n\tc := &Conn{fd: fd}\n\truntime.SetFinalizer(c, func(c *Conn) { syscall.Close(c.fd) })\n\treturn c\n}\n";
+
+    #[test]
+    fn literal_closing_a_descriptor_version_aware() {
+        let msgs = check_detect_only_go(&TRANSFORM, "1.24", CONN);
+        assert!(
+            msgs[0].contains("AddCleanup") && msgs[0].contains("syscall.Close"),
+            "{msgs:?}"
+        );
+        let msgs = check_detect_only_go(&TRANSFORM, "1.23", CONN);
+        assert!(!msgs[0].contains("AddCleanup"), "{msgs:?}");
+    }
+
+    #[test]
+    fn named_finalizer_function() {
+        check_detect_only_go(
+            &TRANSFORM,
+            "1.22",
+            "package m\n\nimport (\n\t\"os\"\n\t\"runtime\"\n)\n\ntype Tmp struct{ path string }\n\nfunc New(p string) *Tmp {\n\tt := &Tmp{path: p}\n\truntime.SetFinalizer(t, removeTmp)\n\treturn t\n}\n\nfunc removeTmp(t *Tmp) { os.Remove(t.path) }\n",
+        );
+    }
+
+    #[test]
+    fn safety_nets_logs_and_memory_do_not_fire() {
+        // A Close method exists: the finalizer is a safety net.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{CONN}\nfunc (c *Conn) Close() error {{ runtime.SetFinalizer(c, nil); return syscall.Close(c.fd) }}\n"
+            ),
+        );
+        // The wrapper's Close clears the finalizer set on the inner type.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{CONN}\ntype Wrapper struct{{ c *Conn }}\n\nfunc (w *Wrapper) Shut() {{\n\truntime.SetFinalizer(w.c, nil)\n\tsyscall.Close(w.c.fd)\n}}\n"
+            ),
+        );
+        // Only logs.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            "package m\n\nimport (\n\t\"log\"\n\t\"runtime\"\n)\n\ntype Tx struct{ done bool }\n\nfunc Begin() *Tx {\n\tt := &Tx{}\n\truntime.SetFinalizer(t, func(t *Tx) {\n\t\tif !t.done {\n\t\t\tlog.Print(\"tx leaked\")\n\t\t}\n\t})\n\treturn t\n}\n",
+        );
+        // Clearing, and a shadowed runtime.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            "package m\n\nimport \"runtime\"\n\ntype r struct{}\n\nfunc (r) SetFinalizer(any, any) {}\n\ntype F struct{ c interface{ Close() error } }\n\nfunc f(x *F) {\n\truntime.SetFinalizer(x, nil)\n\t{\n\t\truntime := r{}\n\t\truntime.SetFinalizer(x, func(x *F) { x.c.Close() })\n\t}\n}\n",
+        );
+    }
+}
