@@ -143,6 +143,13 @@ pub fn run(settings: &Settings) -> RunOutcome {
     out.findings.sort_by(|a, b| {
         (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
     });
+    if settings.profile().is_some() {
+        // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
+        out.findings.sort_by(|a, b| {
+            let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
+            cum(&b.1).total_cmp(&cum(&a.1))
+        });
+    }
     out.changes.sort_by(|a, b| a.display.cmp(&b.display));
     problems.sort();
     problems.dedup();

@@ -42,6 +42,30 @@ impl Module {
         }
     }
 
+    /// The import path of the package in `dir`: the module path joined with `dir` relative to go.mod's
+    /// directory (`None` without a go.mod, or for a directory outside the module).
+    pub fn import_path(&self, dir: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let rel = match dir.strip_prefix(root) {
+            Ok(r) => r.to_path_buf(),
+            Err(_) => {
+                let (d, r) = (
+                    std::fs::canonicalize(dir).ok()?,
+                    std::fs::canonicalize(root).ok()?,
+                );
+                d.strip_prefix(&r).ok()?.to_path_buf()
+            }
+        };
+        let mut path = self.path.clone();
+        for c in rel.components() {
+            if let std::path::Component::Normal(s) = c {
+                path.push('/');
+                path.push_str(&s.to_string_lossy());
+            }
+        }
+        Some(path)
+    }
+
     pub fn parse(root: &Path, text: &str) -> Module {
         let mut m = Module::none();
         m.root = Some(root.to_path_buf());

@@ -20,6 +20,7 @@ pub mod gomod;
 pub mod imports;
 pub mod package;
 pub mod prefilter;
+pub mod profile;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;

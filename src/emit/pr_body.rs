@@ -63,7 +63,14 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
                 f.line,
                 f.col,
                 f.code,
-                cell(&f.message),
+                cell(&format!(
+                    "{}{}",
+                    f.message,
+                    f.heat
+                        .as_ref()
+                        .map(crate::profile::heat_suffix)
+                        .unwrap_or_default()
+                )),
                 reason(f, threshold)
             );
         }
@@ -119,6 +126,29 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
         "\nThen run the tests, and read each commit on its own: its message says what it changed, why, and \
          what to look for.\n",
     );
+    s
+}
+
+/// With `--profile`: the runtime signature summary, appended to the body.
+pub fn profile_section(
+    profile: &crate::profile::Profile,
+    findings: &[(String, Finding)],
+) -> String {
+    let mut s = String::from("\n## Profile\n\n");
+    let _ = writeln!(
+        s,
+        "Shares from `{}` ({} samples). Runtime signatures and the rules that address them:\n",
+        profile.path.display(),
+        profile.sample_count
+    );
+    s.push_str("```\n");
+    for l in crate::profile::signature::render_text(profile, findings)
+        .lines()
+        .skip(1)
+    {
+        let _ = writeln!(s, "{}", l.trim_start());
+    }
+    s.push_str("```\n");
     s
 }
 
