@@ -100,6 +100,27 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             outcome.findings = resolve(pkg, &remaining, settings);
             return outcome;
         }
+        // Fixes made only of module edits (a file to create) leave the Go text as it was: a new pass would
+        // find the same sites again. Their findings are done; what else remains is reported.
+        let module_only = accepted.iter().all(|&i| {
+            diagnostics[i]
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.edits.is_empty() && f.imports.is_empty())
+        });
+        if module_only {
+            let mut last = PackageOutcome::default();
+            let mut remaining = collect(pkg, settings, &mut last);
+            remaining.retain(|d| {
+                !accepted.iter().any(|&i| {
+                    let a = &diagnostics[i];
+                    a.code == d.code && a.file == d.file && a.range == d.range
+                })
+            });
+            outcome.suppressed = last.suppressed;
+            outcome.findings = resolve(pkg, &remaining, settings);
+            return outcome;
+        }
         if pass == MAX_PASSES - 1 {
             let codes: BTreeSet<&str> = accepted.iter().map(|&i| diagnostics[i].code).collect();
             let first = diagnostics[accepted[0]].file;

@@ -366,6 +366,7 @@ fn apply_module_edits(
         let path = match &e {
             ModuleEdit::Require { gomod, .. } => gomod.clone(),
             ModuleEdit::SumLines { gosum, .. } => gosum.clone(),
+            ModuleEdit::CreateFile { path, .. } => path.clone(),
         };
         let list = by_file.entry(path).or_default();
         if !list.contains(&e) {
@@ -373,6 +374,18 @@ fn apply_module_edits(
         }
     }
     for (path, edits) in by_file {
+        if let Some(ModuleEdit::CreateFile { bytes, .. }) = edits.first() {
+            // A new file only: one that exists (or appeared since the rule looked) is left alone.
+            if std::fs::symlink_metadata(&path).is_err() {
+                changes.push(FileChange {
+                    display: display_path(&path),
+                    path,
+                    original: None,
+                    new: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
         let original = match std::fs::read(&path) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -394,6 +407,7 @@ fn apply_module_edits(
                     module, version, ..
                 } => gomod::add_require(&text, module, version),
                 ModuleEdit::SumLines { lines, .. } => gomod::add_sum_lines(&text, lines),
+                ModuleEdit::CreateFile { .. } => text,
             };
         }
         if original.as_deref() != Some(text.as_bytes()) {

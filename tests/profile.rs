@@ -28,6 +28,8 @@ struct Fixture {
     root: PathBuf,
     cpu: PathBuf,
     heap: PathBuf,
+    /// A profile of the `cmd/api` main package's own test.
+    api: PathBuf,
 }
 
 /// The module, and its CPU and heap profiles, made once for all tests of this file.
@@ -61,11 +63,26 @@ fn fixture() -> Option<&'static Fixture> {
             "go test: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let api = dir.path().join("api.pprof");
+        let out = Command::new("go")
+            .current_dir(&root)
+            .env("GOTOOLCHAIN", "local")
+            .args(["test", "-count=1", "-run", "TestDigestLoad"])
+            .arg(format!("-cpuprofile={}", api.display()))
+            .arg("./cmd/api")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "go test: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Some(Fixture {
             _dir: dir,
             root,
             cpu,
             heap,
+            api,
         })
     })
     .as_ref()
@@ -267,4 +284,86 @@ fn min_hot_without_a_profile_is_a_usage_error() {
     let (_, err, code) = run(dir.path(), &["--min-hot", "5"]);
     assert_eq!(code, 2);
     assert!(err.contains("--min-hot needs --profile"), "{err}");
+}
+
+fn run_r9(root: &Path, args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(BIN)
+        .current_dir(root)
+        .args(["--select", "R9"])
+        .args(args)
+        .arg(".")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dst).unwrap();
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+#[test]
+fn pgo_rule_copies_a_profile_of_the_main_package_to_default_pgo() {
+    let Some(f) = fixture() else { return };
+    // Without a profile, or with one that has no samples in the main package: the advisory only.
+    for args in [vec![], vec!["--profile", f.cpu.to_str().unwrap()]] {
+        let (out, err, _) = run_r9(&f.root, &args);
+        assert!(
+            out.contains("cmd/api/main.go:1:1: R9 ") && out.contains("curl -o cmd/api/default.pgo"),
+            "{out}{err}"
+        );
+        assert!(!out.contains("[*]"), "{out}");
+    }
+    let api = f.api.to_str().unwrap();
+    let (out, _, _) = run_r9(&f.root, &["--profile", api]);
+    assert!(
+        out.contains("R9 [*]") && out.contains("represents production load"),
+        "{out}"
+    );
+    assert!(out.contains("in main)"), "the package's share: {out}");
+    // --dry-run prints a git binary patch that `git apply` turns into the profile's exact bytes.
+    let (diff, _, _) = run_r9(&f.root, &["--profile", api, "--dry-run"]);
+    assert!(
+        diff.contains("new file mode 100644") && diff.contains("GIT binary patch"),
+        "{diff}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&f.root, tmp.path());
+    let patch = tmp.path().join("pgo.patch");
+    std::fs::write(&patch, &diff).unwrap();
+    let st = Command::new("git")
+        .current_dir(tmp.path())
+        .args(["apply", "--unsafe-paths"])
+        .arg(&patch)
+        .status()
+        .unwrap();
+    assert!(st.success(), "git apply refused:\n{diff}");
+    let want = std::fs::read(&f.api).unwrap();
+    assert_eq!(
+        std::fs::read(tmp.path().join("cmd/api/default.pgo")).unwrap(),
+        want
+    );
+    // --write makes the same file; the second run has nothing left to do.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&f.root, tmp.path());
+    let (_, err, _) = run_r9(tmp.path(), &["--profile", api, "--write"]);
+    assert_eq!(
+        std::fs::read(tmp.path().join("cmd/api/default.pgo")).unwrap(),
+        want,
+        "{err}"
+    );
+    let (out, _, code) = run_r9(tmp.path(), &["--profile", api]);
+    assert!(out.is_empty() && code == 0, "{out}");
 }

@@ -310,6 +310,13 @@ fn module_edit_out(e: &ModuleEdit) -> ModuleEditOut<'_> {
             version: None,
             lines: lines.iter().map(String::as_str).collect(),
         },
+        ModuleEdit::CreateFile { path, .. } => ModuleEditOut {
+            path: display_path(path),
+            action: "create-file",
+            module: None,
+            version: None,
+            lines: vec![],
+        },
     }
 }
 

@@ -185,6 +185,16 @@ impl Profile {
     pub fn heat(&self, name: &str, dir: &Path, import_path: Option<&str>) -> Heat {
         let mut flat = 0;
         let mut cum = 0;
+        // `go test` builds a main package under its import path: `main.F` is `example.com/m/cmd/x.F` there.
+        let alt = import_path
+            .zip(name.strip_prefix("main."))
+            .map(|(ip, rest)| format!("{ip}.{rest}"));
+        if let Some(list) = alt.as_ref().and_then(|a| self.funcs.get(a)) {
+            for s in list {
+                flat += s.flat;
+                cum += s.cum;
+            }
+        }
         if let Some(list) = self.funcs.get(name) {
             let several = list
                 .iter()
@@ -231,6 +241,16 @@ impl Profile {
     pub fn samples_main_package(&self, dir: &Path, import_path: Option<&str>) -> bool {
         if self.package_heat("", dir, import_path).cum > 0.0 {
             return true;
+        }
+        if let Some(ip) = import_path {
+            let prefix = format!("{ip}.");
+            if self
+                .funcs
+                .keys()
+                .any(|n| n.strip_prefix(&prefix).is_some_and(|r| !r.contains('/')))
+            {
+                return true;
+            }
         }
         let mains: std::collections::HashSet<&str> = self
             .funcs
