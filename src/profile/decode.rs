@@ -19,13 +19,68 @@ pub struct Function {
     pub filename: String,
 }
 
-/// The decoded profile: sample types, functions, and each sample as leaf-first frames with its values.
+/// The decoded profile: sample types and functions; samples are walked one at a time (`for_each_sample`)
+/// so that a large profile costs no allocation per sample.
 #[derive(Debug, Default)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     pub sample_types: Vec<String>,
     pub functions: Vec<Function>,
-    /// Per sample: (frames leaf first, inlined frames expanded; values, one per sample type).
-    pub samples: Vec<(Vec<Frame>, Vec<i64>)>,
+    samples: Vec<&'a [u8]>,
+    /// All locations' frames, flat; `loc_dense[id]` / `loc_sparse[id]` give a location's range in it.
+    frames: Vec<Frame>,
+    loc_dense: Vec<(u32, u32)>,
+    loc_sparse: HashMap<u64, (u32, u32)>,
+}
+
+impl<'a> Decoded<'a> {
+    pub fn sample_count(&self) -> usize {
+        self.samples.len()
+    }
+
+    #[inline]
+    fn location(&self, id: u64) -> Option<&[Frame]> {
+        let (a, b) = match usize::try_from(id).ok().and_then(|i| self.loc_dense.get(i)) {
+            Some(&r) if r != (u32::MAX, u32::MAX) => r,
+            _ => *self.loc_sparse.get(&id)?,
+        };
+        Some(&self.frames[a as usize..b as usize])
+    }
+
+    /// Calls `f(frames of each location, leaf first; value of sample type vi)` per sample.
+    pub fn for_each_sample(
+        &self,
+        vi: usize,
+        mut f: impl FnMut(&[&[Frame]], i64),
+    ) -> Result<(), String> {
+        let mut ids = vec![];
+        let mut values = vec![];
+        let mut locs: Vec<&[Frame]> = vec![];
+        let bad = |e: wire::Error| format!("not a valid pprof profile ({e})");
+        for raw in &self.samples {
+            ids.clear();
+            values.clear();
+            locs.clear();
+            let mut r = Reader::new(raw);
+            while let Some((field, v)) = r.next_field().map_err(bad)? {
+                match field {
+                    1 => wire::push_ints(v, &mut ids).map_err(bad)?,
+                    2 => wire::push_ints(v, &mut values).map_err(bad)?,
+                    _ => {}
+                }
+            }
+            if values.len() != self.sample_types.len() {
+                return Err(bad("a sample's value count differs from the sample types"));
+            }
+            for id in &ids {
+                locs.push(
+                    self.location(*id)
+                        .ok_or_else(|| bad("sample names an unknown location"))?,
+                );
+            }
+            f(&locs, values[vi] as i64);
+        }
+        Ok(())
+    }
 }
 
 struct RawFunction {
@@ -33,11 +88,11 @@ struct RawFunction {
     filename: u64,
 }
 
-pub fn decode(buf: &[u8]) -> Result<Decoded, String> {
+pub fn decode(buf: &[u8]) -> Result<Decoded<'_>, String> {
     decode_inner(buf).map_err(|e| format!("not a valid pprof profile ({e})"))
 }
 
-fn decode_inner(buf: &[u8]) -> Result<Decoded, wire::Error> {
+fn decode_inner(buf: &[u8]) -> Result<Decoded<'_>, wire::Error> {
     let mut strings: Vec<&[u8]> = vec![];
     let mut sample_types: Vec<u64> = vec![];
     let mut samples_raw: Vec<&[u8]> = vec![];
@@ -98,10 +153,12 @@ fn decode_inner(buf: &[u8]) -> Result<Decoded, wire::Error> {
         });
     }
     // Locations by id: their lines, innermost (inlined callee) first, as profile.proto orders them.
-    let mut locations: HashMap<u64, Vec<Frame>> = HashMap::with_capacity(locations_raw.len());
+    let mut frames = vec![];
+    let mut loc_dense: Vec<(u32, u32)> = vec![];
+    let mut loc_sparse = HashMap::new();
     for raw in locations_raw {
         let mut id = 0;
-        let mut frames = vec![];
+        let start = frames.len() as u32;
         let mut r = Reader::new(raw);
         while let Some((field, v)) = r.next_field()? {
             match field {
@@ -127,34 +184,19 @@ fn decode_inner(buf: &[u8]) -> Result<Decoded, wire::Error> {
                 _ => {}
             }
         }
-        locations.insert(id, frames);
-    }
-    let mut samples = Vec::with_capacity(samples_raw.len());
-    let mut ids = vec![];
-    let mut values_u = vec![];
-    for raw in samples_raw {
-        ids.clear();
-        values_u.clear();
-        let mut r = Reader::new(raw);
-        while let Some((field, v)) = r.next_field()? {
-            match field {
-                1 => wire::push_ints(v, &mut ids)?,
-                2 => wire::push_ints(v, &mut values_u)?,
-                _ => {}
+        let range = (start, frames.len() as u32);
+        // Go numbers locations 1..N: a vector indexed by id; any other numbering goes to a map.
+        match usize::try_from(id) {
+            Ok(i) if i < 4 * (loc_dense.len() + 1024) => {
+                if loc_dense.len() <= i {
+                    loc_dense.resize(i + 1, (u32::MAX, u32::MAX));
+                }
+                loc_dense[i] = range;
+            }
+            _ => {
+                loc_sparse.insert(id, range);
             }
         }
-        let mut frames = Vec::with_capacity(ids.len());
-        for id in &ids {
-            frames.extend_from_slice(
-                locations
-                    .get(id)
-                    .ok_or("sample names an unknown location")?,
-            );
-        }
-        if values_u.len() != sample_types.len() {
-            return Err("a sample's value count differs from the sample types");
-        }
-        samples.push((frames, values_u.iter().map(|&v| v as i64).collect()));
     }
     Ok(Decoded {
         sample_types: sample_types
@@ -162,7 +204,10 @@ fn decode_inner(buf: &[u8]) -> Result<Decoded, wire::Error> {
             .map(string)
             .collect::<Result<_, _>>()?,
         functions,
-        samples,
+        samples: samples_raw,
+        frames,
+        loc_dense,
+        loc_sparse,
     })
 }
 
@@ -211,6 +256,6 @@ mod tests {
     #[test]
     fn an_empty_buffer_is_a_profile_with_nothing_in_it() {
         let d = decode(&[]).unwrap();
-        assert!(d.sample_types.is_empty() && d.samples.is_empty());
+        assert!(d.sample_types.is_empty() && d.sample_count() == 0);
     }
 }

@@ -90,17 +90,17 @@ impl Profile {
             bytes: vec![],
             value_type: d.sample_types[vi].clone(),
             total: 0,
-            sample_count: d.samples.len(),
+            sample_count: d.sample_count(),
             funcs: HashMap::new(),
             dirs: HashMap::new(),
             signatures: vec![],
         };
-        p.aggregate(&d, vi);
+        p.aggregate(&d, vi).map_err(fail)?;
         p.bytes = bytes;
         Ok(p)
     }
 
-    fn aggregate(&mut self, d: &decode::Decoded, vi: usize) {
+    fn aggregate(&mut self, d: &decode::Decoded<'_>, vi: usize) -> Result<(), String> {
         // Per function index: its stat slot, the last sample that counted it (cum counts once per sample).
         let mut flat = vec![0i64; d.functions.len()];
         let mut cum = vec![0i64; d.functions.len()];
@@ -126,26 +126,43 @@ impl Profile {
         let mut dir_cum = vec![0i64; dir_ids.len()];
         let mut dir_seen = vec![usize::MAX; dir_ids.len()];
         let mut sig = signature::Collector::new(&d.functions);
-        for (si, (frames, values)) in d.samples.iter().enumerate() {
-            let v = values[vi];
-            self.total += v;
-            if let Some(leaf) = frames.first() {
-                flat[leaf.function as usize] += v;
-            }
-            for fr in frames {
-                let f = fr.function as usize;
-                if seen[f] != si {
-                    seen[f] = si;
-                    cum[f] += v;
+        let mut si = 0usize;
+        let mut total = 0i64;
+        let mut stack = vec![];
+        d.for_each_sample(vi, |locs, v| {
+            total += v;
+            let mut leaf = true;
+            let mut has_sig = false;
+            for loc in locs {
+                for fr in *loc {
+                    let f = fr.function as usize;
+                    if leaf {
+                        flat[f] += v;
+                        leaf = false;
+                    }
+                    if seen[f] != si {
+                        seen[f] = si;
+                        cum[f] += v;
+                    }
+                    let di = fdir[f];
+                    if dir_seen[di] != si {
+                        dir_seen[di] = si;
+                        dir_cum[di] += v;
+                    }
+                    has_sig |= sig.is_signature(fr.function);
                 }
-                let di = fdir[f];
-                if dir_seen[di] != si {
-                    dir_seen[di] = si;
-                    dir_cum[di] += v;
-                }
             }
-            sig.sample(frames, v);
-        }
+            // The whole stack is needed only to find the call sites of a signature.
+            if has_sig {
+                stack.clear();
+                for loc in locs {
+                    stack.extend_from_slice(loc);
+                }
+                sig.sample(&stack, v);
+            }
+            si += 1;
+        })?;
+        self.total = total;
         for (i, f) in d.functions.iter().enumerate() {
             if flat[i] == 0 && cum[i] == 0 {
                 continue;
@@ -168,6 +185,7 @@ impl Profile {
             self.dirs.insert(dir.to_string(), dir_cum[id]);
         }
         self.signatures = sig.finish();
+        Ok(())
     }
 
     /// `value` as a percentage of the total.

@@ -98,13 +98,34 @@ pub fn is_user_code(name: &str) -> bool {
     name.contains('/') && first.contains('.')
 }
 
+/// A multiply-and-rotate hasher for the small integer keys of the site tables (SipHash costs more than
+/// the rest of the per-sample work on a large profile).
+#[derive(Default, Clone, Copy)]
+pub(super) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<FastHasher>;
+
 pub(super) struct Collector<'a> {
     functions: &'a [Function],
     /// Per function: the signature it shows, if any.
     sig_of: Vec<Option<usize>>,
     user: Vec<bool>,
     value: Vec<i64>,
-    sites: Vec<HashMap<(u32, u32), i64>>,
+    sites: Vec<HashMap<u64, i64, Fast>>,
 }
 
 impl<'a> Collector<'a> {
@@ -117,8 +138,12 @@ impl<'a> Collector<'a> {
                 .collect(),
             user: functions.iter().map(|f| is_user_code(&f.name)).collect(),
             value: vec![0; SIGNATURES.len()],
-            sites: vec![HashMap::new(); SIGNATURES.len()],
+            sites: vec![HashMap::default(); SIGNATURES.len()],
         }
+    }
+
+    pub(super) fn is_signature(&self, function: u32) -> bool {
+        self.sig_of[function as usize].is_some()
     }
 
     pub(super) fn sample(&mut self, frames: &[Frame], v: i64) {
@@ -136,7 +161,8 @@ impl<'a> Collector<'a> {
                 .iter()
                 .find(|f| self.user[f.function as usize])
             {
-                *self.sites[s].entry((site.function, site.line)).or_default() += v;
+                let key = u64::from(site.function) << 32 | u64::from(site.line);
+                *self.sites[s].entry(key).or_default() += v;
             }
         }
     }
@@ -149,7 +175,8 @@ impl<'a> Collector<'a> {
             .map(|(i, s)| {
                 let mut sites: Vec<Site> = self.sites[i]
                     .iter()
-                    .map(|(&(f, line), &value)| Site {
+                    .map(|(&key, &value)| (((key >> 32) as u32, key as u32), value))
+                    .map(|((f, line), value)| Site {
                         function: self.functions[f as usize].name.clone(),
                         filename: self.functions[f as usize].filename.clone(),
                         line,
