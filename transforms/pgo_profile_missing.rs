@@ -60,7 +60,9 @@
 //!
 //! ## When it does not fire
 //! - `default.pgo` already exists in the package directory.
-//! - Programs that do not serve: CLIs, generators (`//go:build ignore` files), one-shot tools.
+//! - Programs that do not serve: CLIs, generators (`//go:build ignore` files), one-shot tools, and local
+//!   UI tools that serve pages to a browser they open (a file imports `cmd/internal/browser`,
+//!   `github.com/pkg/browser` or another package named `browser`), such as `go tool trace`.
 //! - Examples and fixtures: a directory named `example`, `examples`, `_example(s)` or `testdata` on the path.
 //! - Test files, and serving calls that appear only in test files.
 //! - The serving call names a package that is shadowed or not imported (resolved through imports).
@@ -115,6 +117,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     }
     if example_dir(pkg) || pkg.dir.join("default.pgo").exists() {
+        return;
+    }
+    if opens_browser(pkg) {
         return;
     }
     let Some(how) = serving_call(pkg) else {
@@ -181,6 +186,16 @@ fn example_dir(pkg: &Package) -> bool {
             c.as_os_str().to_str(),
             Some("example" | "examples" | "_example" | "_examples" | "testdata")
         )
+    })
+}
+
+/// A local UI tool (`go tool trace`, `pprof -http`) serves only to show pages in a browser it opens: it
+/// imports a browser-opening package (`cmd/internal/browser`, `github.com/pkg/browser`, ...).
+fn opens_browser(pkg: &Package) -> bool {
+    pkg.files.iter().filter(|f| !f.is_test).any(|f| {
+        f.imports()
+            .iter()
+            .any(|i| i.path == "browser" || i.path.ends_with("/browser"))
     })
 }
 
