@@ -367,3 +367,45 @@ fn pgo_rule_copies_a_profile_of_the_main_package_to_default_pgo() {
     let (out, _, code) = run_r9(tmp.path(), &["--profile", api]);
     assert!(out.is_empty() && code == 0, "{out}");
 }
+
+#[test]
+fn the_pr_body_shows_shares_and_the_signature_summary() {
+    let Some(f) = fixture() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&f.root, tmp.path());
+    let git = |args: &[&str]| {
+        let st = Command::new("git")
+            .current_dir(tmp.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "init"]);
+    let pr = tmp.path().join("pr.md");
+    let (_, err, _) = run(
+        tmp.path(),
+        &[
+            "--profile",
+            f.cpu.to_str().unwrap(),
+            "--branch",
+            "gofix",
+            "--pr-body",
+            pr.to_str().unwrap(),
+        ],
+    );
+    let body = std::fs::read_to_string(&pr).unwrap_or_else(|e| panic!("{e}: {err}"));
+    assert!(
+        body.contains("## Profile") && body.contains("runtime.selectgo"),
+        "{body}"
+    );
+    // R7.2 is detect-only: its findings stay in the "not fixed" table, with their shares.
+    assert!(body.contains(&format!("in {HOT_SUM})")), "{body}");
+}
