@@ -231,6 +231,15 @@ fn run_branch(
     pr: Option<std::path::PathBuf>,
     quiet: bool,
 ) -> Result<u8, String> {
+    // Profile-guided: the findings with their shares before anything is fixed, for the PR body.
+    let before = match (s.profile(), &pr) {
+        (Some(_), Some(_)) => {
+            let mut c = s.clone();
+            c.mode = Mode::Check;
+            engine::run(&c).findings
+        }
+        _ => vec![],
+    };
     let made = branch::run(&s, opts)?;
     let mut problems = vec![];
     if let Some(file) = &pr {
@@ -238,7 +247,7 @@ fn run_branch(
             let path = pr_body::path_for(file, b.slug.as_deref());
             let mut body = pr_body::render(b, s.threshold);
             if let Some(p) = s.profile() {
-                body.push_str(&pr_body::profile_section(p, &b.remaining));
+                body.push_str(&pr_body::profile_section(p, b, &before));
             }
             if let Err(e) = std::fs::write(&path, body) {
                 problems.push(format!("{}: error: cannot write: {e}", path.display()));

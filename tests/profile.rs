@@ -408,4 +408,12 @@ fn the_pr_body_shows_shares_and_the_signature_summary() {
     );
     // R7.2 is detect-only: its findings stay in the "not fixed" table, with their shares.
     assert!(body.contains(&format!("in {HOT_SUM})")), "{body}");
+    // The fixed R2 sites are in the profile table, hottest first.
+    let table: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("| `work/work.go:") && l.ends_with("% |"))
+        .collect();
+    assert_eq!(table.len(), 4, "{body}");
+    assert!(table[..2].iter().any(|l| l.contains(HOT_DRAIN)), "{body}");
+    assert!(table[2..].iter().any(|l| l.contains(COLD_DRAIN)), "{body}");
 }
