@@ -31,7 +31,6 @@ struct FuncStat {
 }
 
 /// A decoded CPU profile, reduced to per-function shares and the signature table.
-#[derive(Debug)]
 pub struct Profile {
     /// The path as given on the command line.
     pub path: PathBuf,
@@ -46,6 +45,20 @@ pub struct Profile {
     /// Per directory of a Function.filename: the value of the samples with a frame there (counted once).
     dirs: HashMap<String, i64>,
     pub signatures: Vec<signature::SignatureStat>,
+}
+
+impl std::fmt::Debug for Profile {
+    /// The summary only: the bytes and tables of a large profile are not worth printing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("path", &self.path)
+            .field("bytes", &self.bytes.len())
+            .field("value_type", &self.value_type)
+            .field("total", &self.total)
+            .field("sample_count", &self.sample_count)
+            .field("functions", &self.funcs.len())
+            .finish()
+    }
 }
 
 impl Profile {
