@@ -417,3 +417,44 @@ fn the_pr_body_shows_shares_and_the_signature_summary() {
     assert!(table[..2].iter().any(|l| l.contains(HOT_DRAIN)), "{body}");
     assert!(table[2..].iter().any(|l| l.contains(COLD_DRAIN)), "{body}");
 }
+
+#[test]
+fn computed_names_are_the_ones_the_toolchain_writes() {
+    if !have_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/profile-names.txtar"),
+    )
+    .unwrap();
+    write_tree(dir.path(), &parse_txtar(&text).unwrap().files);
+    let cpu = dir.path().join("names.pprof");
+    // No inlining, so every closure keeps a frame of its own.
+    let out = Command::new("go")
+        .current_dir(dir.path())
+        .env("GOTOOLCHAIN", "local")
+        .args(["test", "-count=1", "-gcflags=all=-l", "-run", "TestAll"])
+        .arg(format!("-cpuprofile={}", cpu.display()))
+        .arg("./lib")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = Profile::load(&cpu).unwrap();
+    let src = std::fs::read_to_string(dir.path().join("lib/lib.go")).unwrap();
+    let tree = gofix_rt::syntax::parse(&src);
+    let mut names = vec![];
+    for (at, _) in src.match_indices("/*X*/") {
+        let node = tree.root_node().descendant_for_byte_range(at, at).unwrap();
+        let name =
+            gofix_rt::profile::names::function_name(node, &src, "example.com/pn/lib").unwrap();
+        let heat = p.heat(&name, &dir.path().join("lib"), None);
+        assert!(heat.cum > 0.0, "{name} is not in the profile");
+        names.push(name);
+    }
+    assert_eq!(names.len(), 12, "{names:?}");
+}
