@@ -39,6 +39,8 @@ pub struct Finding {
     /// Import changes and module-file edits the engine makes with the fix (not expressed as byte edits).
     pub fix_imports: Vec<(String, ImportChange)>,
     pub fix_module_edits: Vec<ModuleEdit>,
+    /// With `--profile`: the enclosing function's shares of the profile.
+    pub heat: Option<crate::profile::Heat>,
 }
 
 /// One edit of a finding's fix, positioned in the file it changes.
@@ -75,7 +77,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
     for pass in 0..MAX_PASSES {
         let diagnostics = collect(pkg, settings, &mut outcome);
         if !fix {
-            outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
+            outcome.findings = resolve(pkg, &diagnostics, settings);
             return outcome;
         }
         let withheld: Vec<&str> = settings
@@ -87,7 +89,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
         let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
         if accepted.is_empty() {
-            outcome.findings = resolve(pkg, &diagnostics, settings.threshold);
+            outcome.findings = resolve(pkg, &diagnostics, settings);
             return outcome;
         }
         if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
@@ -95,7 +97,28 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             let mut last = PackageOutcome::default();
             let remaining = collect(pkg, settings, &mut last);
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings.threshold);
+            outcome.findings = resolve(pkg, &remaining, settings);
+            return outcome;
+        }
+        // Fixes made only of module edits (a file to create) leave the Go text as it was: a new pass would
+        // find the same sites again. Their findings are done; what else remains is reported.
+        let module_only = accepted.iter().all(|&i| {
+            diagnostics[i]
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.edits.is_empty() && f.imports.is_empty())
+        });
+        if module_only {
+            let mut last = PackageOutcome::default();
+            let mut remaining = collect(pkg, settings, &mut last);
+            remaining.retain(|d| {
+                !accepted.iter().any(|&i| {
+                    let a = &diagnostics[i];
+                    a.code == d.code && a.file == d.file && a.range == d.range
+                })
+            });
+            outcome.suppressed = last.suppressed;
+            outcome.findings = resolve(pkg, &remaining, settings);
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
@@ -113,7 +136,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
     let mut last = PackageOutcome::default();
     let remaining = collect(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings.threshold);
+    outcome.findings = resolve(pkg, &remaining, settings);
     outcome
 }
 
@@ -145,6 +168,9 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
         out.extend(file_diags);
     }
+    if let (Some(min), Some(profile)) = (settings.min_hot, settings.profile()) {
+        gate_on_heat(pkg, profile, min, &mut out);
+    }
     for d in &mut out {
         if let Some(f) = &mut d.fix
             && let Err(e) = f.normalise()
@@ -157,6 +183,21 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
     }
     out
+}
+
+/// `--min-hot`: drops the findings (and so the fixes) of behind-a-profile rules whose enclosing function
+/// is colder than `min` percent cumulative; always-ship rules and the engine's own findings stay.
+fn gate_on_heat(
+    pkg: &Package,
+    profile: &crate::profile::Profile,
+    min: f64,
+    diags: &mut Vec<Diagnostic>,
+) {
+    diags.retain(|d| {
+        let behind = crate::registry::lookup(d.code)
+            .is_some_and(|t| t.meta.tier == crate::transform::Tier::BehindProfile);
+        !behind || crate::profile::heat_of(profile, pkg, d.file, d.range.start).cum >= min
+    });
 }
 
 fn run_transform(
@@ -404,10 +445,9 @@ fn apply(
 fn resolve(
     pkg: &Package,
     diags: &[Diagnostic],
-    threshold: Applicability,
+    settings: &Settings,
 ) -> BTreeMap<usize, Vec<Finding>> {
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
-    let _ = threshold;
     let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
     // (line, byte column, UTF-16 column), all 1-based.
     let mut pos = |file: usize, offset: usize| {
@@ -459,6 +499,9 @@ fn resolve(
                     .collect()
             }),
             fix_module_edits: fix.map_or(vec![], |f| f.module_edits.clone()),
+            heat: settings
+                .profile()
+                .map(|p| crate::profile::heat_of(p, pkg, d.file, d.range.start)),
         });
     }
     for v in out.values_mut() {

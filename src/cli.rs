@@ -95,6 +95,15 @@ pub struct CheckArgs {
     /// I = 1..N together cover the tree once.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// A pprof CPU profile (gzipped or raw protobuf, from `go test -cpuprofile`, /debug/pprof/profile or
+    /// `go tool pprof -proto`): findings carry their enclosing function's flat and cumulative share and are
+    /// ordered hottest first, and a summary of runtime signatures is printed (see README "Profile-guided mode").
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// With --profile: rules classed behind-a-profile report and fix only where the enclosing function's
+    /// cumulative share is at least PERCENT; always-ship rules are not affected.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_hot: Option<String>,
     /// Print only errors and the diff.
     #[arg(long, short)]
     pub quiet: bool,

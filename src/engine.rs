@@ -143,6 +143,13 @@ pub fn run(settings: &Settings) -> RunOutcome {
     out.findings.sort_by(|a, b| {
         (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
     });
+    if settings.profile().is_some() {
+        // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
+        out.findings.sort_by(|a, b| {
+            let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
+            cum(&b.1).total_cmp(&cum(&a.1))
+        });
+    }
     out.changes.sort_by(|a, b| a.display.cmp(&b.display));
     problems.sort();
     problems.dedup();
@@ -389,6 +396,7 @@ fn apply_module_edits(
         let path = match &e {
             ModuleEdit::Require { gomod, .. } => gomod.clone(),
             ModuleEdit::SumLines { gosum, .. } => gosum.clone(),
+            ModuleEdit::CreateFile { path, .. } => path.clone(),
         };
         let list = by_file.entry(path).or_default();
         if !list.contains(&e) {
@@ -396,6 +404,18 @@ fn apply_module_edits(
         }
     }
     for (path, edits) in by_file {
+        if let Some(ModuleEdit::CreateFile { bytes, .. }) = edits.first() {
+            // A new file only: one that exists (or appeared since the rule looked) is left alone.
+            if std::fs::symlink_metadata(&path).is_err() {
+                changes.push(FileChange {
+                    display: display_path(&path),
+                    path,
+                    original: None,
+                    new: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
         let original = match std::fs::read(&path) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -417,6 +437,7 @@ fn apply_module_edits(
                     module, version, ..
                 } => gomod::add_require(&text, module, version),
                 ModuleEdit::SumLines { lines, .. } => gomod::add_sum_lines(&text, lines),
+                ModuleEdit::CreateFile { .. } => text,
             };
         }
         if original.as_deref() != Some(text.as_bytes()) {

@@ -97,6 +97,11 @@ pub enum ModuleEdit {
     },
     /// Add these lines to go.sum (kept sorted), creating the file if needed.
     SumLines { gosum: PathBuf, lines: Vec<String> },
+    /// Create `path` with these bytes (a binary file such as `default.pgo`); nothing happens if it exists.
+    CreateFile {
+        path: PathBuf,
+        bytes: std::sync::Arc<Vec<u8>>,
+    },
 }
 
 /// One fix: all of its edits are applied together or not at all.

@@ -42,6 +42,42 @@ impl Module {
         }
     }
 
+    /// The import path of the package in `dir`: the module path joined with `dir` relative to go.mod's
+    /// directory (`None` without a go.mod, or for a directory outside the module).
+    pub fn import_path(&self, dir: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let rel = match dir.strip_prefix(root) {
+            Ok(r) => r.to_path_buf(),
+            Err(_) => {
+                let (d, r) = (
+                    std::fs::canonicalize(dir).ok()?,
+                    std::fs::canonicalize(root).ok()?,
+                );
+                d.strip_prefix(&r).ok()?.to_path_buf()
+            }
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        // Vendored code keeps its own import path; the standard library's module `std` has no prefix.
+        if let Some(v) = parts.iter().rposition(|p| p == "vendor") {
+            return Some(parts[v + 1..].join("/")).filter(|p| !p.is_empty());
+        }
+        if self.path == "std" {
+            return Some(parts.join("/")).filter(|p| !p.is_empty());
+        }
+        let mut path = self.path.clone();
+        for p in parts {
+            path.push('/');
+            path.push_str(&p);
+        }
+        Some(path)
+    }
+
     pub fn parse(root: &Path, text: &str) -> Module {
         let mut m = Module::none();
         m.root = Some(root.to_path_buf());
@@ -314,6 +350,29 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn import_paths_join_the_module_path_and_the_directory() {
+        let m = Module::parse(Path::new("r"), "module example.com/m\n\ngo 1.22\n");
+        assert_eq!(
+            m.import_path(Path::new("r")).as_deref(),
+            Some("example.com/m")
+        );
+        assert_eq!(
+            m.import_path(Path::new("r/cmd/api")).as_deref(),
+            Some("example.com/m/cmd/api")
+        );
+        assert_eq!(
+            m.import_path(Path::new("r/vendor/golang.org/x/sync/errgroup"))
+                .as_deref(),
+            Some("golang.org/x/sync/errgroup")
+        );
+        let std = Module::parse(Path::new("src"), "module std\n\ngo 1.27\n");
+        assert_eq!(
+            std.import_path(Path::new("src/net/http")).as_deref(),
+            Some("net/http")
+        );
+    }
 
     #[test]
     fn reads_go_require_and_godebug_but_not_toolchain() {

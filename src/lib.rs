@@ -22,6 +22,7 @@ pub mod imports;
 pub mod otherfiles;
 pub mod package;
 pub mod prefilter;
+pub mod profile;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;

@@ -116,6 +116,23 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
     }
     s.progress = !args.quiet && std::io::stderr().is_terminal();
+    if let Some(m) = &args.min_hot {
+        if args.profile.is_none() {
+            return Err(
+                "--min-hot needs --profile FILE (the CPU profile the shares come from)".into(),
+            );
+        }
+        let v: f64 = m
+            .trim_end_matches('%')
+            .parse()
+            .ok()
+            .filter(|v: &f64| (0.0..=100.0).contains(v))
+            .ok_or_else(|| format!("--min-hot: `{m}` is not a percentage between 0 and 100"))?;
+        s.min_hot = Some(v);
+    }
+    if let Some(p) = &args.profile {
+        s.options.profile = Some(std::sync::Arc::new(gofix_rt::profile::Profile::load(p)?));
+    }
     Ok(s)
 }
 
@@ -185,6 +202,14 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     for l in &verify_lines {
         err_line(&format!("{l}\n"));
     }
+    if let Some(p) = s.profile()
+        && !quiet
+    {
+        err_line(&gofix_rt::profile::signature::render_text(
+            p,
+            &outcome.findings,
+        ));
+    }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
             Mode::Check => None,
@@ -206,12 +231,25 @@ fn run_branch(
     pr: Option<std::path::PathBuf>,
     quiet: bool,
 ) -> Result<u8, String> {
+    // Profile-guided: the findings with their shares before anything is fixed, for the PR body.
+    let before = match (s.profile(), &pr) {
+        (Some(_), Some(_)) => {
+            let mut c = s.clone();
+            c.mode = Mode::Check;
+            engine::run(&c).findings
+        }
+        _ => vec![],
+    };
     let made = branch::run(&s, opts)?;
     let mut problems = vec![];
     if let Some(file) = &pr {
         for b in &made.branches {
             let path = pr_body::path_for(file, b.slug.as_deref());
-            if let Err(e) = std::fs::write(&path, pr_body::render(b, s.threshold)) {
+            let mut body = pr_body::render(b, s.threshold);
+            if let Some(p) = s.profile() {
+                body.push_str(&pr_body::profile_section(p, b, &before));
+            }
+            if let Err(e) = std::fs::write(&path, body) {
                 problems.push(format!("{}: error: cannot write: {e}", path.display()));
             }
         }
@@ -223,6 +261,14 @@ fn run_branch(
     }
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
+    }
+    if let Some(p) = s.profile()
+        && !quiet
+    {
+        err_line(&gofix_rt::profile::signature::render_text(
+            p,
+            &outcome.findings,
+        ));
     }
     for p in &problems {
         err_line(&format!("{p}\n"));

@@ -336,6 +336,8 @@ fn finding(
         fix_edits,
         fix_imports: vec![],
         fix_module_edits: vec![],
+        // Build files hold no Go function, so a profile gives them no share.
+        heat: None,
     }
 }
 

@@ -37,9 +37,16 @@ pub struct Settings {
     pub withheld: Vec<(PathBuf, &'static str)>,
     /// Only the directories of this shard (`--shard I/N`).
     pub shard: Option<crate::shard::Shard>,
+    /// `--min-hot PERCENT`: behind-a-profile findings only where the enclosing function's cumulative share
+    /// of the profile (`options.profile`) reaches this.
+    pub min_hot: Option<f64>,
 }
 
 impl Settings {
+    pub fn profile(&self) -> Option<&crate::profile::Profile> {
+        self.options.profile.as_deref()
+    }
+
     pub fn new(paths: Vec<PathBuf>, transforms: Vec<&'static Transform>, mode: Mode) -> Settings {
         Settings {
             paths,
@@ -56,6 +63,7 @@ impl Settings {
             verify: false,
             withheld: vec![],
             shard: None,
+            min_hot: None,
         }
     }
 }

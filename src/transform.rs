@@ -115,6 +115,8 @@ impl<'t> Match<'t> {
 pub struct Options {
     /// `--opt CODE.key=value` pairs.
     pub values: Vec<(String, String)>,
+    /// The CPU profile of `--profile`, read once per run.
+    pub profile: Option<std::sync::Arc<crate::profile::Profile>>,
 }
 
 impl Options {

@@ -18,6 +18,7 @@ mod gosched_call;
 mod io_in_init;
 mod large_buffer_per_call;
 mod lock_os_thread;
+mod pgo_profile_missing;
 mod read_mem_stats;
 mod select_default_spin;
 mod stack_all_goroutines;
@@ -27,7 +28,7 @@ mod time_after_in_loop;
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
 pub static PREVIEW: &[&str] = &[
-    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8", "R7.9", "R7.10",
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8", "R7.9", "R7.10", "R9",
 ];
 
 pub static ALL: &[&Transform] = &[
@@ -47,6 +48,7 @@ pub static ALL: &[&Transform] = &[
     &io_in_init::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &lock_os_thread::TRANSFORM,
+    &pgo_profile_missing::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &select_default_spin::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,

@@ -18,8 +18,13 @@ pub fn finding_line(path: &str, f: &Finding, threshold: Applicability) -> String
     } else {
         ""
     };
+    let heat = f
+        .heat
+        .as_ref()
+        .map(crate::profile::heat_suffix)
+        .unwrap_or_default();
     format!(
-        "{path}:{}:{}: {}{mark} {}{low}",
+        "{path}:{}:{}: {}{mark} {}{low}{heat}",
         f.line, f.col, f.code, f.message
     )
 }

@@ -13,6 +13,9 @@ pub fn render(changes: &[FileChange]) -> String {
 }
 
 pub fn render_one(c: &FileChange) -> String {
+    if is_binary(&c.new) || c.original.as_deref().is_some_and(is_binary) {
+        return binary_patch(c);
+    }
     let old = String::from_utf8_lossy(c.original.as_deref().unwrap_or_default()).into_owned();
     let new = String::from_utf8_lossy(&c.new).into_owned();
     let diff = TextDiff::from_lines(&old, &new);
@@ -32,4 +35,79 @@ pub fn render_one(c: &FileChange) -> String {
     }
     out.push_str(&body);
     out
+}
+
+/// Not text a line diff can carry: a NUL byte, or not UTF-8.
+fn is_binary(b: &[u8]) -> bool {
+    memchr::memchr(0, b).is_some() || std::str::from_utf8(b).is_err()
+}
+
+/// A git binary patch (`GIT binary patch`, a zlib-deflated literal in git's base85), which `git apply`
+/// accepts; binary files are only ever created by a fix (`default.pgo`), so the preimage is empty.
+fn binary_patch(c: &FileChange) -> String {
+    use std::io::Write;
+    let literal = |data: &[u8]| -> String {
+        let mut z = flate2::write::ZlibEncoder::new(vec![], flate2::Compression::default());
+        z.write_all(data).expect("writes to memory");
+        let deflated = z.finish().expect("writes to memory");
+        let mut s = format!("literal {}\n", data.len());
+        for chunk in deflated.chunks(52) {
+            let n = chunk.len() as u8;
+            s.push(char::from(if n <= 26 {
+                b'A' + n - 1
+            } else {
+                b'a' + n - 27
+            }));
+            base85(chunk, &mut s);
+            s.push('\n');
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = format!("diff --git a/{0} b/{0}\n", c.display);
+    if c.original.is_none() {
+        out.push_str("new file mode 100644\n");
+    }
+    // `git apply` needs the full blob ids to accept a binary patch.
+    let blob = |b: &[u8]| {
+        git2::Oid::hash_object(git2::ObjectType::Blob, b)
+            .map_or_else(|_| "0".repeat(40), |o| o.to_string())
+    };
+    let old = c.original.as_deref().map_or_else(|| "0".repeat(40), blob);
+    out.push_str(&format!("index {old}..{}\n", blob(&c.new)));
+    out.push_str("GIT binary patch\n");
+    out.push_str(&literal(&c.new));
+    out.push_str(&literal(c.original.as_deref().unwrap_or_default()));
+    out
+}
+
+/// git's base85: each 4 bytes (zero-padded at the end) as 5 characters, most significant first.
+fn base85(data: &[u8], out: &mut String) {
+    const ALPHABET: &[u8; 85] =
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+    for group in data.chunks(4) {
+        let mut word = [0u8; 4];
+        word[..group.len()].copy_from_slice(group);
+        let mut v = u32::from_be_bytes(word);
+        let mut chars = [0u8; 5];
+        for c in chars.iter_mut().rev() {
+            *c = ALPHABET[(v % 85) as usize];
+            v /= 85;
+        }
+        out.extend(chars.iter().map(|&b| char::from(b)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base85_matches_git() {
+        // `git diff --binary` encodes the four bytes 00 00 00 00 as "00000" and ff ff ff ff as "|NsC0".
+        let mut s = String::new();
+        base85(&[0, 0, 0, 0], &mut s);
+        base85(&[0xff, 0xff, 0xff, 0xff], &mut s);
+        assert_eq!(s, "00000|NsC0");
+    }
 }

@@ -83,7 +83,28 @@ struct Document<'a> {
     changes: Vec<ChangeOut<'a>>,
     problems: Vec<ProblemOut<'a>>,
     verify: Option<VerifyOut<'a>>,
+    /// With `--profile`: the profile read and its runtime signature summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<ProfileOut>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct ProfileOut {
+    path: String,
+    sample_type: String,
+    samples: usize,
+    total: i64,
+    min_hot: Option<f64>,
+    signatures: Vec<crate::profile::signature::SummaryEntry>,
+}
+
+/// A finding's enclosing function and its shares of the profile, in percent.
+#[derive(Serialize)]
+struct HeatOut<'a> {
+    function: &'a str,
+    flat: f64,
+    cum: f64,
 }
 
 /// What `--verify` dropped (fixes that broke a package's build or vet) and noted.
@@ -158,6 +179,8 @@ struct FindingOut<'a> {
     low_priority: bool,
     skipped_reason: Option<&'static str>,
     fix: Option<FixOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<HeatOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -287,6 +310,13 @@ fn module_edit_out(e: &ModuleEdit) -> ModuleEditOut<'_> {
             version: None,
             lines: lines.iter().map(String::as_str).collect(),
         },
+        ModuleEdit::CreateFile { path, .. } => ModuleEditOut {
+            path: display_path(path),
+            action: "create-file",
+            module: None,
+            version: None,
+            lines: vec![],
+        },
     }
 }
 
@@ -344,6 +374,11 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
                     .collect(),
                 module_edits: f.fix_module_edits.iter().map(module_edit_out).collect(),
             }),
+            profile: f.heat.as_ref().map(|h| HeatOut {
+                function: &h.function,
+                flat: round1(h.flat),
+                cum: round1(h.cum),
+            }),
         });
     }
     for (path, per_code) in &out.applied_by_file {
@@ -399,6 +434,14 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
             })
             .collect(),
         problems: out.problems.iter().map(problem_out).collect(),
+        profile: settings.profile().map(|p| ProfileOut {
+            path: p.path.display().to_string(),
+            sample_type: p.value_type.clone(),
+            samples: p.sample_count,
+            total: p.total,
+            min_hot: settings.min_hot,
+            signatures: crate::profile::signature::summarize(p, &out.findings),
+        }),
         verify: verified.map(|v| VerifyOut {
             dropped: v
                 .dropped
@@ -422,6 +465,10 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
     let mut s = serde_json::to_string_pretty(&doc).expect("plain data serialises");
     s.push('\n');
     s
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 fn file_entry<'a, 'b>(

@@ -63,7 +63,14 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
                 f.line,
                 f.col,
                 f.code,
-                cell(&f.message),
+                cell(&format!(
+                    "{}{}",
+                    f.message,
+                    f.heat
+                        .as_ref()
+                        .map(crate::profile::heat_suffix)
+                        .unwrap_or_default()
+                )),
                 reason(f, threshold)
             );
         }
@@ -119,6 +126,59 @@ pub fn render(b: &MadeBranch, threshold: Applicability) -> String {
         "\nThen run the tests, and read each commit on its own: its message says what it changed, why, and \
          what to look for.\n",
     );
+    s
+}
+
+/// Sites listed in the profile section.
+const MAX_PROFILE_ROWS: usize = 20;
+
+/// With `--profile`: the sites of this branch (fixed or left) by the enclosing function's share, from the
+/// findings of a check run before the fixes (`before`), and the runtime signature summary.
+pub fn profile_section(
+    profile: &crate::profile::Profile,
+    b: &MadeBranch,
+    before: &[(String, Finding)],
+) -> String {
+    let mut s = String::from("\n## Profile\n\n");
+    let _ = writeln!(
+        s,
+        "Shares from `{}` ({} samples): the sites of this branch, hottest enclosing function first.\n",
+        profile.path.display(),
+        profile.sample_count
+    );
+    let in_branch = |path: &str| {
+        b.commits.iter().any(|c| {
+            c.files
+                .iter()
+                .any(|f| path == f || path.ends_with(&format!("/{f}")))
+        }) || b.remaining.iter().any(|(p, _)| p == path)
+    };
+    let mut rows: Vec<&(String, Finding)> = before.iter().filter(|(p, _)| in_branch(p)).collect();
+    rows.sort_by(|a, b| {
+        let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
+        cum(&b.1).total_cmp(&cum(&a.1))
+    });
+    if !rows.is_empty() {
+        s.push_str("| where | rule | function | cum | flat |\n|---|---|---|---|---|\n");
+        for (path, f) in rows.iter().take(MAX_PROFILE_ROWS) {
+            if let Some(h) = &f.heat {
+                let _ = writeln!(
+                    s,
+                    "| `{path}:{}` | {} | `{}` | {:.1}% | {:.1}% |",
+                    f.line, f.code, h.function, h.cum, h.flat
+                );
+            }
+        }
+        s.push('\n');
+    }
+    s.push_str("Runtime signatures and the rules that address them:\n\n```\n");
+    for l in crate::profile::signature::render_text(profile, before)
+        .lines()
+        .skip(1)
+    {
+        let _ = writeln!(s, "{}", l.trim_start());
+    }
+    s.push_str("```\n");
     s
 }
 

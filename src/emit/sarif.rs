@@ -166,6 +166,13 @@ struct ResultProperties<'a> {
     applicability: Option<&'static str>,
     low_priority: bool,
     skipped_reason: Option<&'static str>,
+    /// With `--profile`: the enclosing function and its flat and cumulative shares, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile_function: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile_flat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile_cum: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -333,6 +340,9 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
                 applicability: f.fix.map(|a| a.as_str()),
                 low_priority: f.low_priority,
                 skipped_reason: finding_reason(path, f, settings),
+                profile_function: f.heat.as_ref().map(|h| h.function.as_str()),
+                profile_flat: f.heat.as_ref().map(|h| (h.flat * 10.0).round() / 10.0),
+                profile_cum: f.heat.as_ref().map(|h| (h.cum * 10.0).round() / 10.0),
             },
         })
         .collect();
