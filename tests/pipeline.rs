@@ -92,6 +92,10 @@ fn golden_inputs_and_their_variants_survive_the_pipeline() {
             }
         }
     }
-    // Not vacuous: many inputs exercise a fix and its second run (309 of 1,100 when this was written).
-    assert!(fixed * 5 > runs, "only {fixed} of {runs} inputs were fixed");
+    // Not vacuous: many inputs exercise a fix and its second run (309 of 1,100 when this was written; the
+    // detect-only report rules add inputs that are never fixed, hence one in ten rather than one in five).
+    assert!(
+        fixed * 10 > runs,
+        "only {fixed} of {runs} inputs were fixed"
+    );
 }

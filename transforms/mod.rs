@@ -4,6 +4,7 @@ use crate::transform::Transform;
 
 mod automaxprocs_import;
 mod busy_select_default;
+mod cgo_call_in_loop;
 mod defer_in_loop;
 mod free_os_memory_in_loop;
 mod gc_call;
@@ -18,11 +19,12 @@ mod time_after_in_loop;
 /// Rules still in preview: run only with `--preview` or when named in `--select`. The detect-only rules of
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
-pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11"];
+pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11", "R7.12"];
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
+    &cgo_call_in_loop::TRANSFORM,
     &defer_in_loop::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,
