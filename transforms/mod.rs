@@ -11,6 +11,7 @@ mod gc_call;
 mod gc_percent_without_memory_limit;
 mod gosched_call;
 mod large_buffer_per_call;
+mod map_of_small_pointers;
 mod pipeline_alloc_per_item;
 mod read_mem_stats;
 mod stack_all_goroutines;
@@ -19,7 +20,9 @@ mod time_after_in_loop;
 /// Rules still in preview: run only with `--preview` or when named in `--select`. The detect-only rules of
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
-pub static PREVIEW: &[&str] = &["R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11", "R7.12"];
+pub static PREVIEW: &[&str] = &[
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11", "R7.12", "R7.13",
+];
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
@@ -31,6 +34,7 @@ pub static ALL: &[&Transform] = &[
     &gc_percent_without_memory_limit::TRANSFORM,
     &gosched_call::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
+    &map_of_small_pointers::TRANSFORM,
     &pipeline_alloc_per_item::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
