@@ -14,6 +14,7 @@ mod large_buffer_per_call;
 mod map_of_small_pointers;
 mod pipeline_alloc_per_item;
 mod read_mem_stats;
+mod signal_handler_blocking;
 mod stack_all_goroutines;
 mod time_after_in_loop;
 
@@ -37,6 +38,7 @@ pub static ALL: &[&Transform] = &[
     &map_of_small_pointers::TRANSFORM,
     &pipeline_alloc_per_item::TRANSFORM,
     &read_mem_stats::TRANSFORM,
+    &signal_handler_blocking::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];
