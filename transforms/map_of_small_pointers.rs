@@ -285,6 +285,10 @@ fn resolve_map<'t>(
         }
         "selector_expression" => {
             let field = file.node_text(map.child_by_field_name("field")?);
+            // Cheap first: this file spells a field `field map[K]*T`.
+            if !spells_pointer_map_field(&file.text, field) {
+                return None;
+            }
             let mut decls = Vec::new();
             for f in pkg
                 .files
@@ -310,6 +314,18 @@ fn resolve_map<'t>(
         }
         _ => None,
     }
+}
+
+/// Does a line of `text` start (after blanks) with `name`, blanks, then `map[...]*`?
+fn spells_pointer_map_field(text: &str, name: &str) -> bool {
+    text.lines().any(|l| {
+        l.trim_start().strip_prefix(name).is_some_and(|rest| {
+            rest.starts_with([' ', '\t']) && {
+                let ty = rest.trim_start();
+                ty.starts_with("map[") && has_pointer_map(ty.as_bytes())
+            }
+        })
+    })
 }
 
 /// Could `text` declare a struct field `name`: a line starting with it (after blanks), followed by a
