@@ -5,6 +5,7 @@ use crate::transform::Transform;
 mod automaxprocs_import;
 mod busy_select_default;
 mod cgo_call_in_loop;
+mod deep_recursion_untrusted;
 mod defer_in_loop;
 mod free_os_memory_in_loop;
 mod gc_call;
@@ -29,6 +30,7 @@ pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &busy_select_default::TRANSFORM,
     &cgo_call_in_loop::TRANSFORM,
+    &deep_recursion_untrusted::TRANSFORM,
     &defer_in_loop::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,
     &gc_call::TRANSFORM,

@@ -1,0 +1,22 @@
+package reportsb
+
+// CountLabels counts the string leaves of a decoded JSON document, recursing on every nested value.
+func CountLabels(v any) int {
+	switch t := v.(type) {
+	case map[string]any:
+		n := 0
+		for _, child := range t {
+			n += CountLabels(child)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, child := range t {
+			n += CountLabels(child)
+		}
+		return n
+	case string:
+		return 1
+	}
+	return 0
+}
