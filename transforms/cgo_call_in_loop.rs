@@ -3,7 +3,9 @@
 //! ## What it does
 //! Reports a call of a C function through cgo (`C.name(...)`, in a file with `import "C"`) that sits
 //! inside a per-element loop of the same function: a `range` over a slice, array, map or integer, or a
-//! counted `for i := 0; i < n; i++` loop. One finding per loop, on its first such call.
+//! counted `for i := 0; i < n; i++` loop; also a call, in such a loop, of a thin Go wrapper declared in
+//! the same file whose body is one statement holding one such C call (`func cellID(...) uint64 { return
+//! uint64(C.cell_id(...)) }`). One finding per loop, on its first such call.
 //!
 //! ## Why is this bad?
 //! A cgo call is not an ordinary function call. The goroutine switches to the system stack, the
@@ -88,8 +90,8 @@
 //!   `C.realloc`, `C.free`. Building an array of C strings one element at a time is how it is done.
 //! - Conversions to C types (`C.int(x)`, `C.size_t(n)`, `C.struct_point(...)`, and any `C.name` the file
 //!   also uses as a type) and C calls nested in another C call's arguments.
-//! - A call in a function literal, a `go` or `defer` statement; a call through a Go wrapper function
-//!   (not followed); test code.
+//! - A call in a function literal, a `go` or `defer` statement; a call through a Go function that does
+//!   more than wrap one C call, or that is declared in another file; test code.
 //!
 //! ## References
 //! `cmd/cgo` documentation (`src/cmd/cgo/doc.go`, "Passing pointers"); `runtime.cgocall` in
@@ -121,11 +123,14 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 const QUERY: &str = r#"
-((call_expression
-   function: (selector_expression
-     operand: (identifier) @pkg
-     field: (field_identifier) @fn)) @match
- (#eq? @pkg "C"))
+[
+  ((call_expression
+     function: (selector_expression
+       operand: (identifier) @pkg
+       field: (field_identifier) @fn)) @match
+   (#eq? @pkg "C"))
+  (call_expression function: (identifier)) @match
+]
 "#;
 
 /// cgo helpers and C memory management: bookkeeping around the call that does the work.
@@ -184,9 +189,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     let file = cx.file();
-    if !is_work_call(file, call) {
+    let Some(what) = crossing(file, call) else {
         return;
-    }
+    };
     let Some(lp) = per_item_loop(file, call) else {
         return;
     };
@@ -198,7 +203,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     syntax::walk(lp, &mut |n| {
         if first.is_none()
             && n.kind() == "call_expression"
-            && is_work_call(file, n)
+            && crossing(file, n).is_some()
             && per_item_loop(file, n) == Some(lp)
         {
             first = Some(n.id());
@@ -207,14 +212,62 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if first != Some(call.id()) {
         return;
     }
-    let name = call
-        .child_by_field_name("function")
-        .map(|f| file.node_text(f))
-        .unwrap_or("C.f");
     let msg = format!(
-        "`{name}` is called once per element of this loop, and every cgo call pays the Go-to-C transition (a stack switch and scheduler bookkeeping, tens of nanoseconds) before any C work; where a profile shows the loop hot, give the C side a function that takes the whole array (pointer and length) and call it once"
+        "{what} is called once per element of this loop, and every cgo call pays the Go-to-C transition (a stack switch and scheduler bookkeeping, tens of nanoseconds) before any C work; where a profile shows the loop hot, give the C side a function that takes the whole array (pointer and length) and call it once"
     );
     cx.report(TextRange::of(call), msg);
+}
+
+/// What `call` crosses into C with, for the message: a cgo work call (`C.name`), or a call of a thin
+/// Go wrapper declared in this file whose body is one statement holding one such call.
+fn crossing(file: &PkgFile, call: Node<'_>) -> Option<String> {
+    let f = call.child_by_field_name("function")?;
+    if is_work_call(file, call) {
+        return Some(format!("`{}`", file.node_text(f)));
+    }
+    if f.kind() != "identifier" {
+        return None;
+    }
+    let name = file.node_text(f);
+    if call
+        .parent()
+        .is_some_and(|p| matches!(p.kind(), "go_statement" | "defer_statement"))
+        || syntax::enclosing_top_function(call)
+            .is_some_and(|t| syntax::declares_name(t, name, &file.text))
+    {
+        return None;
+    }
+    let inner = wrapped_call(file, name)?;
+    Some(format!("`{name}` (a wrapper around `{inner}`)"))
+}
+
+/// The C function a top-level function `name` of this file wraps: its body is a single `return` or
+/// expression statement holding exactly one cgo work call.
+fn wrapped_call(file: &PkgFile, name: &str) -> Option<String> {
+    let root = file.tree().root_node();
+    let decl = syntax::named_children(root).into_iter().find(|d| {
+        d.kind() == "function_declaration"
+            && d.child_by_field_name("name")
+                .is_some_and(|n| file.node_text(n) == name)
+    })?;
+    let body = decl.child_by_field_name("body")?;
+    let [stmt] = syntax::block_statements(body)[..] else {
+        return None;
+    };
+    if !matches!(stmt.kind(), "return_statement" | "expression_statement") {
+        return None;
+    }
+    let mut calls = Vec::new();
+    syntax::walk(stmt, &mut |n| {
+        if n.kind() == "call_expression" && is_work_call(file, n) {
+            calls.push(n);
+        }
+    });
+    let [c] = calls[..] else {
+        return None;
+    };
+    c.child_by_field_name("function")
+        .map(|f| file.node_text(f).to_string())
 }
 
 /// Is `call` a cgo call of a C function that does work: `C` resolved to the cgo import, not a helper,
@@ -445,6 +498,31 @@ mod tests {
             );
             check_no_fix_go(&TRANSFORM, "1.22", &src);
         }
+    }
+
+    #[test]
+    fn follows_thin_wrappers_only() {
+        let wrap = format!(
+            "{PRE}func tw(x int) int {{\n\treturn int(C.twice(C.int(x)))\n}}\n\nfunc busy(x int) int {{\n\ty := int(C.twice(C.int(x)))\n\treturn y + 1\n}}\n\n"
+        );
+        let msgs = check_detect_only_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{wrap}func f(xs []int) (t int) {{\n\tfor _, x := range xs {{\n\t\tt += tw(x)\n\t}}\n\treturn t\n}}\n"
+            ),
+        );
+        assert!(
+            msgs.len() == 1 && msgs[0].contains("`tw` (a wrapper around `C.twice`)"),
+            "{msgs:?}"
+        );
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{wrap}func f(xs []int) (t int) {{\n\tfor _, x := range xs {{\n\t\tt += busy(x)\n\t}}\n\treturn t\n}}\n"
+            ),
+        );
     }
 
     #[test]

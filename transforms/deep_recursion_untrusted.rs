@@ -174,7 +174,7 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
     }
     let pkg = q.child_by_field_name("package")?;
     let name = file.node_text(q.child_by_field_name("name")?);
-    let is = |path: &str| crate::removal::names_import(file, pkg, path);
+    let is = |path: &str| names_import(file, pkg, path);
     match (ptr, name) {
         (false, "RawMessage") if is("encoding/json") => Some(Input::Container),
         (true, "Decoder") if is("encoding/json") => Some(Input::Decoder),
@@ -182,6 +182,16 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
         (_, "Node") if is("gopkg.in/yaml.v3") => Some(Input::Tree),
         _ => None,
     }
+}
+
+/// Does the package qualifier `pkg` of a type name the import `path` (by its alias or default local
+/// name, `yaml` for `gopkg.in/yaml.v3`), not shadowed in the enclosing function?
+fn names_import(file: &PkgFile, pkg: Node<'_>, path: &str) -> bool {
+    let name = file.node_text(pkg);
+    file.import_of(path)
+        .is_some_and(|i| i.is_usable() && i.local == name)
+        && !syntax::enclosing_top_function(pkg)
+            .is_some_and(|s| syntax::declares_name(s, name, &file.text))
 }
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
@@ -415,6 +425,20 @@ mod tests {
             "if t, ok := t.(json.Delim); ok && t == '['",
         );
         check_detect_only_go(&TRANSFORM, "1.22", &no_cmp);
+    }
+
+    #[test]
+    fn reports_html_and_yaml_trees() {
+        let html = "package p\n\nimport \"golang.org/x/net/html\"\n\nfunc text(n *html.Node, out *[]string) {\n\tif n.Type == html.TextNode {\n\t\t*out = append(*out, n.Data)\n\t}\n\tfor c := n.FirstChild; c != nil; c = c.NextSibling {\n\t\ttext(c, out)\n\t}\n}\n";
+        check_detect_only_go(&TRANSFORM, "1.22", html);
+        let yaml = "package p\n\nimport \"gopkg.in/yaml.v3\"\n\nfunc count(n *yaml.Node) int {\n\tc := 1\n\tfor _, k := range n.Content {\n\t\tc += count(k)\n\t}\n\treturn c\n}\n";
+        check_detect_only_go(&TRANSFORM, "1.22", yaml);
+        // Another package named html.
+        check_no_fix_go(
+            &TRANSFORM,
+            "1.22",
+            &html.replace("golang.org/x/net/html", "example.com/html"),
+        );
     }
 
     #[test]
