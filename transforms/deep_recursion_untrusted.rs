@@ -21,7 +21,20 @@
 //! ```go
 //! package cfg
 //!
-//! import "strings"
+//! import (
+//! 	"encoding/json"
+//! 	"strings"
+//! )
+//!
+//! func Keys(data []byte) ([]string, error) {
+//! 	var doc any
+//! 	if err := json.Unmarshal(data, &doc); err != nil {
+//! 		return nil, err
+//! 	}
+//! 	var keys []string
+//! 	collectKeys(doc, "", &keys)
+//! 	return keys, nil
+//! }
 //!
 //! func collectKeys(v any, prefix string, out *[]string) {
 //! 	switch t := v.(type) {
@@ -43,6 +56,7 @@
 //! package cfg
 //!
 //! import (
+//! 	"encoding/json"
 //! 	"errors"
 //! 	"strings"
 //! )
@@ -50,6 +64,16 @@
 //! const maxDepth = 64
 //!
 //! var errTooDeep = errors.New("document nested too deeply")
+//!
+//! func Keys(data []byte) ([]string, error) {
+//! 	var doc any
+//! 	if err := json.Unmarshal(data, &doc); err != nil {
+//! 		return nil, err
+//! 	}
+//! 	var keys []string
+//! 	err := collectKeys(doc, "", 0, &keys)
+//! 	return keys, err
+//! }
 //!
 //! func collectKeys(v any, prefix string, depth int, out *[]string) error {
 //! 	if depth > maxDepth {
@@ -91,6 +115,10 @@
 //!   `reflect.Value`): whether such values come from untrusted input cannot be told from the code, and
 //!   trees the program builds itself are bounded by it. `go/ast` trees are not reported either
 //!   (`go/parser` limits nesting).
+//! - Maps and slices of `any` (and `any` itself) in a file that shows no decoding: no import of a JSON,
+//!   YAML, TOML, XML, gob, msgpack or CBOR package and no `Unmarshal(`/`.Decode(` call. A walk over
+//!   values the program builds itself (an encoder writing a header table, a validator of its own
+//!   arguments) is bounded by that program.
 //! - A parameter of type `any` in a function that never mentions `map[string]any`/`[]any` (a generic
 //!   value printer); a recursive call that passes the parameter itself rather than an element (except
 //!   for a decoder, which is consumed as it goes); calls through another function or a method value.
@@ -259,6 +287,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     ]
     .iter()
     .any(|t| body_text.contains(t));
+    let decodes = file_decodes(file);
     // The first self-call that recurses on an element of a decoded-input parameter.
     let mut hit = None;
     syntax::walk(body, &mut |n| {
@@ -277,6 +306,10 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
         for &(i, pname, kind) in &inputs {
             if kind == Input::Dynamic && !takes_apart {
+                continue;
+            }
+            // Plain maps and slices of `any` are decoded input only where the file decodes.
+            if matches!(kind, Input::Dynamic | Input::Container) && !decodes {
                 continue;
             }
             if recurses_on_element(file, body, args[i], pname, kind) {
@@ -351,6 +384,17 @@ fn has_bound(file: &PkgFile, body: Node<'_>, int_params: &[&str]) -> bool {
     bound
 }
 
+/// Does the file show that it decodes input: an import of a JSON, YAML, TOML, XML, gob, msgpack or
+/// CBOR package, or a call spelled `Unmarshal(` or `.Decode(`?
+fn file_decodes(file: &PkgFile) -> bool {
+    file.imports().iter().any(|i| {
+        ["json", "yaml", "toml", "xml", "gob", "msgpack", "cbor"]
+            .iter()
+            .any(|w| i.path.contains(w))
+    }) || file.text.contains("Unmarshal(")
+        || file.text.contains(".Decode(")
+}
+
 /// `name(...)` for a function, `recv.name(...)` for a method.
 fn is_self_call(file: &PkgFile, call: Node<'_>, name: &str, receiver: Option<&str>) -> bool {
     let Some(f) = call.child_by_field_name("function") else {
@@ -405,15 +449,18 @@ mod tests {
     use super::*;
     use crate::testing::{check_detect_only_go, check_no_fix_go};
 
-    const WALK: &str = "package p\n\nfunc walk(v any) int {\n\tn := 1\n\tswitch t := v.(type) {\n\tcase map[string]any:\n\t\tfor _, c := range t {\n\t\t\tn += walk(c)\n\t\t}\n\tcase []any:\n\t\tfor i := range t {\n\t\t\tn += walk(t[i])\n\t\t}\n\t}\n\treturn n\n}\n";
+    const WALK: &str = "package p\n\nimport \"encoding/json\"\n\nvar _ = json.Valid\n\nfunc walk(v any) int {\n\tn := 1\n\tswitch t := v.(type) {\n\tcase map[string]any:\n\t\tfor _, c := range t {\n\t\t\tn += walk(c)\n\t\t}\n\tcase []any:\n\t\tfor i := range t {\n\t\t\tn += walk(t[i])\n\t\t}\n\t}\n\treturn n\n}\n";
 
     #[test]
     fn reports_dynamic_walks() {
         let msgs = check_detect_only_go(&TRANSFORM, "1.22", WALK);
         assert_eq!(msgs.len(), 1);
         assert!(msgs[0].contains("`walk`"), "{msgs:?}");
-        let container = "package p\n\nfunc count(m map[string]any) int {\n\tn := len(m)\n\tfor _, v := range m {\n\t\tif sub, ok := v.(map[string]any); ok {\n\t\t\tn += count(sub)\n\t\t}\n\t}\n\treturn n\n}\n";
+        let container = "package p\n\nimport \"encoding/json\"\n\nvar _ = json.Valid\n\nfunc count(m map[string]any) int {\n\tn := len(m)\n\tfor _, v := range m {\n\t\tif sub, ok := v.(map[string]any); ok {\n\t\t\tn += count(sub)\n\t\t}\n\t}\n\treturn n\n}\n";
         check_detect_only_go(&TRANSFORM, "1.22", container);
+        // The same walk in a file that decodes nothing: values the program built itself.
+        let own = WALK.replace("import \"encoding/json\"\n\nvar _ = json.Valid\n\n", "");
+        check_no_fix_go(&TRANSFORM, "1.22", &own);
     }
 
     #[test]
@@ -468,7 +515,7 @@ mod tests {
         check_no_fix_go(
             &TRANSFORM,
             "1.22",
-            "package p\n\ntype w struct{ level int }\n\nfunc (x *w) walk(v []any) {\n\tif x.level > 32 {\n\t\treturn\n\t}\n\tx.level++\n\tfor _, e := range v {\n\t\tif s, ok := e.([]any); ok {\n\t\t\tx.walk(s)\n\t\t}\n\t}\n\tx.level--\n}\n",
+            "package p\n\nimport \"encoding/json\"\n\nvar _ = json.Valid\n\ntype w struct{ level int }\n\nfunc (x *w) walk(v []any) {\n\tif x.level > 32 {\n\t\treturn\n\t}\n\tx.level++\n\tfor _, e := range v {\n\t\tif s, ok := e.([]any); ok {\n\t\t\tx.walk(s)\n\t\t}\n\t}\n\tx.level--\n}\n",
         );
     }
 }
