@@ -83,8 +83,9 @@
 //!   of elements (a `write`-style call per block), or the loop steps by something other than one
 //!   (`i += chunk`).
 //! - The loop is not per element: `for { }` and `for cond { }` loops (event and poll loops), `range`
-//!   over a channel declared in the function or over a call's result (other than `len(...)`), a counted loop bounded by an
-//!   integer literal of 16 or less, or `range` over such a literal.
+//!   over a channel declared in the function or over a call's result (other than `len(...)`), a
+//!   counted loop bounded by an integer literal of 16 or less (or a constant of the file with such a
+//!   value), or `range` over such a literal.
 //! - cgo's own helpers and memory management, which surround the real call rather than do the work:
 //!   `C.CString`, `C.CBytes`, `C.GoString`, `C.GoStringN`, `C.GoBytes`, `C.malloc`, `C.calloc`,
 //!   `C.realloc`, `C.free`. Building an array of C strings one element at a time is how it is done.
@@ -416,10 +417,10 @@ fn is_per_item(file: &PkgFile, lp: Node<'_>) -> bool {
         return false;
     }
     for side in ["left", "right"] {
-        if let Some(s) = cond
+        if cond
             .child_by_field_name(side)
-            .filter(|s| s.kind() == "int_literal")
-            && syntax::int_literal(file.node_text(s)).is_some_and(|v| v <= SMALL_COUNT)
+            .and_then(|s| small_constant(file, s))
+            .is_some_and(|v| v <= SMALL_COUNT)
         {
             return false;
         }
@@ -434,6 +435,41 @@ fn is_per_item(file: &PkgFile, lp: Node<'_>) -> bool {
             right.as_deref() == Some("1")
         }
         _ => false,
+    }
+}
+
+/// The value of an integer literal, or of an identifier the file declares once as a constant with an
+/// integer literal value (`const channels = 4`).
+fn small_constant(file: &PkgFile, e: Node<'_>) -> Option<u128> {
+    match e.kind() {
+        "int_literal" => syntax::int_literal(file.node_text(e)),
+        "identifier" => {
+            let name = file.node_text(e);
+            let mut values = Vec::new();
+            syntax::walk(file.tree().root_node(), &mut |n| {
+                if n.kind() == "const_spec"
+                    && syntax::declared_names(n)
+                        .iter()
+                        .any(|d| file.node_text(*d) == name)
+                {
+                    let v = n
+                        .child_by_field_name("value")
+                        .map(syntax::named_children)
+                        .unwrap_or_default();
+                    values.push(match v[..] {
+                        [lit] if lit.kind() == "int_literal" => {
+                            syntax::int_literal(file.node_text(lit))
+                        }
+                        _ => None,
+                    });
+                }
+            });
+            match values[..] {
+                [v] => v,
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -488,6 +524,7 @@ mod tests {
             "\tbuf := make([]C.int, 1024)\n\tfor i := range 4 {\n\t\tC.fill(&buf[i*256], 256)\n\t}\n",
             "\tfor _, x := range xs {\n\t\tp := C.CString(\"x\")\n\t\tC.free(unsafe.Pointer(p))\n\t\t_ = C.pair{a: C.int(x)}\n\t}\n",
             "\tfor i := 0; i < 4; i++ {\n\t\tt += int(C.twice(C.int(i)))\n\t}\n",
+            "\tconst lanes = 8\n\tfor i := 0; i < lanes; i++ {\n\t\tt += int(C.twice(C.int(i)))\n\t}\n",
             "\tfor x := range ch {\n\t\tt += int(C.twice(C.int(x)))\n\t}\n",
             "\tfor t < 100 {\n\t\tt += int(C.twice(1))\n\t}\n",
             "\tt += int(C.twice(1))\n\tfor _, x := range xs {\n\t\tgo func() { C.twice(C.int(x)) }()\n\t}\n",

@@ -89,6 +89,8 @@
 //! - The range expression is not an identifier declared in the enclosing function as a channel (a
 //!   `chan`/`<-chan` parameter, `make(chan ...)`, a `var` of channel type); fields and globals are not
 //!   resolved.
+//! - The channel sent on is not another channel variable of the function (a reply channel carried by
+//!   the request, `req.reply <- &Resp{...}`, is a worker answering, not a stage forwarding).
 //! - The send is not a statement of the loop body itself (or a `select` case there): a send under an
 //!   `if` (a batch flushed every N items) or in a nested loop is not once per item.
 //! - The sent value is not a fresh allocation: the received item passed through, a value-typed struct
@@ -213,10 +215,17 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if does_io(file, body) {
         return;
     }
-    let channel = send
+    // The next stage: a channel variable of the function, not a reply channel carried by the item.
+    let Some(out) = send
         .child_by_field_name("channel")
-        .map(|c| file.node_text(c))
-        .unwrap_or("out");
+        .filter(|c| c.kind() == "identifier")
+    else {
+        return;
+    };
+    let channel = file.node_text(out);
+    if channel == file.node_text(input) || !is_channel(file, top, channel) {
+        return;
+    }
     let src = file.node_text(input);
     let msg = match what {
         Alloc::Pointer(t) => format!(
@@ -481,6 +490,7 @@ mod tests {
                 "\t\tout <- make(chan int, 1)\n",
             ),
             ("in []int, out chan<- *Item", "\t\tout <- &Item{N: x}\n"),
+            ("in <-chan chan *Item", "\t\tx <- &Item{N: 1}\n"),
         ] {
             check_no_fix_go(&TRANSFORM, "1.22", &stage(decl, body));
         }
