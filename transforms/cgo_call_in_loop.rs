@@ -4,8 +4,9 @@
 //! Reports a call of a C function through cgo (`C.name(...)`, in a file with `import "C"`) that sits
 //! inside a per-element loop of the same function: a `range` over a slice, array, map or integer, or a
 //! counted `for i := 0; i < n; i++` loop; also a call, in such a loop, of a thin Go wrapper declared in
-//! the same file whose body is one statement holding one such C call (`func cellID(...) uint64 { return
-//! uint64(C.cell_id(...)) }`). One finding per loop, on its first such call.
+//! the same file whose body is one statement holding one such C call
+//! (`func cal(x float64) float64 { return float64(C.calibrate(C.double(x))) }`). One finding per loop,
+//! on its first such call.
 //!
 //! ## Why is this bad?
 //! A cgo call is not an ordinary function call. The goroutine switches to the system stack, the
@@ -18,52 +19,37 @@
 //!
 //! ## Example
 //! ```go
-//! package geo
+//! package sensors
 //!
 //! /*
-//! #include <stdint.h>
-//! static uint64_t cell_id(double lat, double lng) {
-//! 	return ((uint64_t)(lat * 1e6) << 32) ^ (uint64_t)(lng * 1e6);
-//! }
+//! static double calibrate(double raw) { return raw * 1.0042 - 0.37; }
 //! */
 //! import "C"
 //!
-//! type Coord struct{ Lat, Lng float64 }
-//!
-//! func CellIDs(coords []Coord) []uint64 {
-//! 	out := make([]uint64, len(coords))
-//! 	for i, c := range coords {
-//! 		out[i] = uint64(C.cell_id(C.double(c.Lat), C.double(c.Lng)))
+//! func Calibrate(readings []float64) {
+//! 	for i, r := range readings {
+//! 		readings[i] = float64(C.calibrate(C.double(r)))
 //! 	}
-//! 	return out
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```go
-//! package geo
+//! package sensors
 //!
 //! /*
 //! #include <stddef.h>
-//! #include <stdint.h>
-//! static void cell_ids(const double *coords, uint64_t *out, size_t n) {
-//! 	for (size_t i = 0; i < n; i++) {
-//! 		double lat = coords[2*i], lng = coords[2*i+1];
-//! 		out[i] = ((uint64_t)(lat * 1e6) << 32) ^ (uint64_t)(lng * 1e6);
-//! 	}
+//! static void calibrate_all(double *v, size_t n) {
+//! 	for (size_t i = 0; i < n; i++) v[i] = v[i] * 1.0042 - 0.37;
 //! }
 //! */
 //! import "C"
 //!
-//! type Coord struct{ Lat, Lng float64 }
-//!
-//! func CellIDs(coords []Coord) []uint64 {
-//! 	out := make([]uint64, len(coords))
-//! 	if len(coords) == 0 {
-//! 		return out
+//! func Calibrate(readings []float64) {
+//! 	if len(readings) == 0 {
+//! 		return
 //! 	}
-//! 	C.cell_ids((*C.double)(&coords[0].Lat), (*C.uint64_t)(&out[0]), C.size_t(len(coords)))
-//! 	return out
+//! 	C.calibrate_all((*C.double)(&readings[0]), C.size_t(len(readings)))
 //! }
 //! ```
 //!

@@ -16,51 +16,55 @@
 //!
 //! ## Example
 //! ```go
-//! package symtab
+//! package book
 //!
-//! type Symbol struct {
-//! 	Kind   uint8
-//! 	Offset uint32
-//! 	Size   uint32
+//! type quote struct {
+//! 	Bid, Ask float64
+//! 	Venue    string
 //! }
 //!
-//! var table = map[string]*Symbol{}
+//! var quotes = map[string]*quote{}
 //!
-//! func Define(name string, kind uint8, off, size uint32) {
-//! 	table[name] = &Symbol{Kind: kind, Offset: off, Size: size}
+//! func Update(ticker string, bid, ask float64, venue string) {
+//! 	quotes[ticker] = &quote{Bid: bid, Ask: ask, Venue: venue}
 //! }
 //!
-//! func TotalSize() uint64 {
-//! 	var n uint64
-//! 	for _, s := range table {
-//! 		n += uint64(s.Size)
+//! func AverageSpread() float64 {
+//! 	if len(quotes) == 0 {
+//! 		return 0
 //! 	}
-//! 	return n
+//! 	sum := 0.0
+//! 	for _, q := range quotes {
+//! 		sum += q.Ask - q.Bid
+//! 	}
+//! 	return sum / float64(len(quotes))
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```go
-//! package symtab
+//! package book
 //!
-//! type Symbol struct {
-//! 	Kind   uint8
-//! 	Offset uint32
-//! 	Size   uint32
+//! type quote struct {
+//! 	Bid, Ask float64
+//! 	Venue    string
 //! }
 //!
-//! var table = map[string]Symbol{}
+//! var quotes = map[string]quote{}
 //!
-//! func Define(name string, kind uint8, off, size uint32) {
-//! 	table[name] = Symbol{Kind: kind, Offset: off, Size: size}
+//! func Update(ticker string, bid, ask float64, venue string) {
+//! 	quotes[ticker] = quote{Bid: bid, Ask: ask, Venue: venue}
 //! }
 //!
-//! func TotalSize() uint64 {
-//! 	var n uint64
-//! 	for _, s := range table {
-//! 		n += uint64(s.Size)
+//! func AverageSpread() float64 {
+//! 	if len(quotes) == 0 {
+//! 		return 0
 //! 	}
-//! 	return n
+//! 	sum := 0.0
+//! 	for _, q := range quotes {
+//! 		sum += q.Ask - q.Bid
+//! 	}
+//! 	return sum / float64(len(quotes))
 //! }
 //! ```
 //!

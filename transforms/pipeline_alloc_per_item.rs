@@ -17,64 +17,71 @@
 //!
 //! ## Example
 //! ```go
-//! package logs
+//! package ingest
 //!
-//! import "encoding/json"
+//! import (
+//! 	"strconv"
+//! 	"strings"
+//! )
 //!
-//! type Event struct {
-//! 	Ts    int64
-//! 	Level string
-//! 	Msg   string
+//! type Sample struct {
+//! 	Name  string
+//! 	Value float64
 //! }
 //!
-//! func decode(in <-chan []byte, out chan<- *Event) {
-//! 	for raw := range in {
-//! 		e := &Event{}
-//! 		if err := json.Unmarshal(raw, e); err != nil {
+//! func parseStage(lines <-chan string, samples chan<- *Sample) {
+//! 	for line := range lines {
+//! 		name, raw, ok := strings.Cut(line, " ")
+//! 		if !ok {
 //! 			continue
 //! 		}
-//! 		out <- e
+//! 		s := &Sample{Name: name}
+//! 		s.Value, _ = strconv.ParseFloat(raw, 64)
+//! 		samples <- s
 //! 	}
-//! 	close(out)
+//! 	close(samples)
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```go
-//! package logs
+//! package ingest
 //!
 //! import (
-//! 	"encoding/json"
+//! 	"strconv"
+//! 	"strings"
 //! 	"sync"
 //! )
 //!
-//! type Event struct {
-//! 	Ts    int64
-//! 	Level string
-//! 	Msg   string
+//! type Sample struct {
+//! 	Name  string
+//! 	Value float64
 //! }
 //!
-//! var events = sync.Pool{New: func() any { return new(Event) }}
+//! var samplePool = sync.Pool{New: func() any { return new(Sample) }}
 //!
-//! // The last stage calls release once it is done with an event.
-//! func release(e *Event) {
-//! 	*e = Event{}
-//! 	events.Put(e)
+//! // Recycle is called by the final stage once it has stored a sample.
+//! func Recycle(s *Sample) {
+//! 	*s = Sample{}
+//! 	samplePool.Put(s)
 //! }
 //!
-//! func decode(in <-chan []byte, out chan<- *Event) {
-//! 	for raw := range in {
-//! 		e := events.Get().(*Event)
-//! 		if err := json.Unmarshal(raw, e); err != nil {
-//! 			release(e)
+//! func parseStage(lines <-chan string, samples chan<- *Sample) {
+//! 	for line := range lines {
+//! 		name, raw, ok := strings.Cut(line, " ")
+//! 		if !ok {
 //! 			continue
 //! 		}
-//! 		out <- e
+//! 		s := samplePool.Get().(*Sample)
+//! 		s.Name = name
+//! 		s.Value, _ = strconv.ParseFloat(raw, 64)
+//! 		samples <- s
 //! 	}
-//! 	close(out)
+//! 	close(samples)
 //! }
 //! ```
-//! Or, for a small struct, `chan Event` and `out <- Event{...}`: values travel in the channel buffer.
+//! Or, for a small struct like this one, `chan Sample` and `samples <- Sample{...}`: values travel in the
+//! channel buffer.
 //!
 //! ## Fix safety
 //! No fix: report only. Pooling needs a point where every item is finished with (the last stage, every

@@ -3,9 +3,9 @@
 //! ## What it does
 //! Reports the one receive from a `signal.Notify` channel for SIGINT or SIGTERM when the goroutine that
 //! receives then does blocking cleanup itself — `srv.Shutdown(ctx)`, `db.Close()`, `wg.Wait()`,
-//! `time.Sleep(...)`, waiting on another channel, or a call of a function named for cleanup
-//! (`flushQueue()`, `shutdown()`) — without calling `signal.Stop` or `signal.Reset` first, and nothing
-//! else ever receives from the channel.
+//! `time.Sleep(...)`, waiting on another channel, or a call of a function or method named for cleanup
+//! (`flushQueue()`, `q.drainPending()`, `shutdown()`) — without calling `signal.Stop` or
+//! `signal.Reset` first, and nothing else ever receives from the channel.
 //!
 //! ## Why is this bad?
 //! `signal.Notify` replaces the default action of the signals it names: from then on SIGINT and SIGTERM
@@ -150,7 +150,7 @@ const BLOCKING_METHODS: &[&str] = &[
     "Sync",
 ];
 
-/// Words in a plain function's name that say it does the cleanup.
+/// Words in a function's or method's name that say it does the cleanup.
 const CLEANUP_WORDS: &[&str] = &["shutdown", "cleanup", "flush", "drain", "close", "wait"];
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
@@ -407,7 +407,10 @@ fn is_blocking_call(file: &PkgFile, call: Node<'_>) -> bool {
                 o.kind() == "identifier"
                     && file.imports().iter().any(|i| i.local == file.node_text(o))
             });
-            !on_package && BLOCKING_METHODS.contains(&field)
+            let lower = field.to_lowercase();
+            !on_package
+                && (BLOCKING_METHODS.contains(&field)
+                    || CLEANUP_WORDS.iter().any(|w| lower.contains(w)))
         }
         "identifier" => {
             let name = file.node_text(f).to_lowercase();
