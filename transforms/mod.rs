@@ -23,7 +23,7 @@ mod time_after_in_loop;
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
 pub static PREVIEW: &[&str] = &[
-    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11", "R7.12", "R7.13",
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.11", "R7.12", "R7.13", "R7.14", "R7.15",
 ];
 
 pub static ALL: &[&Transform] = &[
