@@ -207,6 +207,19 @@ pub fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
     }
 }
 
+/// The one node in `scope` that declares `name` (parameter, result, `var` spec, `:=`, range clause,
+/// type switch binding...), or `None` when nothing or more than one node does: several declarations are
+/// shadowing that callers do not resolve.
+pub fn sole_declaration<'t>(scope: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let mut found = Vec::new();
+    walk(scope, &mut |n| {
+        if declared_names(n).iter().any(|d| text(*d, src) == name) {
+            found.push(n);
+        }
+    });
+    (found.len() == 1).then(|| found[0])
+}
+
 /// Expressions that can be evaluated any number of times, at any moment, with the same effect (none):
 /// identifiers, literals, selectors, index expressions without calls, parenthesised and unary/binary
 /// operators except receive, and the builtins `len`/`cap`.

@@ -6,7 +6,9 @@ mod automaxprocs_import;
 mod boxing_in_hot_api;
 mod build_flags;
 mod busy_select_default;
+mod cgo_call_in_loop;
 mod channel_as_counter;
+mod deep_recursion_untrusted;
 mod defer_in_loop;
 mod finalizer_closes_resource;
 mod free_os_memory_in_loop;
@@ -18,9 +20,12 @@ mod gosched_call;
 mod io_in_init;
 mod large_buffer_per_call;
 mod lock_os_thread;
+mod map_of_small_pointers;
 mod pgo_profile_missing;
+mod pipeline_alloc_per_item;
 mod read_mem_stats;
 mod select_default_spin;
+mod signal_handler_blocking;
 mod stack_all_goroutines;
 mod time_after_in_loop;
 
@@ -28,7 +33,8 @@ mod time_after_in_loop;
 /// the seed catalogue stay here until that catalogue is complete and their cost on large trees has been
 /// brought in line with the rest (today they parse about four times as many files as the stable rules).
 pub static PREVIEW: &[&str] = &[
-    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8", "R7.9", "R7.10", "R9",
+    "R7.1", "R7.2", "R7.3", "R7.4", "R7.5", "R7.6", "R7.7", "R7.8", "R7.9", "R7.10", "R7.11",
+    "R7.12", "R7.13", "R7.14", "R7.15", "R9",
 ];
 
 pub static ALL: &[&Transform] = &[
@@ -36,7 +42,9 @@ pub static ALL: &[&Transform] = &[
     &boxing_in_hot_api::TRANSFORM,
     &build_flags::TRANSFORM,
     &busy_select_default::TRANSFORM,
+    &cgo_call_in_loop::TRANSFORM,
     &channel_as_counter::TRANSFORM,
+    &deep_recursion_untrusted::TRANSFORM,
     &defer_in_loop::TRANSFORM,
     &finalizer_closes_resource::TRANSFORM,
     &free_os_memory_in_loop::TRANSFORM,
@@ -48,9 +56,12 @@ pub static ALL: &[&Transform] = &[
     &io_in_init::TRANSFORM,
     &large_buffer_per_call::TRANSFORM,
     &lock_os_thread::TRANSFORM,
+    &map_of_small_pointers::TRANSFORM,
     &pgo_profile_missing::TRANSFORM,
+    &pipeline_alloc_per_item::TRANSFORM,
     &read_mem_stats::TRANSFORM,
     &select_default_spin::TRANSFORM,
+    &signal_handler_blocking::TRANSFORM,
     &stack_all_goroutines::TRANSFORM,
     &time_after_in_loop::TRANSFORM,
 ];
