@@ -9,7 +9,7 @@ pub struct Exercise {
     pub seed: &'static str,
     pub number: u8,
     pub topic: &'static str,
-    pub codes: &'static [&'static str],
+    pub codes: &'static [(&'static str, Fix)],
     /// Why no rule covers it, when `codes` is empty.
     pub no_rule: &'static str,
 }
@@ -18,7 +18,7 @@ const fn ex(
     seed: &'static str,
     number: u8,
     topic: &'static str,
-    codes: &'static [&'static str],
+    codes: &'static [(&'static str, Fix)],
 ) -> Exercise {
     Exercise {
         seed,
@@ -29,111 +29,185 @@ const fn ex(
     }
 }
 
+/// What the rule does about the exercise: the tiers the issue asks for (a rewrite where it can be made safe,
+/// a fix behind `--unsafe-fixes` where it needs review, otherwise a report). A registry test checks each
+/// against the rule's own "Fix safety" section and its declared fix availability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// A Safe rewrite, applied by `--write`.
+    Safe,
+    /// A fix applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Safe where the rule can prove it, Unsafe elsewhere.
+    SafeOrUnsafe,
+    /// A report; a Safe fix when `--profile` gives the rule what it needs.
+    SafeWithProfile,
+    /// Detect-only: a precise report with the suggested shape.
+    Report,
+}
+
+impl Fix {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Safe => "Safe rewrite",
+            Fix::Unsafe => "fix with --unsafe-fixes",
+            Fix::SafeOrUnsafe => "Safe rewrite, or with --unsafe-fixes",
+            Fix::SafeWithProfile => "report; Safe fix with --profile",
+            Fix::Report => "report",
+        }
+    }
+}
+
 pub static EXERCISES: &[Exercise] = &[
     ex(
         "architecture",
         1,
         "I/O at package init slows every start",
-        &["R4"],
+        &[("R4", Fix::Unsafe)],
     ),
     ex(
         "architecture",
         2,
         "a goroutine started per request",
-        &["R7.10"],
+        &[("R7.10", Fix::Report)],
     ),
     ex(
         "architecture",
         3,
         "a channel pipeline allocating per item",
-        &["R7.11"],
+        &[("R7.11", Fix::Report)],
     ),
-    ex("architecture", 4, "one cgo call per item", &["R7.12"]),
+    ex(
+        "architecture",
+        4,
+        "one cgo call per item",
+        &[("R7.12", Fix::Report)],
+    ),
     ex(
         "architecture",
         5,
         "GC pacing on a large heap without a memory limit",
-        &["R7.5"],
+        &[("R7.5", Fix::Report)],
     ),
     ex(
         "architecture",
         6,
         "returning memory to the OS after a batch",
-        &["R7.4"],
+        &[("R7.4", Fix::Report)],
     ),
     ex(
         "architecture",
         7,
         "interface boxing on a hot path",
-        &["R7.9"],
+        &[("R7.9", Fix::Report)],
     ),
     ex(
         "architecture",
         8,
         "a map of pointers to small structs",
-        &["R7.13"],
+        &[("R7.13", Fix::Report)],
     ),
     ex(
         "architecture",
         9,
         "LockOSThread with no thread-bound state",
-        &["R6.2"],
+        &[("R6.2", Fix::Unsafe)],
     ),
     ex(
         "architecture",
         10,
         "a signal handler doing the shutdown work itself",
-        &["R7.14"],
+        &[("R7.14", Fix::Report)],
     ),
     ex(
         "architecture",
         11,
         "GOMAXPROCS in a CPU-limited container",
-        &["R5"],
+        &[("R5", Fix::Unsafe)],
     ),
     ex(
         "architecture",
         12,
         "deep recursion growing the stack",
-        &["R7.15"],
+        &[("R7.15", Fix::Report)],
     ),
     ex(
         "architecture",
         13,
         "a release binary with symbols and build paths",
-        &["R8"],
+        &[("R8", Fix::Safe)],
     ),
     ex(
         "architecture",
         14,
         "cold-start latency without PGO",
-        &["R9"],
+        &[("R9", Fix::SafeWithProfile)],
     ),
-    ex("source", 1, "a channel used as a counter", &["R7.6"]),
+    ex(
+        "source",
+        1,
+        "a channel used as a counter",
+        &[("R7.6", Fix::Report)],
+    ),
     ex(
         "source",
         2,
         "select with default spinning in a loop",
-        &["R6.1", "R7.7"],
+        &[("R6.1", Fix::SafeOrUnsafe), ("R7.7", Fix::Report)],
     ),
-    ex("source", 3, "time.After in a select loop", &["R2"]),
-    ex("source", 4, "defer Unlock in a tight loop", &["R7.1"]),
-    ex("source", 5, "a goroutine per item", &["R6.3"]),
-    ex("source", 6, "runtime.GC() to free memory now", &["R3b"]),
-    ex("source", 7, "runtime.Gosched() to be fair", &["R3a"]),
-    ex("source", 8, "LockOSThread for no reason", &["R6.2"]),
-    ex("source", 9, "a large buffer made per call", &["R7.2"]),
+    ex(
+        "source",
+        3,
+        "time.After in a select loop",
+        &[("R2", Fix::SafeOrUnsafe)],
+    ),
+    ex(
+        "source",
+        4,
+        "defer Unlock in a tight loop",
+        &[("R7.1", Fix::Report)],
+    ),
+    ex(
+        "source",
+        5,
+        "a goroutine per item",
+        &[("R6.3", Fix::Unsafe)],
+    ),
+    ex(
+        "source",
+        6,
+        "runtime.GC() to free memory now",
+        &[("R3b", Fix::SafeOrUnsafe)],
+    ),
+    ex(
+        "source",
+        7,
+        "runtime.Gosched() to be fair",
+        &[("R3a", Fix::Safe)],
+    ),
+    ex(
+        "source",
+        8,
+        "LockOSThread for no reason",
+        &[("R6.2", Fix::Unsafe)],
+    ),
+    ex(
+        "source",
+        9,
+        "a large buffer made per call",
+        &[("R7.2", Fix::Report)],
+    ),
     ex(
         "source",
         10,
         "runtime.SetFinalizer closing resources",
-        &["R7.8"],
+        &[("R7.8", Fix::Report)],
     ),
     ex(
         "source",
         11,
         "interface boxing in a logging or metrics API",
-        &["R7.9"],
+        &[("R7.9", Fix::Report)],
     ),
     Exercise {
         seed: "source",
@@ -143,12 +217,17 @@ pub static EXERCISES: &[Exercise] = &[
         no_rule: "no finding by design: NumGoroutine reads scheduler counters without stopping the world \
                   (go-semantics §6.5); the expensive call in metrics handlers is ReadMemStats (R1)",
     },
-    ex("source", 13, "runtime.ReadMemStats per request", &["R1"]),
+    ex(
+        "source",
+        13,
+        "runtime.ReadMemStats per request",
+        &[("R1", Fix::Safe)],
+    ),
     ex(
         "source",
         14,
         "runtime.Stack(buf, true) on every request",
-        &["R7.3"],
+        &[("R7.3", Fix::Report)],
     ),
 ];
 
@@ -165,23 +244,25 @@ pub fn table() -> String {
             ));
             continue;
         }
-        let cell = |f: &dyn Fn(&crate::transform::Transform) -> String| {
+        let cell = |f: &dyn Fn(&crate::transform::Transform, Fix) -> String| {
             e.codes
                 .iter()
-                .map(|c| registry::lookup(c).map_or_else(|| format!("{c}: unknown"), f))
+                .map(|(c, k)| {
+                    registry::lookup(c).map_or_else(|| format!("{c}: unknown"), |t| f(t, *k))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let rules = cell(&|t| format!("{} {}", t.meta.code, t.meta.name));
-        let fix = cell(&|t| {
+        let rules = cell(&|t, _| format!("{} {}", t.meta.code, t.meta.name));
+        let fix = cell(&|t, k| {
             let preview = if registry::is_preview(t) {
                 " (preview)"
             } else {
                 ""
             };
-            format!("{}{preview}", t.meta.fix.as_str())
+            format!("{}{preview}", k.as_str())
         });
-        let class = cell(&|t| t.meta.tier.as_str().to_string());
+        let class = cell(&|t, _| t.meta.tier.as_str().to_string());
         s.push_str(&format!(
             "| {} | {} | {} | {rules} | {fix} | {class} |\n",
             e.seed, e.number, e.topic

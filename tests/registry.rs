@@ -154,7 +154,7 @@ fn readme_tables_are_fresh() {
 
 #[test]
 fn catalogue_covers_all_28_exercises_and_every_rule() {
-    use gofix_rt::catalogue::EXERCISES;
+    use gofix_rt::catalogue::{EXERCISES, Fix};
     for seed in ["architecture", "source"] {
         let numbers: Vec<u8> = EXERCISES
             .iter()
@@ -175,18 +175,35 @@ fn catalogue_covers_all_28_exercises_and_every_rule() {
             e.seed,
             e.number
         );
-        for c in e.codes {
+        for (c, kind) in e.codes {
+            let t = registry::lookup(c)
+                .unwrap_or_else(|| panic!("{} {}: unknown rule {c}", e.seed, e.number));
+            // The tier the table claims must be the one the rule declares and documents.
+            let safety = docs::first_paragraph(&docs::doc(t), "## Fix safety").unwrap_or_default();
+            let says_unsafe = safety.contains("Unsafe");
+            let says_safe = safety
+                .replace("Unsafe", "")
+                .replace("never Safe", "")
+                .contains("Safe");
+            let fixes = t.meta.fix != FixAvailability::Never;
+            let consistent = match kind {
+                Fix::Report => !fixes,
+                Fix::Safe => fixes && says_safe && !says_unsafe,
+                Fix::Unsafe => fixes && says_unsafe && !says_safe,
+                Fix::SafeOrUnsafe => fixes && says_safe && says_unsafe,
+                Fix::SafeWithProfile => fixes && says_safe && safety.contains("--profile"),
+            };
             assert!(
-                registry::lookup(c).is_some(),
-                "{} {}: unknown rule {c}",
-                e.seed,
-                e.number
+                consistent,
+                "{c}: the catalogue says {kind:?}, its Fix safety says: {safety}"
             );
         }
     }
     for t in registry::all() {
         assert!(
-            EXERCISES.iter().any(|e| e.codes.contains(&t.meta.code)),
+            EXERCISES
+                .iter()
+                .any(|e| e.codes.iter().any(|(c, _)| *c == t.meta.code)),
             "{} covers no exercise of the catalogue",
             t.meta.code
         );
