@@ -57,7 +57,8 @@ pub struct CheckArgs {
     /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
     #[arg(long)]
     pub verify: bool,
-    /// Also run the rules still in preview (see `gofix-rt list`); a rule named in --select always runs.
+    /// Also run the rules still in preview (see `gofix-rt list`); a rule named in --select always runs, and
+    /// --profile brings in the preview rules classed behind-a-profile.
     #[arg(long)]
     pub preview: bool,
     /// Also apply fixes that need review (marked [~] in reports).

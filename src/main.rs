@@ -60,7 +60,7 @@ fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String
             .collect()
     };
     let selected = if args.select.is_empty() {
-        registry::default_selection(args.preview)
+        registry::default_selection(args.preview, args.profile.is_some())
     } else {
         resolve(&args.select)?
     };

@@ -15,11 +15,16 @@ pub fn is_preview(t: &Transform) -> bool {
     crate::transforms::PREVIEW.contains(&t.meta.code)
 }
 
-/// The transforms a run uses when none is named: every stable one, plus preview ones on request.
-pub fn default_selection(preview: bool) -> Vec<&'static Transform> {
+/// The transforms a run uses when none is named: every stable one, plus preview ones on request. With a
+/// profile, the behind-a-profile rules in preview join too: a profile is what they wait for.
+pub fn default_selection(preview: bool, profile: bool) -> Vec<&'static Transform> {
     ALL.iter()
         .copied()
-        .filter(|t| preview || !is_preview(t))
+        .filter(|t| {
+            preview
+                || !is_preview(t)
+                || profile && t.meta.tier == crate::transform::Tier::BehindProfile
+        })
         .collect()
 }
 
@@ -72,7 +77,26 @@ pub fn code_order(code: &str) -> Vec<(String, u32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::code_order;
+    use super::{code_order, default_selection};
+
+    #[test]
+    fn a_profile_brings_in_the_behind_a_profile_preview_rules_only() {
+        let codes = |preview, profile| -> Vec<&str> {
+            default_selection(preview, profile)
+                .iter()
+                .map(|t| t.meta.code)
+                .collect()
+        };
+        let plain = codes(false, false);
+        assert!(plain.contains(&"R2") && !plain.contains(&"R7.2") && !plain.contains(&"R7.1"));
+        let profiled = codes(false, true);
+        assert!(profiled.contains(&"R7.2"), "R7.2 is behind a profile");
+        assert!(
+            !profiled.contains(&"R7.1"),
+            "R7.1 is always-ship: still preview"
+        );
+        assert_eq!(codes(true, false).len(), super::all().len());
+    }
 
     #[test]
     fn codes_sort_by_number_then_suffix() {
