@@ -209,49 +209,16 @@ pub fn parse_directives(text: &str) -> Vec<Directive> {
     if memchr::memmem::find(text.as_bytes(), b"gofixrt:").is_none() {
         return vec![];
     }
-    let lines: Vec<&str> = text.split('\n').collect();
-    let is_comment = |l: &str| l.trim_start().starts_with('#');
-    let mut out = vec![];
-    let mut offset = 0;
-    for (i, line) in lines.iter().enumerate() {
-        let hit = line.match_indices('#').find_map(|(pos, _)| {
-            let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
-            rest.strip_prefix("gofixrt:").map(|r| (pos, r))
-        });
-        if let Some((pos, rest)) = hit {
-            let (verb, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            if verb == "ignore" || verb == "file-ignore" {
-                let codes = args
-                    .split_whitespace()
-                    .next()
-                    .map(|c| {
-                        c.split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let mut target = i + 1;
-                if line[..pos].trim().is_empty() {
-                    let mut j = i + 1;
-                    while j < lines.len() && is_comment(lines[j]) {
-                        j += 1;
-                    }
-                    target = j + 1;
-                }
-                out.push(Directive {
-                    line: i + 1,
-                    target_line: target,
-                    codes,
-                    file_level: verb == "file-ignore",
-                    range: TextRange::new(offset + pos, offset + line.len()),
-                    used: false,
-                });
-            }
-        }
-        offset += line.len() + 1;
-    }
-    out
+    crate::suppress::parse_with(
+        text,
+        |line| {
+            line.match_indices('#').find_map(|(pos, _)| {
+                let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
+                rest.strip_prefix("gofixrt:").map(|r| (pos, r))
+            })
+        },
+        |line| line.trim_start().starts_with('#'),
+    )
 }
 
 /// The fixes to apply: at or above the threshold, not withheld, in file order, none overlapping another.

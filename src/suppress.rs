@@ -20,12 +20,29 @@ pub fn parse(src: &str) -> Vec<Directive> {
     if memchr::memmem::find(src.as_bytes(), b"//gofixrt:").is_none() {
         return vec![];
     }
+    parse_with(
+        src,
+        |line| {
+            line.find("//gofixrt:")
+                .map(|pos| (pos, &line[pos + "//gofixrt:".len()..]))
+        },
+        |line| line.trim_start().starts_with("//"),
+    )
+}
+
+/// The directives of a file in any comment syntax: `marker` finds `gofixrt:` on a line (the comment's
+/// start and the text after the colon), `is_comment` tells a whole-line comment. A standalone directive
+/// governs the next line that is not a comment, a trailing one its own line.
+pub fn parse_with(
+    src: &str,
+    marker: impl Fn(&str) -> Option<(usize, &str)>,
+    is_comment: impl Fn(&str) -> bool,
+) -> Vec<Directive> {
     let lines: Vec<&str> = src.split('\n').collect();
     let mut offset = 0;
     let mut out = vec![];
     for (i, line) in lines.iter().enumerate() {
-        if let Some(pos) = line.find("//gofixrt:") {
-            let rest = &line[pos + "//gofixrt:".len()..];
+        if let Some((pos, rest)) = marker(line) {
             let (verb, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             if verb == "ignore" || verb == "file-ignore" {
                 let codes: Vec<String> = args
@@ -42,7 +59,7 @@ pub fn parse(src: &str) -> Vec<Directive> {
                 let mut target = i + 1;
                 if standalone {
                     let mut j = i + 1;
-                    while j < lines.len() && lines[j].trim_start().starts_with("//") {
+                    while j < lines.len() && is_comment(lines[j]) {
                         j += 1;
                     }
                     target = j + 1;
