@@ -329,6 +329,36 @@ pub fn int_literal(text: &str) -> Option<u128> {
     u128::from_str_radix(body, radix).ok()
 }
 
+/// Go's predeclared integer types (`byte` and `rune` are aliases of `uint8` and `int32`).
+pub fn is_integer_type(name: &str) -> bool {
+    matches!(
+        name,
+        "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+    )
+}
+
+/// Go's predeclared numeric types: the integers, `float32`/`float64`, `complex64`/`complex128`.
+pub fn is_numeric_type(name: &str) -> bool {
+    is_integer_type(name) || matches!(name, "float32" | "float64" | "complex64" | "complex128")
+}
+
+/// Go's predeclared basic types: `bool`, `string` and the numeric types.
+pub fn is_basic_type(name: &str) -> bool {
+    matches!(name, "bool" | "string") || is_numeric_type(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

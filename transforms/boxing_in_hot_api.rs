@@ -370,10 +370,10 @@ fn declarations<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
     out
 }
 
-const SCALAR_TYPES: &[&str] = &[
-    "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
-    "uintptr", "float32", "float64", "string", "byte", "rune",
-];
+/// Numbers and strings: the values `...any` boxes (complex numbers excluded: rarely logged).
+fn is_scalar_type(name: &str) -> bool {
+    name == "string" || syntax::is_numeric_type(name) && !name.starts_with("complex")
+}
 
 /// Is `v` a non-constant value whose type is visibly a number or a string?
 fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
@@ -401,8 +401,7 @@ fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
             };
             if f.kind() == "identifier" {
                 let n = syntax::text(f, src);
-                return matches!(n, "len" | "cap")
-                    || (SCALAR_TYPES.contains(&n) && !is_constant_arg(v));
+                return matches!(n, "len" | "cap") || (is_scalar_type(n) && !is_constant_arg(v));
             }
             [
                 ("time", &["Since", "Until", "Duration"][..]),
@@ -461,7 +460,7 @@ fn is_constant_arg(call: Node<'_>) -> bool {
 fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
     let src = file.text.as_str();
     let scalar_type = |t: Node<'_>| {
-        (t.kind() == "type_identifier" && SCALAR_TYPES.contains(&syntax::text(t, src)))
+        (t.kind() == "type_identifier" && is_scalar_type(syntax::text(t, src)))
             || (t.kind() == "qualified_type"
                 && t.child_by_field_name("name")
                     .is_some_and(|n| syntax::text(n, src) == "Duration")

@@ -272,7 +272,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     // A bound: an integer parameter or a depth-named value in a comparison.
     let int_params: Vec<&str> = flat
         .iter()
-        .filter(|(_, _, ty)| is_integer_type(file.node_text(*ty)))
+        .filter(|(_, _, ty)| syntax::is_integer_type(file.node_text(*ty)))
         .map(|(n, _, _)| n.as_str())
         .collect();
     if has_bound(file, body, &int_params) {
@@ -334,22 +334,6 @@ fn receiver_name(file: &PkgFile, method: Node<'_>) -> Option<String> {
         .find(|d| d.kind() == "parameter_declaration")?;
     let n = decl.child_by_field_name("name")?;
     Some(file.node_text(n).to_string())
-}
-
-fn is_integer_type(t: &str) -> bool {
-    matches!(
-        t,
-        "int"
-            | "int8"
-            | "int16"
-            | "int32"
-            | "int64"
-            | "uint"
-            | "uint8"
-            | "uint16"
-            | "uint32"
-            | "uint64"
-    )
 }
 
 /// Is there a comparison in `body` with an integer parameter or a depth-named operand?

@@ -1265,30 +1265,7 @@ fn type_kind(pkg: &Package, file: &PkgFile, ty: Node<'_>) -> Kind {
         }
         "type_identifier" => {
             let name = file.node_text(ty);
-            if matches!(
-                name,
-                "string"
-                    | "bool"
-                    | "error"
-                    | "any"
-                    | "int"
-                    | "int8"
-                    | "int16"
-                    | "int32"
-                    | "int64"
-                    | "uint"
-                    | "uint8"
-                    | "uint16"
-                    | "uint32"
-                    | "uint64"
-                    | "uintptr"
-                    | "byte"
-                    | "rune"
-                    | "float32"
-                    | "float64"
-                    | "complex64"
-                    | "complex128"
-            ) {
+            if syntax::is_basic_type(name) || matches!(name, "error" | "any") {
                 return Kind::Reference;
             }
             // A type of the package: its underlying type.

@@ -131,29 +131,6 @@ const QUERY: &str = r#"
   body: (block) @body) @match
 "#;
 
-/// Field types that keep a struct a small plain value.
-const BASIC: &[&str] = &[
-    "bool",
-    "string",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "byte",
-    "rune",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
-];
-
 const MAX_FIELDS: usize = 4;
 
 /// Does the text spell `map[K]*T` with a plain (unqualified) `T`?
@@ -412,7 +389,9 @@ fn small_struct_fields(pkg: &Package, t: &str) -> Option<Vec<String>> {
         }
         let ty = d.child_by_field_name("type")?;
         let fields = field_names(d);
-        if fields.is_empty() || ty.kind() != "type_identifier" || !BASIC.contains(&f.node_text(ty))
+        if fields.is_empty()
+            || ty.kind() != "type_identifier"
+            || !syntax::is_basic_type(f.node_text(ty))
         {
             return None;
         }
