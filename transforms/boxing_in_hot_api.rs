@@ -332,29 +332,24 @@ fn logger_of(
                             })
                     })
                 }
-                Some(("expression_list", l)) => {
-                    let Some(decl) = l.parent().filter(|s| s.kind() == "short_var_declaration")
-                    else {
-                        return false;
-                    };
-                    let (Some(left), Some(right)) = (
-                        decl.child_by_field_name("left"),
-                        decl.child_by_field_name("right"),
-                    ) else {
-                        return false;
-                    };
-                    let (lv, rv) = (named_children(left), named_children(right));
-                    lv.len() == rv.len()
-                        && lv
-                            .iter()
-                            .position(|n| n.id() == d.id())
-                            .is_some_and(|i| logger_of(file, scope, rv[i], path, ty, ctors, method))
-                }
+                Some(("expression_list", l)) => l
+                    .parent()
+                    .filter(|s| s.kind() == "short_var_declaration")
+                    .and_then(|decl| short_var_value(decl, d))
+                    .is_some_and(|v| logger_of(file, scope, v, path, ty, ctors, method)),
                 _ => false,
             }
         }
         _ => false,
     }
+}
+
+/// The value `decl` (a `:=`) gives the name `d` on its left, when both sides have as many expressions.
+fn short_var_value<'t>(decl: Node<'t>, d: Node<'_>) -> Option<Node<'t>> {
+    let lv = named_children(decl.child_by_field_name("left")?);
+    let rv = named_children(decl.child_by_field_name("right")?);
+    let i = lv.iter().position(|n| n.id() == d.id())?;
+    (lv.len() == rv.len()).then(|| rv[i])
 }
 
 /// The declaring identifiers of `name` in `scope`.
@@ -494,18 +489,7 @@ fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
             };
             match decl.kind() {
                 "short_var_declaration" => {
-                    let (Some(left), Some(right)) = (
-                        decl.child_by_field_name("left"),
-                        decl.child_by_field_name("right"),
-                    ) else {
-                        return false;
-                    };
-                    let (lv, rv) = (named_children(left), named_children(right));
-                    lv.len() == rv.len()
-                        && lv
-                            .iter()
-                            .position(|n| n.id() == d.id())
-                            .is_some_and(|i| scalar_init(file, scope, rv[i]))
+                    short_var_value(decl, d).is_some_and(|v| scalar_init(file, scope, v))
                 }
                 // `for i := range n` (an int) or the index of `for i, v := range xs`? Only the first: a
                 // map's key can be anything.
