@@ -27,6 +27,8 @@ pub struct Finding {
     pub fix: Option<Applicability>,
     pub fix_title: Option<String>,
     pub low_priority: bool,
+    /// The precondition that withheld (or lowered) the fix, as the rule said it.
+    pub withheld: Option<String>,
     /// Where the finding ends (1-based, columns in bytes), and the byte range it covers in the file's
     /// normalised text (BOM dropped, CRLF read as LF when every line ends so).
     pub end_line: usize,
@@ -279,6 +281,7 @@ fn filter_suppressed(
                 message,
                 fix: None,
                 low_priority: false,
+                withheld: None,
             })
         };
         if d.codes.is_empty() {
@@ -487,6 +490,7 @@ fn resolve(
             fix: fix.map(|f| f.applicability),
             fix_title: fix.map(|f| f.title.clone()),
             low_priority: d.low_priority,
+            withheld: d.withheld.clone(),
             end_line,
             end_col,
             range: d.range,

@@ -296,6 +296,7 @@ fn finding(
         fix: f.fix.as_ref().map(|(a, _)| *a),
         fix_title: f.fix.as_ref().map(|_| fix_title(code)),
         low_priority: false,
+        withheld: None,
         end_line,
         end_col,
         range: f.range,

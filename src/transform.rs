@@ -159,6 +159,7 @@ impl<'a> Ctx<'a> {
             message: message.into(),
             fix: None,
             low_priority: false,
+            withheld: None,
         });
         self.out.last_mut().expect("just pushed")
     }

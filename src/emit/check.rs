@@ -23,8 +23,13 @@ pub fn finding_line(path: &str, f: &Finding, threshold: Applicability) -> String
         .as_ref()
         .map(crate::profile::heat_suffix)
         .unwrap_or_default();
+    let withheld = f
+        .withheld
+        .as_ref()
+        .map(|w| format!(" (no fix: {w})"))
+        .unwrap_or_default();
     format!(
-        "{path}:{}:{}: {}{mark} {}{low}{heat}",
+        "{path}:{}:{}: {}{mark} {}{withheld}{low}{heat}",
         f.line, f.col, f.code, f.message
     )
 }

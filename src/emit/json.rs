@@ -33,6 +33,9 @@ pub fn skipped_reason(
 /// Why a remaining finding was not fixed, with the fixes `--verify` withheld from its package (they
 /// broke its build) told apart from conflicts.
 pub fn finding_reason(path: &str, f: &Finding, settings: &Settings) -> Option<&'static str> {
+    if f.fix.is_none() && f.withheld.is_some() {
+        return Some("precondition");
+    }
     let reason = skipped_reason(f.fix, settings.threshold, settings.mode);
     let dir = package_dir(path);
     let withheld = settings
@@ -178,6 +181,8 @@ struct FindingOut<'a> {
     message: &'a str,
     low_priority: bool,
     skipped_reason: Option<&'static str>,
+    /// The precondition that withheld the fix (or lowered it to unsafe), as the rule words it.
+    fix_withheld: Option<&'a str>,
     fix: Option<FixOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: Option<HeatOut<'a>>,
@@ -363,6 +368,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
             message: &f.message,
             low_priority: f.low_priority,
             skipped_reason: reason,
+            fix_withheld: f.withheld.as_deref(),
             fix: f.fix.map(|a| FixOut {
                 title: f.fix_title.as_deref().unwrap_or_default(),
                 applicability: a.as_str(),

@@ -166,6 +166,8 @@ struct ResultProperties<'a> {
     applicability: Option<&'static str>,
     low_priority: bool,
     skipped_reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix_withheld: Option<&'a str>,
     /// With `--profile`: the enclosing function and its flat and cumulative shares, in percent.
     #[serde(skip_serializing_if = "Option::is_none")]
     profile_function: Option<&'a str>,
@@ -340,6 +342,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
                 applicability: f.fix.map(|a| a.as_str()),
                 low_priority: f.low_priority,
                 skipped_reason: finding_reason(path, f, settings),
+                fix_withheld: f.withheld.as_deref(),
                 profile_function: f.heat.as_ref().map(|h| h.function.as_str()),
                 profile_flat: f.heat.as_ref().map(|h| (h.flat * 10.0).round() / 10.0),
                 profile_cum: f.heat.as_ref().map(|h| (h.cum * 10.0).round() / 10.0),
