@@ -706,10 +706,13 @@ module.exports = grammar({
       '...',
     )),
 
+    // gofix-rt: `new` accepts an expression as well as a type (Go 1.26: `new(5 * time.Minute)`), and a
+    // shadowed `make` is an ordinary function (`make(n - 1)`). Where the first argument reads as either
+    // (`new(T)`, `new(pkg.T)`, `new(*T)`, `new(G[T])`), the type wins, as before this change.
     special_argument_list: $ => seq(
       '(',
       optional(seq(
-        $._type,
+        choice($._type, prec.dynamic(-10, $._expression)),
         repeat(seq(',', $._expression)),
         optional(','),
       )),

@@ -1,0 +1,3 @@
+module example.test/go126
+
+go 1.26
