@@ -1,7 +1,8 @@
 //! Finding the Go files to look at: the `ignore` walker (so .gitignore is respected) with the go tool's own
 //! exclusions (§0.2): `vendor/`, `testdata/`, and directories or files starting with `_` or `.`.
 //! Files named on the command line are always read. Non-Go build files some rule reads (Dockerfile,
-//! Makefile, .goreleaser.yml: `crate::otherfiles`) are picked up under the same exclusions.
+//! Makefile, .goreleaser.yml: `crate::otherfiles`) are picked up under the same exclusions. Files the git
+//! index tracks are read whatever the ignore rules say: a tracked file is part of the build.
 
 use crate::engine::Problem;
 use std::path::{Path, PathBuf};
@@ -64,6 +65,7 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
             });
         for entry in builder.build() {
             match entry {
+                Err(err) if !is_run_error(&err) => {}
                 Ok(e) => {
                     let name = e.file_name().to_string_lossy();
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
@@ -87,10 +89,83 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
                 Err(err) => problems.push(walk_problem(&err)),
             }
         }
+        if respect_gitignore {
+            files.extend(tracked_files(root));
+        }
     }
     files.sort();
     files.dedup();
     (files, problems)
+}
+
+fn is_read_file_name(name: &str) -> bool {
+    is_go_file_name(name) || crate::otherfiles::is_other_file_name(name)
+}
+
+/// Is a walk error the run's business? A link loop is not (the walk just does not follow it, and the go
+/// tool never follows directory links); a dangling link or unreadable entry is only when a rule would read
+/// it (a `.go` or build file name), so a broken link in `node_modules/` or the docs is no run error.
+fn is_run_error(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => false,
+        ignore::Error::WithDepth { err, .. } => is_run_error(err),
+        ignore::Error::WithPath { path, err } => {
+            is_run_error(err)
+                && (path.is_dir()
+                    || path
+                        .file_name()
+                        .is_some_and(|n| is_read_file_name(&n.to_string_lossy())))
+        }
+        _ => true,
+    }
+}
+
+/// The files below `root` that the git index tracks and a rule reads, under the go tool's exclusions.
+/// Ignore rules never hide them: a root `.gitignore` line meant for a binary (`fbstatus`) must not drop
+/// the tracked source directory `cmd/fbstatus/`. Symbolic links and submodules in the index are left
+/// to the walk.
+fn tracked_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return vec![];
+    };
+    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index()) else {
+        return vec![];
+    };
+    let (Ok(workdir), Ok(abs_root)) = (workdir.canonicalize(), root.canonicalize()) else {
+        return vec![];
+    };
+    let mut out = vec![];
+    for entry in index.iter() {
+        // Regular files only (0o100644, 0o100755): not links (0o120000) or submodules (0o160000).
+        if entry.mode & 0o170000 != 0o100000 {
+            continue;
+        }
+        let Ok(rel) = std::str::from_utf8(&entry.path) else {
+            continue;
+        };
+        let Ok(below) = workdir
+            .join(rel)
+            .strip_prefix(&abs_root)
+            .map(Path::to_path_buf)
+        else {
+            continue;
+        };
+        let parts: Vec<String> = below
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let Some((name, dirs)) = parts.split_last() else {
+            continue;
+        };
+        if dirs.iter().any(|d| is_excluded_dir(d)) || !is_read_file_name(name) {
+            continue;
+        }
+        let path = root.join(&below);
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            out.push(path);
+        }
+    }
+    out
 }
 
 fn walk_problem(err: &ignore::Error) -> Problem {
