@@ -153,7 +153,7 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
     // Each collection sees the package as it now is; the last one's count is what the run reports.
     outcome.suppressed.clear();
     for (idx, file) in pkg.files.iter().enumerate() {
-        if !file.candidate || file.generated || !file.parses_cleanly() {
+        if !file.candidate || file.generated {
             continue;
         }
         let mut file_diags = vec![];
@@ -162,6 +162,12 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
                 run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
             }
         }
+        // A syntax error: what a broken declaration holds is not reported (the tree there is a guess).
+        let broken = file.broken_ranges();
+        file_diags.retain(|d| {
+            let r = d.range.start..d.range.end;
+            !broken.iter().any(|b| syntax::touches(b, &r))
+        });
         if !settings.ignore_suppressions {
             let hidden = filter_suppressed(pkg, idx, settings, &mut file_diags);
             if !hidden.is_empty() {
@@ -173,6 +179,7 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
     if let (Some(min), Some(profile)) = (settings.min_hot, settings.profile()) {
         gate_on_heat(pkg, profile, min, &mut out);
     }
+    withhold_fixes_into_broken_code(pkg, &mut out);
     for d in &mut out {
         if let Some(f) = &mut d.fix
             && let Err(e) = f.normalise()
@@ -185,6 +192,41 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
         }
     }
     out
+}
+
+/// A fix never edits a declaration that holds a syntax error, nor (through its import changes) the import
+/// block of a file whose header is broken: the finding stays, its fix is withheld. In a file with a syntax
+/// error imports are added but never removed: a reference the broken code holds cannot be seen.
+fn withhold_fixes_into_broken_code(pkg: &Package, diags: &mut [Diagnostic]) {
+    // Only files a fix edits are looked at (and so parsed).
+    let mut broken: BTreeMap<usize, Vec<std::ops::Range<usize>>> = BTreeMap::new();
+    let mut broken_of = |f: usize| {
+        broken
+            .entry(f)
+            .or_insert_with(|| pkg.files[f].broken_ranges())
+            .clone()
+    };
+    for d in diags.iter_mut() {
+        let Some(fix) = &mut d.fix else { continue };
+        let mut into_broken = false;
+        for (f, e) in &fix.edits {
+            let r = e.range.start..e.range.end;
+            into_broken |= broken_of(*f).iter().any(|b| syntax::touches(b, &r));
+        }
+        fix.imports.retain(|(f, c)| {
+            let b = broken_of(*f);
+            if b.is_empty() {
+                return true;
+            }
+            let header = syntax::header_end(pkg.files[*f].tree());
+            into_broken |= b.iter().any(|b| b.start <= header);
+            !matches!(c, ImportChange::RemoveIfUnused { .. })
+        });
+        if into_broken {
+            d.fix = None;
+            d.withhold("the fix would edit a declaration that has a syntax error");
+        }
+    }
 }
 
 /// `--min-hot`: drops the findings (and so the fixes) of behind-a-profile rules whose enclosing function
@@ -400,6 +442,11 @@ fn apply(
         .iter()
         .map(|&f| (f, pkg.files[f].text.clone()))
         .collect();
+    // A file with a syntax error stays broken exactly where it was: same broken declarations, no new ones.
+    let broken_before: BTreeMap<usize, Vec<String>> = touched
+        .iter()
+        .map(|&f| (f, pkg.files[f].broken_texts()))
+        .collect();
     for &f in &touched {
         let mut text = pkg.files[f].text.clone();
         let mut list = edits.remove(&f).unwrap_or_default();
@@ -416,7 +463,7 @@ fn apply(
     let broken: Vec<usize> = touched
         .iter()
         .copied()
-        .filter(|&f| !pkg.files[f].parses_cleanly())
+        .filter(|&f| pkg.files[f].broken_texts() != broken_before[&f])
         .collect();
     if !broken.is_empty() {
         for (f, text) in before {

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A per-file problem: unreadable, not UTF-8, too large, syntax error, internal error. Always exit code 2.
+/// A per-file problem: unreadable, not UTF-8, too large, syntax error (like gofmt), internal error. Always
+/// exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
     pub path: String,
@@ -286,17 +287,16 @@ fn process_dir(
         let mut pkg = Package::new(dir.to_path_buf(), name, module.clone(), files);
         for f in pkg.files.iter().filter(|f| f.candidate) {
             out.parsed += 1;
+            // One line per file, like `gofmt -e`; the rest of the file is still analysed (apply.rs).
             if let Some(err) = crate::syntax::first_error(f.tree()) {
                 let p = err.start_position();
-                let what = if err.is_missing() {
-                    format!("missing {}", err.kind())
-                } else {
-                    "unexpected input".into()
-                };
                 out.problems.push(Problem {
                     path: f.display.clone(),
                     pos: Some((p.row + 1, p.column + 1)),
-                    message: format!("cannot parse ({what}): a syntax error, or Go syntax newer than the bundled tree-sitter-go grammar; file skipped"),
+                    message: format!(
+                        "{}; the declaration holding it is neither analysed nor edited",
+                        crate::syntax::describe_error(err, &f.text)
+                    ),
                 });
             }
         }

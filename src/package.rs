@@ -104,6 +104,19 @@ impl PkgFile {
         !self.tree().root_node().has_error()
     }
 
+    /// The byte ranges of the declarations a syntax error makes off limits (`syntax::broken_ranges`).
+    pub fn broken_ranges(&self) -> Vec<std::ops::Range<usize>> {
+        syntax::broken_ranges(self.tree())
+    }
+
+    /// The text of each broken declaration: a fix elsewhere in the file must leave these as they were.
+    pub fn broken_texts(&self) -> Vec<String> {
+        self.broken_ranges()
+            .into_iter()
+            .map(|r| self.text.get(r).unwrap_or("").to_string())
+            .collect()
+    }
+
     /// Replaces the text after edits; the tree and import table are rebuilt on next use.
     pub fn set_text(&mut self, text: String) {
         self.text = text;

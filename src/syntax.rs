@@ -49,6 +49,67 @@ pub fn first_error(tree: &Tree) -> Option<Node<'_>> {
     }
 }
 
+/// The top-level declarations (and stray top-level input) holding an ERROR or MISSING node: the parts of a
+/// file with a syntax error that are neither analysed nor edited. Empty for a file that parses cleanly.
+pub fn broken_ranges(tree: &Tree) -> Vec<std::ops::Range<usize>> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return vec![];
+    }
+    let mut cursor = root.walk();
+    let out: Vec<_> = root
+        .children(&mut cursor)
+        .filter(|n| n.has_error() || n.is_error() || n.is_missing())
+        .map(|n| n.byte_range())
+        .collect();
+    if out.is_empty() || root.is_error() {
+        return vec![root.byte_range()];
+    }
+    out
+}
+
+/// Where the package clause and import declarations end: the region the engine's import changes edit.
+pub fn header_end(tree: &Tree) -> usize {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    root.children(&mut cursor)
+        .filter(|n| matches!(n.kind(), "package_clause" | "import_declaration"))
+        .map(|n| n.end_byte())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Do two byte ranges overlap or touch? (An insertion at a broken declaration's edge edits it too.)
+pub fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// The syntax error at `node` (from `first_error`) as one clause, like `gofmt -e`:
+/// "syntax error: missing `)`" or "syntax error: unexpected `{`".
+pub fn describe_error(node: Node<'_>, src: &str) -> String {
+    if node.is_missing() {
+        return format!("syntax error: missing `{}`", node.kind());
+    }
+    let mut leaf = node;
+    while let Some(c) = leaf.child(0) {
+        leaf = c;
+    }
+    let token: String = src
+        .get(leaf.byte_range())
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(20)
+        .collect();
+    if token.trim().is_empty() {
+        "syntax error: unexpected input".into()
+    } else {
+        format!("syntax error: unexpected `{}`", token.trim())
+    }
+}
+
 pub fn text<'t>(node: Node<'_>, src: &'t str) -> &'t str {
     &src[node.byte_range()]
 }
