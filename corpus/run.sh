@@ -23,6 +23,9 @@
 # and every file its diff changes, patched in a temporary copy with `git apply`, must parse and be
 # gofmt-clean (`gofmt -l`, which also fails on a syntax error).
 #
+# Each module's .go files (testdata too) must also parse with no ERROR or MISSING node unless gofmt rejects
+# them (examples/parse_check.rs; tests/grammar.rs does the same for GOROOT/src in cargo test).
+#
 # Environment: GOFIXRT (the binary; default target/release/gofix-rt, built if missing),
 # CORPUS_BUDGET (seconds for the whole script, default 600; exceeding it fails the run),
 # CORPUS_ONLY (a regular expression: check only the modules whose path matches it).
@@ -50,6 +53,9 @@ if [ ! -x "$BIN" ]; then
     cargo build --release --quiet
 fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+# The grammar's parse check (examples/parse_check.rs), built beside the binary.
+cargo build --release --quiet --example parse_check
+PARSE_CHECK=$ROOT/target/release/examples/parse_check
 FIX_ARGS=(--write --unsafe-fixes)
 if "$BIN" --help 2>/dev/null | grep -q -- '--verify'; then
     FIX_ARGS+=(--verify)
@@ -98,6 +104,13 @@ check_module() { # module version
     chmod -R u+w "$w"
     cd "$w"
     [ -f go.mod ] || printf 'module %s\n' "$mod" >go.mod
+
+    # The grammar: every .go file gofmt accepts parses with no ERROR or MISSING node.
+    if ! "$PARSE_CHECK" . >"$w.parse" 2>&1; then
+        fail "$mod" "files gofmt accepts that do not parse:"
+        sed 's/^/    /' "$w.parse" | head -20
+    fi
+    echo "  $(tail -1 "$w.parse")"
 
     if ! go build ./... >"$w.build0" 2>&1; then
         fail "$mod" "does not build before gofix-rt ran (pick another version): $(head -3 "$w.build0" | tr '\n' ' ')"
