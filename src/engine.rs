@@ -73,9 +73,19 @@ struct DirOutcome {
 /// Directories a run must cover before a progress bar is worth showing.
 const PROGRESS_MIN_DIRS: usize = 1000;
 
+/// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
+/// always read, as the walk does).
+pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (mut files, problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    if let Some(rules) = &settings.path_rules {
+        files.retain(|f| settings.paths.contains(f) || !rules.excluded(f));
+    }
+    (files, problems)
+}
+
 pub fn run(settings: &Settings) -> RunOutcome {
     let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
-    let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    let (files, mut problems) = discover(settings);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -4,6 +4,7 @@
 use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
+use gofix_rt::config::{self, FileConfig};
 use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
@@ -12,6 +13,7 @@ use gofix_rt::transform::Transform;
 use gofix_rt::version::GoVersion;
 use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,9 +21,23 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::List) => out(&docs::table()).map(|_| 0),
         Some(Command::Explain { code }) => match registry::lookup(&code) {
-            Some(t) => out(&docs::doc(t)).map(|_| 0),
+            Some(t) => out(&docs::explain(t)).map(|_| 0),
+            None if code.eq_ignore_ascii_case(gofix_rt::apply::SUPPRESSION_CODE) => {
+                out(docs::SUPPRESSION_DOC).map(|_| 0)
+            }
             None => Err(format!("unknown transform `{code}` (see `gofix-rt list`)")),
         },
+        Some(Command::Config {
+            path,
+            config,
+            isolated,
+        }) => run(CheckArgs {
+            paths: path.into_iter().collect(),
+            config,
+            isolated,
+            show_settings: true,
+            ..CheckArgs::default()
+        }),
         None => run(cli.check),
     };
     match result {
@@ -50,21 +66,85 @@ fn err_line(s: &str) {
     let _ = std::io::stderr().write_all(s.as_bytes());
 }
 
-fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String> {
-    let resolve = |keys: &[String]| -> Result<Vec<&'static Transform>, String> {
-        keys.iter()
-            .map(|k| {
-                registry::lookup(k.trim())
-                    .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))
-            })
-            .collect()
-    };
-    let selected = if args.select.is_empty() {
-        registry::default_selection(args.preview, args.profile.is_some())
+/// The config file for a run: `--config FILE`, else the nearest one above the scanned paths (they must
+/// agree: one run has one set of settings), none with `--isolated`.
+fn find_config(args: &CheckArgs) -> Result<Option<FileConfig>, String> {
+    if args.isolated {
+        return Ok(None);
+    }
+    if let Some(p) = &args.config {
+        return config::load(p).map(Some);
+    }
+    let dot = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if args.paths.is_empty() {
+        &dot
     } else {
-        resolve(&args.select)?
+        &args.paths
     };
-    let ignored = resolve(&args.ignore)?;
+    let found: Vec<Option<PathBuf>> = paths.iter().map(|p| config::discover(p)).collect();
+    if let Some(i) = found.iter().position(|f| *f != found[0]) {
+        let shown = |f: &Option<PathBuf>| {
+            f.as_deref()
+                .map_or("no config file".into(), gofix_rt::walk::display_path)
+        };
+        return Err(format!(
+            "`{}` uses {} but `{}` uses {}: run them separately, or name one with --config",
+            paths[0].display(),
+            shown(&found[0]),
+            paths[i].display(),
+            shown(&found[i])
+        ));
+    }
+    found[0].as_deref().map(config::load).transpose()
+}
+
+/// Resolves `--select`/`--ignore` entries (codes, names, prefixes such as `R7`, `ALL`). A prefix brings in
+/// preview rules only with `--preview` (as ruff does); a rule named exactly always runs.
+fn resolve_selection(
+    keys: &[String],
+    preview: bool,
+    profile: bool,
+) -> Result<Vec<&'static Transform>, String> {
+    let mut out: Vec<&'static Transform> = vec![];
+    for k in keys {
+        let found = registry::select(k)
+            .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))?;
+        let group = registry::is_group(k);
+        for t in found {
+            let wanted = !group
+                || preview
+                || !registry::is_preview(t)
+                || profile && t.meta.tier == gofix_rt::transform::Tier::BehindProfile;
+            if wanted && !out.iter().any(|o| std::ptr::eq(*o, t)) {
+                out.push(t);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The command line's `--select` replaces the file's `select` and `ignore`; `--ignore` adds to the file's.
+fn select_transforms(
+    args: &CheckArgs,
+    cfg: Option<&FileConfig>,
+) -> Result<Vec<&'static Transform>, String> {
+    let preview = args.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
+    let profile = args.profile.is_some();
+    let (select, mut ignore) = if args.select.is_empty() {
+        (
+            cfg.and_then(|c| c.select.clone()).unwrap_or_default(),
+            cfg.map(|c| c.ignore.clone()).unwrap_or_default(),
+        )
+    } else {
+        (args.select.clone(), vec![])
+    };
+    ignore.extend(args.ignore.iter().cloned());
+    let selected = if select.is_empty() {
+        registry::default_selection(preview, profile)
+    } else {
+        resolve_selection(&select, preview, profile)?
+    };
+    let ignored = resolve_selection(&ignore, true, profile)?;
     Ok(selected
         .into_iter()
         .filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t)))
@@ -83,27 +163,51 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     if args.verify && mode == Mode::Check {
         return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
     }
-    let transforms = select_transforms(&args)?;
+    let cfg = find_config(&args)?;
+    let cfg = cfg.as_ref();
+    let transforms = select_transforms(&args, cfg)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
     } else {
         args.paths
     };
     let mut s = Settings::new(paths, transforms, mode);
-    if args.unsafe_fixes {
+    if args.unsafe_fixes || cfg.and_then(|c| c.unsafe_fixes).unwrap_or(false) {
         s.threshold = Applicability::Unsafe;
     }
+    s.go_version = cfg.and_then(|c| c.go_version);
     if let Some(v) = args.go_version {
         s.go_version = Some(
             GoVersion::parse(&v)
                 .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
         );
     }
+    if let Some(c) = cfg {
+        s.options.values = c.options.clone();
+    }
     for o in args.opts {
         let (k, v) = o
             .split_once('=')
             .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
-        s.options.values.push((k.to_string(), v.to_string()));
+        let key = config::check_option(k).map_err(|e| format!("--opt {o}: {e}"))?;
+        // The command line overrides the file's value for the same key.
+        s.options.values.retain(|(k, _)| *k != key);
+        s.options.values.push((key, v.to_string()));
+    }
+    let mut rules = config::PathRules::default();
+    if let Some(c) = cfg {
+        rules.add_exclude(&c.dir, &c.exclude)?;
+        for (glob, codes) in &c.per_file_ignores {
+            rules.add_per_file_ignore(&c.dir, glob, codes)?;
+        }
+    }
+    let cwd =
+        std::path::absolute(".").map_err(|e| format!("cannot read the current directory: {e}"))?;
+    rules
+        .add_exclude(&cwd, &args.exclude)
+        .map_err(|e| format!("--exclude: {e}"))?;
+    if !rules.is_empty() {
+        s.path_rules = Some(std::sync::Arc::new(rules));
     }
     s.ignore_suppressions = args.ignore_suppressions;
     s.respect_gitignore = !args.no_ignore;
@@ -138,6 +242,15 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
+    if args.show_settings {
+        let file = find_config(&args)?.map(|c| c.path);
+        let s = settings(args)?;
+        return out(&config::show(&s, file.as_deref())).map(|_| 0);
+    }
+    if let Some(pr) = &args.pr_body {
+        // Before any branch is made: a re-run would refuse the branch the failed run left behind.
+        check_pr_body_dir(pr)?;
+    }
     if let Some(name) = args.branch.clone() {
         if args.format != Format::Text {
             return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
@@ -222,6 +335,28 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
     Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
+}
+
+/// `--pr-body FILE` can be written: its directory exists and takes a new file.
+fn check_pr_body_dir(file: &std::path::Path) -> Result<(), String> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "--pr-body: directory `{}` does not exist; no branch was made",
+            dir.display()
+        ));
+    }
+    tempfile::tempfile_in(dir).map_err(|e| {
+        format!(
+            "--pr-body: cannot write in `{}`: {}; no branch was made",
+            dir.display(),
+            gofix_rt::walk::io_reason(&e)
+        )
+    })?;
+    Ok(())
 }
 
 /// `--branch`: the commits, then the same report and summary as `--write` on stderr.

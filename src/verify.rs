@@ -61,7 +61,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         runs: std::cell::Cell::new(0),
     };
     // Files of each directory as the run saw them, for re-running one package with a transform withheld.
-    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
+    let (files, _) = crate::engine::discover(settings);
     let mut files_by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
