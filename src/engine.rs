@@ -70,9 +70,6 @@ struct DirOutcome {
     parsed: usize,
 }
 
-/// Directories a run must cover before a progress bar is worth showing.
-const PROGRESS_MIN_DIRS: usize = 1000;
-
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
 /// always read, as the walk does).
 pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
@@ -98,15 +95,12 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
-    // Only long runs get a bar: a flash of progress on a small tree is noise.
-    let bar = if settings.progress && by_dir.len() >= PROGRESS_MIN_DIRS {
-        let style =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} directories {elapsed}")
-                .expect("static template");
-        indicatif::ProgressBar::new(by_dir.len() as u64).with_style(style)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    // Drawn only once the run has lasted a moment: a small tree shows no flash of progress.
+    let bar = crate::progress::Progress::new(
+        settings.progress,
+        by_dir.len() as u64,
+        "{bar:40} {pos}/{len} directories {elapsed}",
+    );
     let work = || -> Vec<DirOutcome> {
         by_dir
             .par_iter()
@@ -126,7 +120,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
-    bar.finish_and_clear();
+    drop(bar);
     let mut out = RunOutcome {
         files_seen,
         ..RunOutcome::default()

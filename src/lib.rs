@@ -24,6 +24,7 @@ pub mod otherfiles;
 pub mod package;
 pub mod prefilter;
 pub mod profile;
+pub mod progress;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;
