@@ -366,3 +366,22 @@ fn pr_body_into_a_missing_directory_fails_before_any_branch_is_made() {
         "no branch was made"
     );
 }
+
+#[test]
+fn options_tables_and_a_sup_per_file_ignore_are_read() {
+    let stale = "package cache\n\n//gofixrt:ignore R3b nothing to hide here\nfunc Size() int { return 1 }\n";
+    let dir = tree(&[
+        ("go.mod", GOMOD),
+        (
+            "gofix-rt.toml",
+            "[options.R4]\nmain = true\n[per-file-ignores]\n\"old/\" = [\"SUP\"]\n",
+        ),
+        ("old/size.go", stale),
+        ("cache/size.go", stale),
+    ]);
+    let (out, _, _) = run(dir.path(), &[]);
+    assert_eq!(codes(&out), ["SUP"], "only the file outside old/: {out}");
+    assert!(out.starts_with("cache/size.go"), "{out}");
+    let (shown, _, _) = run(dir.path(), &["config"]);
+    assert!(shown.contains("\"R4.main\" = \"true\""), "{shown}");
+}
