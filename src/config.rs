@@ -69,9 +69,9 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{shown}: cannot read: {}", crate::walk::io_reason(&e)))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| {
+            memchr::memchr_iter(b'\n', &text.as_bytes()[..s.start.min(text.len())]).count() + 1
+        });
         let msg = e.message().lines().next().unwrap_or("invalid TOML").trim();
         match line {
             Some(l) => format!("{shown}:{l}: invalid TOML: {msg}"),
@@ -307,6 +307,163 @@ fn selector_matches(selector: &str, code: &str) -> bool {
         return true;
     }
     crate::registry::select(selector).is_some_and(|ts| ts.iter().any(|t| t.meta.code == code))
+}
+
+/// What the config file and the command line decide together, ready to go into `Settings`. The language
+/// server and other callers get the CLI's resolution by passing `CheckArgs { paths, ..Default::default() }`.
+pub struct Resolved {
+    /// The config file used, if any.
+    pub file: Option<PathBuf>,
+    pub transforms: Vec<&'static crate::transform::Transform>,
+    pub unsafe_fixes: bool,
+    pub go_version: Option<crate::version::GoVersion>,
+    pub options: Vec<(String, String)>,
+    pub path_rules: Option<std::sync::Arc<PathRules>>,
+}
+
+impl Resolved {
+    pub fn apply_to(self, s: &mut crate::settings::Settings) {
+        s.transforms = self.transforms;
+        if self.unsafe_fixes {
+            s.threshold = crate::fix::Applicability::Unsafe;
+        }
+        s.go_version = self.go_version;
+        s.options.values = self.options;
+        s.path_rules = self.path_rules;
+    }
+}
+
+/// The config file (unless `--isolated`) under the command line: the file's values, each flag given
+/// overriding or extending its key (see docs/config.md).
+pub fn resolve(args: &crate::cli::CheckArgs) -> Result<Resolved, String> {
+    let cfg = find_config(args)?;
+    let cfg = cfg.as_ref();
+    let transforms = select_transforms(args, cfg)?;
+    let unsafe_fixes = args.unsafe_fixes || cfg.and_then(|c| c.unsafe_fixes).unwrap_or(false);
+    let mut go_version = cfg.and_then(|c| c.go_version);
+    if let Some(v) = &args.go_version {
+        go_version = Some(
+            crate::version::GoVersion::parse(v)
+                .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
+        );
+    }
+    let mut options = cfg.map(|c| c.options.clone()).unwrap_or_default();
+    for o in &args.opts {
+        let (k, v) = o
+            .split_once('=')
+            .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
+        let key = check_option(k).map_err(|e| format!("--opt {o}: {e}"))?;
+        // The command line overrides the file's value for the same key.
+        options.retain(|(k, _)| *k != key);
+        options.push((key, v.to_string()));
+    }
+    let mut rules = PathRules::default();
+    if let Some(c) = cfg {
+        rules.add_exclude(&c.dir, &c.exclude)?;
+        for (glob, codes) in &c.per_file_ignores {
+            rules.add_per_file_ignore(&c.dir, glob, codes)?;
+        }
+    }
+    if !args.exclude.is_empty() {
+        let cwd = std::path::absolute(".")
+            .map_err(|e| format!("cannot read the current directory: {e}"))?;
+        rules
+            .add_exclude(&cwd, &args.exclude)
+            .map_err(|e| format!("--exclude: {e}"))?;
+    }
+    Ok(Resolved {
+        file: cfg.map(|c| c.path.clone()),
+        transforms,
+        unsafe_fixes,
+        go_version,
+        options,
+        path_rules: (!rules.is_empty()).then(|| std::sync::Arc::new(rules)),
+    })
+}
+
+/// The config file for a run: `--config FILE`, else the nearest one above the scanned paths (they must
+/// agree: one run has one set of settings), none with `--isolated`.
+fn find_config(args: &crate::cli::CheckArgs) -> Result<Option<FileConfig>, String> {
+    if args.isolated {
+        return Ok(None);
+    }
+    if let Some(p) = &args.config {
+        return load(p).map(Some);
+    }
+    let dot = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if args.paths.is_empty() {
+        &dot
+    } else {
+        &args.paths
+    };
+    let found: Vec<Option<PathBuf>> = paths.iter().map(|p| discover(p)).collect();
+    if let Some(i) = found.iter().position(|f| *f != found[0]) {
+        let shown = |f: &Option<PathBuf>| {
+            f.as_deref()
+                .map_or("no config file".into(), crate::walk::display_path)
+        };
+        return Err(format!(
+            "`{}` uses {} but `{}` uses {}: run them separately, or name one with --config",
+            paths[0].display(),
+            shown(&found[0]),
+            paths[i].display(),
+            shown(&found[i])
+        ));
+    }
+    found[0].as_deref().map(load).transpose()
+}
+
+/// Resolves `--select`/`--ignore` entries (codes, names, prefixes such as `R7`, `ALL`). A prefix brings in
+/// preview rules only with `--preview` (as ruff does); a rule named exactly always runs.
+fn resolve_selection(
+    keys: &[String],
+    preview: bool,
+    profile: bool,
+) -> Result<Vec<&'static crate::transform::Transform>, String> {
+    let mut out: Vec<&'static crate::transform::Transform> = vec![];
+    for k in keys {
+        let found = crate::registry::select(k)
+            .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))?;
+        let group = crate::registry::is_group(k);
+        for t in found {
+            let wanted = !group
+                || preview
+                || !crate::registry::is_preview(t)
+                || profile && t.meta.tier == crate::transform::Tier::BehindProfile;
+            if wanted && !out.iter().any(|o| std::ptr::eq(*o, t)) {
+                out.push(t);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The command line's `--select` replaces the file's `select` and `ignore`; `--ignore` adds to the file's.
+fn select_transforms(
+    args: &crate::cli::CheckArgs,
+    cfg: Option<&FileConfig>,
+) -> Result<Vec<&'static crate::transform::Transform>, String> {
+    let preview = args.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
+    let profile = args.profile.is_some();
+    let (select, mut ignore) = if args.select.is_empty() {
+        (
+            cfg.and_then(|c| c.select.clone()).unwrap_or_default(),
+            cfg.map(|c| c.ignore.clone()).unwrap_or_default(),
+        )
+    } else {
+        (args.select.clone(), vec![])
+    };
+    ignore.extend(args.ignore.iter().cloned());
+    let selected = if select.is_empty() {
+        crate::registry::default_selection(preview, profile)
+    } else {
+        resolve_selection(&select, preview, profile)?
+    };
+    let ignored = resolve_selection(&ignore, true, profile)?;
+    Ok(selected
+        .into_iter()
+        .filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t)))
+        .collect())
 }
 
 /// `gofix-rt config` / `--show-settings`: the settings a run on these paths uses, as TOML a config file

@@ -4,16 +4,12 @@
 use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
-use gofix_rt::config::{self, FileConfig};
+use gofix_rt::config;
 use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
-use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::transform::Transform;
-use gofix_rt::version::GoVersion;
 use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -66,91 +62,6 @@ fn err_line(s: &str) {
     let _ = std::io::stderr().write_all(s.as_bytes());
 }
 
-/// The config file for a run: `--config FILE`, else the nearest one above the scanned paths (they must
-/// agree: one run has one set of settings), none with `--isolated`.
-fn find_config(args: &CheckArgs) -> Result<Option<FileConfig>, String> {
-    if args.isolated {
-        return Ok(None);
-    }
-    if let Some(p) = &args.config {
-        return config::load(p).map(Some);
-    }
-    let dot = [PathBuf::from(".")];
-    let paths: &[PathBuf] = if args.paths.is_empty() {
-        &dot
-    } else {
-        &args.paths
-    };
-    let found: Vec<Option<PathBuf>> = paths.iter().map(|p| config::discover(p)).collect();
-    if let Some(i) = found.iter().position(|f| *f != found[0]) {
-        let shown = |f: &Option<PathBuf>| {
-            f.as_deref()
-                .map_or("no config file".into(), gofix_rt::walk::display_path)
-        };
-        return Err(format!(
-            "`{}` uses {} but `{}` uses {}: run them separately, or name one with --config",
-            paths[0].display(),
-            shown(&found[0]),
-            paths[i].display(),
-            shown(&found[i])
-        ));
-    }
-    found[0].as_deref().map(config::load).transpose()
-}
-
-/// Resolves `--select`/`--ignore` entries (codes, names, prefixes such as `R7`, `ALL`). A prefix brings in
-/// preview rules only with `--preview` (as ruff does); a rule named exactly always runs.
-fn resolve_selection(
-    keys: &[String],
-    preview: bool,
-    profile: bool,
-) -> Result<Vec<&'static Transform>, String> {
-    let mut out: Vec<&'static Transform> = vec![];
-    for k in keys {
-        let found = registry::select(k)
-            .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))?;
-        let group = registry::is_group(k);
-        for t in found {
-            let wanted = !group
-                || preview
-                || !registry::is_preview(t)
-                || profile && t.meta.tier == gofix_rt::transform::Tier::BehindProfile;
-            if wanted && !out.iter().any(|o| std::ptr::eq(*o, t)) {
-                out.push(t);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The command line's `--select` replaces the file's `select` and `ignore`; `--ignore` adds to the file's.
-fn select_transforms(
-    args: &CheckArgs,
-    cfg: Option<&FileConfig>,
-) -> Result<Vec<&'static Transform>, String> {
-    let preview = args.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
-    let profile = args.profile.is_some();
-    let (select, mut ignore) = if args.select.is_empty() {
-        (
-            cfg.and_then(|c| c.select.clone()).unwrap_or_default(),
-            cfg.map(|c| c.ignore.clone()).unwrap_or_default(),
-        )
-    } else {
-        (args.select.clone(), vec![])
-    };
-    ignore.extend(args.ignore.iter().cloned());
-    let selected = if select.is_empty() {
-        registry::default_selection(preview, profile)
-    } else {
-        resolve_selection(&select, preview, profile)?
-    };
-    let ignored = resolve_selection(&ignore, true, profile)?;
-    Ok(selected
-        .into_iter()
-        .filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t)))
-        .collect())
-}
-
 fn settings(args: CheckArgs) -> Result<Settings, String> {
     // --branch computes fixes as --write does; it commits them instead of writing them.
     let mode = if args.write || args.branch.is_some() {
@@ -163,52 +74,14 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     if args.verify && mode == Mode::Check {
         return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
     }
-    let cfg = find_config(&args)?;
-    let cfg = cfg.as_ref();
-    let transforms = select_transforms(&args, cfg)?;
+    let resolved = config::resolve(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
     } else {
         args.paths
     };
-    let mut s = Settings::new(paths, transforms, mode);
-    if args.unsafe_fixes || cfg.and_then(|c| c.unsafe_fixes).unwrap_or(false) {
-        s.threshold = Applicability::Unsafe;
-    }
-    s.go_version = cfg.and_then(|c| c.go_version);
-    if let Some(v) = args.go_version {
-        s.go_version = Some(
-            GoVersion::parse(&v)
-                .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
-        );
-    }
-    if let Some(c) = cfg {
-        s.options.values = c.options.clone();
-    }
-    for o in args.opts {
-        let (k, v) = o
-            .split_once('=')
-            .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
-        let key = config::check_option(k).map_err(|e| format!("--opt {o}: {e}"))?;
-        // The command line overrides the file's value for the same key.
-        s.options.values.retain(|(k, _)| *k != key);
-        s.options.values.push((key, v.to_string()));
-    }
-    let mut rules = config::PathRules::default();
-    if let Some(c) = cfg {
-        rules.add_exclude(&c.dir, &c.exclude)?;
-        for (glob, codes) in &c.per_file_ignores {
-            rules.add_per_file_ignore(&c.dir, glob, codes)?;
-        }
-    }
-    let cwd =
-        std::path::absolute(".").map_err(|e| format!("cannot read the current directory: {e}"))?;
-    rules
-        .add_exclude(&cwd, &args.exclude)
-        .map_err(|e| format!("--exclude: {e}"))?;
-    if !rules.is_empty() {
-        s.path_rules = Some(std::sync::Arc::new(rules));
-    }
+    let mut s = Settings::new(paths, vec![], mode);
+    resolved.apply_to(&mut s);
     s.ignore_suppressions = args.ignore_suppressions;
     s.respect_gitignore = !args.no_ignore;
     if let Some(m) = args.max_file_size {
@@ -243,7 +116,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
     if args.show_settings {
-        let file = find_config(&args)?.map(|c| c.path);
+        let file = config::resolve(&args)?.file;
         let s = settings(args)?;
         return out(&config::show(&s, file.as_deref())).map(|_| 0);
     }
