@@ -174,6 +174,10 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
                 outcome.suppressed.insert(idx, hidden);
             }
         }
+        // After the directives, so a directive the finding would have used is not reported unused.
+        if let Some(rules) = &settings.path_rules {
+            file_diags.retain(|d| !rules.ignores(&file.path, d.code));
+        }
         out.extend(file_diags);
     }
     if let (Some(min), Some(profile)) = (settings.min_hot, settings.profile()) {

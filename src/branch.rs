@@ -350,7 +350,7 @@ fn changed_dirs_files(settings: &Settings, full: &RunOutcome) -> Vec<PathBuf> {
         .iter()
         .filter_map(|c| c.path.parent())
         .collect();
-    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
+    let (files, _) = crate::engine::discover(settings);
     files
         .into_iter()
         .filter(|f| f.parent().is_some_and(|d| dirs.contains(d)))

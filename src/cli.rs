@@ -24,6 +24,17 @@ pub enum Command {
     List,
     /// Print the documentation of one transform (by code or name).
     Explain { code: String },
+    /// Print the settings a run on PATH (default: the current directory) would use, and the config file
+    /// they come from.
+    Config {
+        path: Option<PathBuf>,
+        /// Read this config file instead of discovering one.
+        #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+        config: Option<PathBuf>,
+        /// Ignore config files.
+        #[arg(long)]
+        isolated: bool,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -76,6 +87,20 @@ pub struct CheckArgs {
     /// Per-transform option, e.g. `--opt R2.sync-timers=true`.
     #[arg(long = "opt", value_name = "CODE.KEY=VALUE")]
     pub opts: Vec<String>,
+    /// Read this config file instead of the gofix-rt.toml / .gofix-rt.toml found from the scanned paths
+    /// upward (see docs/config.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files: only the command line counts.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Print the resolved settings (config file and command line) instead of running.
+    #[arg(long)]
+    pub show_settings: bool,
+    /// Skip files and directories matching these gitignore-style globs (relative to the current
+    /// directory; adds to the config file's `exclude`).
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Do not honour //gofixrt:ignore directives.
     #[arg(long)]
     pub ignore_suppressions: bool,

@@ -27,6 +27,48 @@ pub fn doc(t: &Transform) -> String {
     out
 }
 
+/// What `gofix-rt explain` prints: the rule's doc, then the option keys it declares.
+pub fn explain(t: &Transform) -> String {
+    let mut s = doc(t);
+    if !t.meta.options.is_empty() {
+        s.push_str("\n## Option keys\n");
+        for (k, d) in t.meta.options {
+            s.push_str(&format!(
+                "- `{}.{k}` (`--opt {}.{k}=...` or `[options]` in gofix-rt.toml): {d}\n",
+                t.meta.code, t.meta.code
+            ));
+        }
+    }
+    s
+}
+
+/// `gofix-rt explain SUP`: the engine's own code for directives that do not do their job.
+pub const SUPPRESSION_DOC: &str = "\
+# SUP: suppression directives that suppress nothing
+
+## What it does
+Reports a `//gofixrt:ignore` or `//gofixrt:file-ignore` directive (`# gofixrt:ignore` in build files)
+that names no transform, names an unknown one, or names a transform that ran and found nothing there.
+
+## Why is this bad?
+A directive that suppresses nothing is stale: the code it excused has changed, and it will silently hide
+the next real finding at that place. A directive without a code hides every rule at once.
+
+## Example
+```go
+//gofixrt:ignore R3b
+fmt.Println(\"no GC call here\")
+```
+
+## Use instead
+Remove the directive, or name the rule it is for and say why: `//gofixrt:ignore R3b reason`.
+
+## When it does not fire
+- With `--ignore-suppressions` (directives are not read at all).
+- For a transform that did not run (not selected, or in preview): the directive may be meant for it.
+- In a file that `per-file-ignores` exempts from `SUP` in gofix-rt.toml.
+";
+
 /// The first fenced ```go block under `heading`, for the doc round-trip test.
 pub fn go_block(doc: &str, heading: &str) -> Option<String> {
     fenced_block(doc, heading, "go")

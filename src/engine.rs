@@ -71,12 +71,19 @@ struct DirOutcome {
     parsed: usize,
 }
 
-/// Directories a run must cover before a progress bar is worth showing.
-const PROGRESS_MIN_DIRS: usize = 1000;
+/// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
+/// always read, as the walk does).
+pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (mut files, problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    if let Some(rules) = &settings.path_rules {
+        files.retain(|f| settings.paths.contains(f) || !rules.excluded(f));
+    }
+    (files, problems)
+}
 
 pub fn run(settings: &Settings) -> RunOutcome {
     let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
-    let (files, mut problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    let (files, mut problems) = discover(settings);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -89,15 +96,12 @@ pub fn run(settings: &Settings) -> RunOutcome {
     }
     let files_seen = by_dir.values().map(Vec::len).sum();
     let modules = ModuleCache::default();
-    // Only long runs get a bar: a flash of progress on a small tree is noise.
-    let bar = if settings.progress && by_dir.len() >= PROGRESS_MIN_DIRS {
-        let style =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} directories {elapsed}")
-                .expect("static template");
-        indicatif::ProgressBar::new(by_dir.len() as u64).with_style(style)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    // Drawn only once the run has lasted a moment: a small tree shows no flash of progress.
+    let bar = crate::progress::Progress::new(
+        settings.progress,
+        by_dir.len() as u64,
+        "{bar:40} {pos}/{len} directories {elapsed}",
+    );
     let work = || -> Vec<DirOutcome> {
         by_dir
             .par_iter()
@@ -117,7 +121,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map_or_else(|_| work(), |pool| pool.install(work)),
         None => work(),
     };
-    bar.finish_and_clear();
+    drop(bar);
     let mut out = RunOutcome {
         files_seen,
         ..RunOutcome::default()

@@ -4,12 +4,10 @@
 use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
+use gofix_rt::config;
 use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
 use gofix_rt::engine;
-use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::transform::Transform;
-use gofix_rt::version::GoVersion;
 use gofix_rt::{docs, registry, verify};
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
@@ -19,9 +17,23 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::List) => out(&docs::table()).map(|_| 0),
         Some(Command::Explain { code }) => match registry::lookup(&code) {
-            Some(t) => out(&docs::doc(t)).map(|_| 0),
+            Some(t) => out(&docs::explain(t)).map(|_| 0),
+            None if code.eq_ignore_ascii_case(gofix_rt::apply::SUPPRESSION_CODE) => {
+                out(docs::SUPPRESSION_DOC).map(|_| 0)
+            }
             None => Err(format!("unknown transform `{code}` (see `gofix-rt list`)")),
         },
+        Some(Command::Config {
+            path,
+            config,
+            isolated,
+        }) => run(CheckArgs {
+            paths: path.into_iter().collect(),
+            config,
+            isolated,
+            show_settings: true,
+            ..CheckArgs::default()
+        }),
         None => run(cli.check),
     };
     match result {
@@ -50,27 +62,6 @@ fn err_line(s: &str) {
     let _ = std::io::stderr().write_all(s.as_bytes());
 }
 
-fn select_transforms(args: &CheckArgs) -> Result<Vec<&'static Transform>, String> {
-    let resolve = |keys: &[String]| -> Result<Vec<&'static Transform>, String> {
-        keys.iter()
-            .map(|k| {
-                registry::lookup(k.trim())
-                    .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))
-            })
-            .collect()
-    };
-    let selected = if args.select.is_empty() {
-        registry::default_selection(args.preview, args.profile.is_some())
-    } else {
-        resolve(&args.select)?
-    };
-    let ignored = resolve(&args.ignore)?;
-    Ok(selected
-        .into_iter()
-        .filter(|t| !ignored.iter().any(|i| std::ptr::eq(*i, *t)))
-        .collect())
-}
-
 fn settings(args: CheckArgs) -> Result<Settings, String> {
     // --branch computes fixes as --write does; it commits them instead of writing them.
     let mode = if args.write || args.branch.is_some() {
@@ -83,28 +74,14 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     if args.verify && mode == Mode::Check {
         return Err("--verify checks fixes: use it with --dry-run, --write or --branch".into());
     }
-    let transforms = select_transforms(&args)?;
+    let resolved = config::resolve(&args)?;
     let paths = if args.paths.is_empty() {
         vec![".".into()]
     } else {
         args.paths
     };
-    let mut s = Settings::new(paths, transforms, mode);
-    if args.unsafe_fixes {
-        s.threshold = Applicability::Unsafe;
-    }
-    if let Some(v) = args.go_version {
-        s.go_version = Some(
-            GoVersion::parse(&v)
-                .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
-        );
-    }
-    for o in args.opts {
-        let (k, v) = o
-            .split_once('=')
-            .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
-        s.options.values.push((k.to_string(), v.to_string()));
-    }
+    let mut s = Settings::new(paths, vec![], mode);
+    resolved.apply_to(&mut s);
     s.ignore_suppressions = args.ignore_suppressions;
     s.respect_gitignore = !args.no_ignore;
     if let Some(m) = args.max_file_size {
@@ -138,6 +115,15 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 
 fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
+    if args.show_settings {
+        let file = config::resolve(&args)?.file;
+        let s = settings(args)?;
+        return out(&config::show(&s, file.as_deref())).map(|_| 0);
+    }
+    if let Some(pr) = &args.pr_body {
+        // Before any branch is made: a re-run would refuse the branch the failed run left behind.
+        check_pr_body_dir(pr)?;
+    }
     if let Some(name) = args.branch.clone() {
         if args.format != Format::Text {
             return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
@@ -222,6 +208,28 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
     Ok(exit_code(&outcome, s.mode).max(u8::from(dropped)))
+}
+
+/// `--pr-body FILE` can be written: its directory exists and takes a new file.
+fn check_pr_body_dir(file: &std::path::Path) -> Result<(), String> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "--pr-body: directory `{}` does not exist; no branch was made",
+            dir.display()
+        ));
+    }
+    tempfile::tempfile_in(dir).map_err(|e| {
+        format!(
+            "--pr-body: cannot write in `{}`: {}; no branch was made",
+            dir.display(),
+            gofix_rt::walk::io_reason(&e)
+        )
+    })?;
+    Ok(())
 }
 
 /// `--branch`: the commits, then the same report and summary as `--write` on stderr.

@@ -35,6 +35,41 @@ pub fn lookup(key: &str) -> Option<&'static Transform> {
         .find(|t| t.meta.code.eq_ignore_ascii_case(key) || t.meta.name == key)
 }
 
+/// What a `--select`/`--ignore` entry (or a config file's) names: one transform by code or name, every
+/// transform whose code extends a prefix (`R7` is `R7.1`..`R7.15`, `R3` is `R3a` and `R3b`; `R1` is not
+/// `R10`), or `ALL`. `None` when it names nothing.
+pub fn select(key: &str) -> Option<Vec<&'static Transform>> {
+    let key = key.trim();
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(t) = lookup(key) {
+        return Some(vec![t]);
+    }
+    if key.eq_ignore_ascii_case("ALL") {
+        return Some(ALL.to_vec());
+    }
+    let found: Vec<&'static Transform> = ALL
+        .iter()
+        .copied()
+        .filter(|t| {
+            let code = t.meta.code;
+            code.len() > key.len()
+                && code.is_char_boundary(key.len())
+                && code[..key.len()].eq_ignore_ascii_case(key)
+                && !code[key.len()..].starts_with(|c: char| c.is_ascii_digit())
+                && !key.ends_with('.')
+        })
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
+/// Is this entry a prefix or `ALL` rather than one rule? (Preview rules join a prefix only with
+/// `--preview`, as in ruff; a rule named exactly always runs.)
+pub fn is_group(key: &str) -> bool {
+    lookup(key.trim()).is_none()
+}
+
 /// The compiled query of a transform, compiled on first use and kept for the process (queries are
 /// immutable and shareable across threads). A query that does not compile against the pinned grammar is a
 /// bug the registry test catches; at run time it panics in the worker and is reported as internal.
@@ -77,7 +112,29 @@ pub fn code_order(code: &str) -> Vec<(String, u32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_order, default_selection};
+    use super::{code_order, default_selection, select};
+
+    #[test]
+    fn a_prefix_selects_its_family_only() {
+        let codes = |k| -> Vec<&str> {
+            let mut v: Vec<&str> = select(k)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| t.meta.code)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(codes("R3"), ["R3a", "R3b"]);
+        let r7 = codes("r7");
+        assert_eq!(r7.len(), 15);
+        assert!(r7.iter().all(|c| c.starts_with("R7.")));
+        assert_eq!(codes("R7.1"), ["R7.1"], "exact code, not R7.10..R7.15");
+        assert_eq!(codes("R1"), ["R1"], "R1 is not a prefix of R10");
+        assert_eq!(codes("time-after-in-loop"), ["R2"]);
+        assert!(select("R99").is_none() && select("R7.").is_none() && select("").is_none());
+        assert_eq!(codes("ALL").len(), super::all().len());
+    }
 
     #[test]
     fn a_profile_brings_in_the_behind_a_profile_preview_rules_only() {

@@ -40,6 +40,8 @@ pub struct Settings {
     /// `--min-hot PERCENT`: behind-a-profile findings only where the enclosing function's cumulative share
     /// of the profile (`options.profile`) reaches this.
     pub min_hot: Option<f64>,
+    /// `exclude` and `per-file-ignores` from the config file (and `--exclude`).
+    pub path_rules: Option<std::sync::Arc<crate::config::PathRules>>,
 }
 
 impl Settings {
@@ -64,6 +66,7 @@ impl Settings {
             withheld: vec![],
             shard: None,
             min_hot: None,
+            path_rules: None,
         }
     }
 }

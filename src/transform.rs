@@ -18,6 +18,9 @@ pub struct Meta {
     pub prefilter: &'static [&'static str],
     /// How the seed write-ups class the win: ship it everywhere, or only where a profile shows it is hot.
     pub tier: Tier,
+    /// The `--opt CODE.key=value` keys the rule reads, each with a one-line doc (`explain` prints them;
+    /// an `--opt` or `[options]` key not listed here is an error).
+    pub options: &'static [(&'static str, &'static str)],
 }
 
 /// The seeds' two classes of wins (their "Summary" sections). Profile-guided runs (`--min-hot`) gate only

@@ -61,7 +61,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         runs: std::cell::Cell::new(0),
     };
     // Files of each directory as the run saw them, for re-running one package with a transform withheld.
-    let (files, _) = crate::walk::discover(&settings.paths, settings.respect_gitignore);
+    let (files, _) = crate::engine::discover(settings);
     let mut files_by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -115,7 +115,14 @@ fn check_round(
             }),
         }
     }
+    let total = modules.values().map(BTreeSet::len).sum::<usize>() as u64;
+    let bar = crate::progress::Progress::new(
+        settings.progress,
+        total,
+        "verify: {bar:30} {pos}/{len} packages {elapsed} {msg}",
+    );
     for (root, dirs) in &modules {
+        bar.set_message(format!("go build and vet in {}", dir_display(root)));
         let in_module: Vec<&FileChange> = report
             .outcome
             .changes
@@ -123,37 +130,88 @@ fn check_round(
             .filter(|c| module_root_of_change(c).as_ref() == Some(root))
             .collect();
         let all: Vec<&PathBuf> = dirs.iter().collect();
-        if tool.check(root, &all, &in_module).is_ok() {
+        if tool.check(root, &all, &in_module, Vet::Yes).is_ok() {
+            bar.inc(dirs.len() as u64);
             continue;
         }
         for dir in dirs {
-            let Err(message) = tool.check(root, &[dir], &in_module) else {
-                continue;
-            };
-            if let Err(before) = tool.check(root, &[dir], &[]) {
-                report.notes.push(Note {
+            bar.set_message(dir_display(dir));
+            let verdict = judge(tool, settings, report, files_by_dir, root, dir, &in_module);
+            bar.inc(1);
+            match verdict {
+                Verdict::Kept => {}
+                Verdict::Note(message) => report.notes.push(Note {
                     path: dir_display(dir),
-                    message: format!(
-                        "the package does not build without the fixes either; fixes kept unverified: {before}"
-                    ),
-                });
-                continue;
+                    message,
+                }),
+                Verdict::Dropped(codes, message, note) => {
+                    report
+                        .withheld
+                        .extend(codes.iter().map(|c| (dir.clone(), *c)));
+                    report.dropped.push(Dropped {
+                        path: dir_display(dir),
+                        codes,
+                        message,
+                    });
+                    if let Some(message) = note {
+                        report.notes.push(Note {
+                            path: dir_display(dir),
+                            message,
+                        });
+                    }
+                }
             }
-            let dir_files = files_by_dir.get(dir).cloned().unwrap_or_default();
-            let codes = bisect(tool, settings, &report.withheld, root, dir, &dir_files);
-            if codes.is_empty() {
-                continue;
-            }
-            report
-                .withheld
-                .extend(codes.iter().map(|c| (dir.clone(), *c)));
-            report.dropped.push(Dropped {
-                path: dir_display(dir),
-                codes,
-                message,
-            });
         }
     }
+}
+
+/// What `--verify` concludes about one package of a module that failed as a whole.
+enum Verdict {
+    /// Its own fixes build (another package's broke the module), or nothing needed dropping.
+    Kept,
+    /// Kept, with a reason the verdict is partial (broken before the fixes, or vet-dirty before them).
+    Note(String),
+    /// These codes' fixes are withheld here, with the go tool's message, and maybe a note.
+    Dropped(Vec<&'static str>, String, Option<String>),
+}
+
+fn judge(
+    tool: &GoTool,
+    settings: &Settings,
+    report: &VerifyReport,
+    files_by_dir: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    root: &Path,
+    dir: &PathBuf,
+    in_module: &[&FileChange],
+) -> Verdict {
+    let Err(message) = tool.check(root, &[dir], in_module, Vet::Yes) else {
+        return Verdict::Kept;
+    };
+    // Without the fixes: a package that does not build cannot be judged at all; one that builds but that
+    // go vet already rejects is judged on its build alone.
+    if let Err(before) = tool.check(root, &[dir], &[], Vet::No) {
+        return Verdict::Note(format!(
+            "the package does not build without the fixes either; fixes kept unverified: {before}"
+        ));
+    }
+    let (vet, message, note) = match tool.check(root, &[dir], &[], Vet::Yes) {
+        Ok(()) => (Vet::Yes, message, None),
+        Err(vet_before) => {
+            let note = format!(
+                "go vet reports problems without the fixes too, so the fixes were checked by go build only: {vet_before}"
+            );
+            match tool.check(root, &[dir], in_module, Vet::No) {
+                Ok(()) => return Verdict::Note(note),
+                Err(m) => (Vet::No, m, Some(note)),
+            }
+        }
+    };
+    let dir_files = files_by_dir.get(dir).cloned().unwrap_or_default();
+    let codes = bisect(tool, settings, &report.withheld, root, dir, &dir_files, vet);
+    if codes.is_empty() {
+        return note.map_or(Verdict::Kept, Verdict::Note);
+    }
+    Verdict::Dropped(codes, message, note)
 }
 
 /// The transforms to withhold in `dir` so that it builds: the first one whose absence alone makes the
@@ -166,6 +224,7 @@ fn bisect(
     root: &Path,
     dir: &Path,
     files: &[PathBuf],
+    vet: Vet,
 ) -> Vec<&'static str> {
     let run_without = |codes: &[&'static str]| -> Vec<FileChange> {
         let mut s = settings.clone();
@@ -178,7 +237,7 @@ fn bisect(
     };
     let full = run_without(&[]);
     let refs: Vec<&FileChange> = full.iter().collect();
-    if tool.check(root, &[&dir.to_path_buf()], &refs).is_ok() {
+    if tool.check(root, &[&dir.to_path_buf()], &refs, vet).is_ok() {
         // Its own fixes build: what broke it was another package's fixes, which are judged on their own.
         return vec![];
     }
@@ -191,7 +250,7 @@ fn bisect(
         }
         contributing.push(code);
         let refs: Vec<&FileChange> = changes.iter().collect();
-        if tool.check(root, &[&dir.to_path_buf()], &refs).is_ok() {
+        if tool.check(root, &[&dir.to_path_buf()], &refs, vet).is_ok() {
             return vec![code];
         }
     }
@@ -201,7 +260,7 @@ fn bisect(
         let trial: Vec<&'static str> = withhold.iter().copied().filter(|c| c != code).collect();
         let changes = run_without(&trial);
         let refs: Vec<&FileChange> = changes.iter().collect();
-        if tool.check(root, &[&dir.to_path_buf()], &refs).is_ok() {
+        if tool.check(root, &[&dir.to_path_buf()], &refs, vet).is_ok() {
             withhold = trial;
         }
     }
@@ -272,6 +331,14 @@ fn find_go() -> Result<PathBuf, String> {
         })
 }
 
+/// Whether a check runs `go vet` after `go build`: not for a package vet already rejects without the
+/// fixes, whose fixes are judged by the build alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vet {
+    Yes,
+    No,
+}
+
 struct GoTool {
     go: PathBuf,
     scratch: PathBuf,
@@ -283,7 +350,13 @@ impl GoTool {
     /// are always in the overlay (their own contents when unchanged), so the go tool can never write them.
     /// The default `-mod=readonly` is kept: a require a fix adds resolves from the go.sum lines it also
     /// adds, `-mod=mod` could not update an overlaid file anyway, and it is an error in workspace mode.
-    fn check(&self, root: &Path, dirs: &[&PathBuf], changes: &[&FileChange]) -> Result<(), String> {
+    fn check(
+        &self,
+        root: &Path,
+        dirs: &[&PathBuf],
+        changes: &[&FileChange],
+        vet: Vet,
+    ) -> Result<(), String> {
         let n = self.runs.get();
         self.runs.set(n + 1);
         let work = self.scratch.join(n.to_string());
@@ -343,6 +416,9 @@ impl GoTool {
             // A directory of _test.go files only: vet still compiles and checks them.
             Err(m) if m.contains("no non-test Go files") => {}
             r => r.map_err(rename)?,
+        }
+        if vet == Vet::No {
+            return Ok(());
         }
         self.go(root, &["vet", "-overlay", &overlay_arg], &pkgs)
             .map_err(rename)

@@ -19,6 +19,7 @@ macro_rules! fake {
                 fix: FixAvailability::Always,
                 prefilter: &["mark("],
                 tier: gofix_rt::transform::Tier::AlwaysShip,
+                options: &[],
             },
             source: "//! # test\n",
             query: QUERY,

@@ -327,6 +327,7 @@ static ALSO_BREAKS_BUILD: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["rest()"],
         tier: gofix_rt::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: "",
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "rest"))"#,

@@ -124,6 +124,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["package main"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("automaxprocs_import.rs"),
     query: QUERY,

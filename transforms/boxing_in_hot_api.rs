@@ -96,6 +96,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "\"github.com/sirupsen/logrus\"",
         ],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("boxing_in_hot_api.rs"),
     query: QUERY,

@@ -82,6 +82,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["default:"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("busy_select_default.rs"),
     query: QUERY,

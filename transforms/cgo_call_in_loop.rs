@@ -99,6 +99,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["\"C\""],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("cgo_call_in_loop.rs"),
     query: QUERY,

@@ -105,6 +105,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["make(chan"],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("channel_as_counter.rs"),
     query: QUERY,

@@ -152,6 +152,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "yaml.Node",
         ],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("deep_recursion_untrusted.rs"),
     query: QUERY,

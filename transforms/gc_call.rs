@@ -120,6 +120,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &[".GC()"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("gc_call.rs"),
     query: QUERY,

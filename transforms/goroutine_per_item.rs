@@ -137,6 +137,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["go func"],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("goroutine_per_item.rs"),
     query: QUERY,

@@ -114,6 +114,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Always,
         prefilter: &["Gosched"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("gosched_call.rs"),
     query: QUERY,

@@ -132,6 +132,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["func init()"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[(
+            "main",
+            "true: also rewrite the init functions of main packages",
+        )],
     },
     source: include_str!("io_in_init.rs"),
     query: QUERY,

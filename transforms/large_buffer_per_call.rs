@@ -118,6 +118,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["make"],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("large_buffer_per_call.rs"),
     query: QUERY,

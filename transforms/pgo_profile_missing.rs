@@ -86,6 +86,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["func main("],
         tier: crate::transform::Tier::BehindProfile,
+        options: &[],
     },
     source: include_str!("pgo_profile_missing.rs"),
     query: QUERY,

@@ -124,6 +124,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["ReadMemStats"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("read_mem_stats.rs"),
     query: QUERY,

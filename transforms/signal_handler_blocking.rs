@@ -124,6 +124,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["Notify"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("signal_handler_blocking.rs"),
     query: QUERY,

@@ -94,6 +94,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["Stack"],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: include_str!("stack_all_goroutines.rs"),
     query: QUERY,

@@ -142,6 +142,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Always,
         prefilter: &[".After(", ".Tick("],
         tier: crate::transform::Tier::AlwaysShip,
+        options: &[(
+            "sync-timers",
+            "true: a plain Reset also for runtimes 1.23 to 1.26 when no godebug setting brings back async timer channels",
+        )],
     },
     source: include_str!("time_after_in_loop.rs"),
     query: QUERY,

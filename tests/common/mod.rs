@@ -13,6 +13,7 @@ pub static BREAKS_BUILD: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["work()"],
         tier: gofix_rt::transform::Tier::AlwaysShip,
+        options: &[],
     },
     source: "",
     query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
