@@ -193,3 +193,51 @@ fn applied_counts_add_up_across_packages_of_one_directory() {
     let per_file: Vec<usize> = out.applied_by_file.values().map(|m| m["T1"]).collect();
     assert_eq!(per_file, [1, 2]);
 }
+
+#[test]
+fn run_files_reads_buffers_over_the_disk_and_fixes_one_finding() {
+    use gofix_rt::engine::{FixTarget, Sources};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    let x = dir.path().join("x.go");
+    std::fs::write(&x, SRC).unwrap();
+    let buffer = SRC.replace("\tmark(1)\n", "\tmark(1)\n\tmark(2)\n");
+    let mut sources = Sources::default();
+    sources.overlay.insert(x.clone(), buffer.clone());
+    // The buffer, not the disk: two findings.
+    let s = Settings::new(vec![], vec![&UNSAFE, &IMPORTS], Mode::Check);
+    let out = engine::run_files(std::slice::from_ref(&x), &sources, &s);
+    let lines: Vec<(&str, usize)> = out.findings.iter().map(|(_, f)| (f.code, f.line)).collect();
+    assert_eq!(lines, [("T3", 7), ("T8", 7), ("T3", 8), ("T8", 8)]);
+    // One finding's fix, Unsafe and below the Safe threshold: applied alone, once.
+    let second = out.findings[2].1.range;
+    let mut write = s.clone();
+    write.mode = Mode::Write;
+    write.transforms = vec![&UNSAFE];
+    sources.only = Some(FixTarget {
+        path: x.clone(),
+        code: "T3".into(),
+        range: second,
+    });
+    let fixed = engine::run_files(std::slice::from_ref(&x), &sources, &write);
+    let new = String::from_utf8(fixed.changes[0].new.clone()).unwrap();
+    assert_eq!(new, buffer.replace("mark(2)", "done(2)"));
+    // A sibling buffer never saved declares `time`: the import gets the fresh name.
+    sources.only = None;
+    sources.overlay.insert(
+        dir.path().join("y.go"),
+        "package m\n\nvar time = 1\n".into(),
+    );
+    write.transforms = vec![&IMPORTS];
+    let fixed = engine::run_files(std::slice::from_ref(&x), &sources, &write);
+    let new = String::from_utf8(fixed.changes[0].new.clone()).unwrap();
+    assert!(
+        new.contains("stdtime \"time\"") && new.contains("stdtime.Sleep(0)"),
+        "{new}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&x).unwrap(),
+        SRC,
+        "nothing is written"
+    );
+}
