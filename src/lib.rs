@@ -26,6 +26,7 @@ pub mod profile;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;
+pub mod server;
 pub mod settings;
 pub mod shard;
 pub mod source;
