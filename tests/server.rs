@@ -514,6 +514,40 @@ fn unsaved_buffers_are_package_facts() {
 }
 
 #[test]
+fn crlf_buffers_and_utf16_columns() {
+    // CRLF lines and a name outside the BMP in the finding: columns count UTF-16 units, and the fix's
+    // edits keep the buffer's line endings, as --write keeps the file's.
+    let src = STATS
+        .replace("m.", "𝑚é.")
+        .replace("var m ", "var 𝑚é ")
+        .replace("(&m)", "(&𝑚é)")
+        .replace('\n', "\r\n");
+    let files = [("stats.go", src.as_str())];
+    let dir = module(&files);
+    let root = dir.path().canonicalize().unwrap();
+    let stats = root.join("stats.go");
+    let mut c = Client::start(&root, &[]);
+    c.initialize(&root);
+    c.open(&stats, &src);
+    let diags = c.diagnostics(&uri(&stats));
+    let end = "\truntime.ReadMemStats(&𝑚é)".encode_utf16().count();
+    assert_eq!(
+        range_of(&diags, "R1"),
+        json!({"start": {"line": 10, "character": 1}, "end": {"line": 10, "character": end}})
+    );
+    let all = c.code_actions(
+        &stats,
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+        Some("source.fixAll.gofix-rt"),
+    );
+    let fixed = apply(&src, &all[0]["edit"], &uri(&stats));
+    assert_eq!(fixed, written(&files, "stats.go", &[]));
+    assert!(fixed.contains("\"runtime/metrics\"\r\n"), "{fixed}");
+    assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed}");
+    c.shutdown();
+}
+
+#[test]
 fn server_flags_are_the_cli_flags() {
     // A bad flag is the CLI's one-line error and exit code 2, before any protocol.
     let out = Command::new(BIN)
