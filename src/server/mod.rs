@@ -222,34 +222,33 @@ impl Server<'_> {
         }
     }
 
+    /// The settings of `path` for an editor run: the file's own, never verifying or drawing progress.
+    fn settings(&self, path: &Path) -> Result<Settings, String> {
+        let mut settings = (self.settings_for)(path)?;
+        settings.progress = false;
+        settings.verify = false;
+        Ok(settings)
+    }
+
     /// Runs the rules on `path` as it is in the editor, in `mode`.
     fn run(
         &self,
         path: &Path,
+        settings: &Settings,
         mode: Mode,
         only: Option<FixTarget>,
-        threshold: Option<Applicability>,
-    ) -> Result<RunOutcome, String> {
-        let mut settings = (self.settings_for)(path)?;
+    ) -> RunOutcome {
+        let mut settings = settings.clone();
         settings.mode = mode;
-        if let Some(t) = threshold {
-            settings.threshold = t;
-        }
-        settings.progress = false;
-        settings.verify = false;
         let mut sources = self.sources();
         sources.only = only;
-        Ok(engine::run_files(
-            &[path.to_path_buf()],
-            &sources,
-            &settings,
-        ))
+        engine::run_files(&[path.to_path_buf()], &sources, &settings)
     }
 
     /// The findings of `path`, with the settings the file resolved to.
     fn findings(&self, path: &Path) -> Result<(Vec<Finding>, Settings), String> {
-        let settings = (self.settings_for)(path)?;
-        let outcome = self.run(path, Mode::Check, None, None)?;
+        let settings = self.settings(path)?;
+        let outcome = self.run(path, &settings, Mode::Check, None);
         let display = crate::walk::display_path(path);
         for p in outcome.problems.iter().filter(|p| p.path == display) {
             self.log(lsp::MessageType::INFO, format!("{}: {}", p.path, p.message));
@@ -345,9 +344,7 @@ impl Server<'_> {
                     code: f.code.to_string(),
                     range: f.range,
                 };
-                let outcome = self
-                    .run(&path, Mode::Write, Some(target), None)
-                    .map_err(request_failed)?;
+                let outcome = self.run(&path, &settings, Mode::Write, Some(target));
                 let Some(edit) = workspace_edit(&outcome) else {
                     continue;
                 };
@@ -375,7 +372,7 @@ impl Server<'_> {
                 .iter()
                 .any(|f| f.fix.is_some_and(|a| a >= Applicability::Safe))
         {
-            let outcome = self.fix_all(&path).map_err(request_failed)?;
+            let outcome = self.fix_all(&path, &settings);
             if let Some(edit) = workspace_edit(&outcome) {
                 actions.push(lsp::CodeAction {
                     title: "Apply all safe gofix-rt fixes".into(),
@@ -389,8 +386,10 @@ impl Server<'_> {
     }
 
     /// What `--write` does to the file as the editor holds it: every safe fix, in passes until none applies.
-    fn fix_all(&self, path: &Path) -> Result<RunOutcome, String> {
-        self.run(path, Mode::Write, None, Some(Applicability::Safe))
+    fn fix_all(&self, path: &Path, settings: &Settings) -> RunOutcome {
+        let mut settings = settings.clone();
+        settings.threshold = Applicability::Safe;
+        self.run(path, &settings, Mode::Write, None)
     }
 
     fn hover(&self, p: lsp::HoverParams) -> Result<Option<lsp::Hover>, ReqError> {
