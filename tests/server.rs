@@ -548,6 +548,45 @@ fn crlf_buffers_and_utf16_columns() {
 }
 
 #[test]
+fn hostile_input_gets_answers_not_a_crash() {
+    let dir = module(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let broken = root.join("broken.go");
+    let mut c = Client::start(&root, &[]);
+    c.initialize(&root);
+    // Not Go, not a file, never opened, bad params, positions far past the end.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "go", "version": 1, "text": "package m"}}),
+    );
+    c.open(&root.join("notes.txt"), "runtime.Gosched()");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&root.join("never.go")), "version": 3}, "contentChanges": [{"text": "x"}]}),
+    );
+    let bad = c.request("textDocument/codeAction", json!({"textDocument": 7}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+    // A buffer that does not parse, with a NUL byte in it: no diagnostics, and the server goes on.
+    c.open(&broken, "package m\n\nfunc f() {\n\truntime.Gosched(\x00\n");
+    assert!(c.diagnostics(&uri(&broken)).is_empty());
+    let far = json!({"line": 9999, "character": 9999});
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&broken)}, "position": far}),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    let actions = c.code_actions(&broken, json!({"start": far, "end": far}), None);
+    assert!(actions.is_empty(), "{actions:?}");
+    let unopened = c.code_actions(
+        &root.join("never.go"),
+        json!({"start": far, "end": far}),
+        None,
+    );
+    assert!(unopened.is_empty());
+    c.shutdown();
+}
+
+#[test]
 fn server_flags_are_the_cli_flags() {
     // A bad flag is the CLI's one-line error and exit code 2, before any protocol.
     let out = Command::new(BIN)
