@@ -142,6 +142,42 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
     outcome
 }
 
+/// Applies the fix of one finding only (file `file`, `code`, byte `range` as `Finding::range` gives them),
+/// in one pass and whatever the threshold: an editor's quick fix, which the user chose. Imports are
+/// planned as for any fix; what remains is reported as found afterwards.
+pub fn process_one(
+    pkg: &mut Package,
+    settings: &Settings,
+    file: usize,
+    code: &str,
+    range: TextRange,
+) -> PackageOutcome {
+    let mut outcome = PackageOutcome::default();
+    let diagnostics = collect(pkg, settings, &mut outcome);
+    let withheld = settings
+        .withheld
+        .iter()
+        .any(|(dir, c)| *dir == pkg.dir && *c == code);
+    let target = diagnostics.iter().position(|d| {
+        d.file == file
+            && d.code == code
+            && d.range == range
+            && d.fix.as_ref().is_some_and(|f| {
+                f.applicability > Applicability::DisplayOnly
+                    && f.edits.iter().all(|(i, _)| pkg.files[*i].editable)
+                    && f.imports.iter().all(|(i, _)| pkg.files[*i].editable)
+            })
+    });
+    if let Some(i) = target.filter(|_| !withheld) {
+        apply(pkg, &diagnostics, &[i], &mut outcome);
+    }
+    let mut last = PackageOutcome::default();
+    let remaining = collect(pkg, settings, &mut last);
+    outcome.suppressed = last.suppressed;
+    outcome.findings = resolve(pkg, &remaining, settings);
+    outcome
+}
+
 fn join(codes: &BTreeSet<&str>) -> String {
     codes.iter().copied().collect::<Vec<_>>().join(", ")
 }

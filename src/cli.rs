@@ -35,6 +35,37 @@ pub enum Command {
         #[arg(long)]
         isolated: bool,
     },
+    /// Run a language server on stdio (diagnostics, quick fixes, hover) for editors; see docs/editor.md.
+    Server(ServerArgs),
+}
+
+/// The run settings an editor session shares with the CLI (the same flags, the same meaning).
+#[derive(Args, Debug, Default)]
+pub struct ServerArgs {
+    /// Also run the rules still in preview.
+    #[arg(long)]
+    pub preview: bool,
+    /// Label fixes that need review as applicable ([*] instead of [~]); quick fixes offer them either way.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Only these transforms (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these transforms (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Pretend every module's go line is this version.
+    #[arg(long, value_name = "1.N")]
+    pub go_version: Option<String>,
+    /// Per-transform option, e.g. `--opt R2.sync-timers=true`.
+    #[arg(long = "opt", value_name = "CODE.KEY=VALUE")]
+    pub opts: Vec<String>,
+    /// Do not honour //gofixrt:ignore directives.
+    #[arg(long)]
+    pub ignore_suppressions: bool,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Args, Debug, Default)]

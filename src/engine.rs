@@ -83,7 +83,7 @@ pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
 
 pub fn run(settings: &Settings) -> RunOutcome {
     let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
-    let (files, mut problems) = discover(settings);
+    let (files, problems) = discover(settings);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -108,7 +108,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map(|(dir, files)| {
                 bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process_dir(dir, files, settings, &modules)
+                    process_dir(dir, files, settings, &modules, &Sources::DISK)
                 }))
                 .unwrap_or_else(|p| panicked(dir, p))
             })
@@ -122,6 +122,88 @@ pub fn run(settings: &Settings) -> RunOutcome {
         None => work(),
     };
     drop(bar);
+    let mut out = merge(outcomes, problems, files_seen, settings);
+    out.parses = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed) - parses_before;
+    out
+}
+
+/// Where a run's file texts come from: the disk, with `overlay` standing in for (or adding to) files
+/// there, as an editor's unsaved buffers do; and, in fix modes, whether only one finding's fix applies.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    /// Normalised or raw texts by path (the same path the engine builds: the directory joined with the
+    /// file name); decoded like file bytes, so a BOM or CRLF lines are kept on the way out.
+    pub overlay: BTreeMap<PathBuf, String>,
+    /// Apply only this finding's fix, once (an editor's quick fix), whatever the threshold.
+    pub only: Option<FixTarget>,
+}
+
+/// One finding to fix: its file, code and byte range in the file's normalised text (`Finding::range`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixTarget {
+    pub path: PathBuf,
+    pub code: String,
+    pub range: crate::fix::TextRange,
+}
+
+impl Sources {
+    const DISK: Sources = Sources {
+        overlay: BTreeMap::new(),
+        only: None,
+    };
+
+    fn read(&self, path: &Path, max: u64) -> Result<Vec<u8>, String> {
+        let Some(text) = self.overlay.get(path) else {
+            return read_bytes(path, max);
+        };
+        if text.len() as u64 > max {
+            return Err(format!(
+                "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+                text.len()
+            ));
+        }
+        crate::source::validate(text.as_bytes())?;
+        Ok(text.as_bytes().to_vec())
+    }
+}
+
+/// Runs the rules on the packages of `files` (Go files, grouped by directory), their texts and their
+/// package's other files read from `sources` first, then from disk; nothing is walked and nothing is
+/// written. `settings.paths` is not read: the caller (an editor server) names the files. The outcome's
+/// changes hold the new texts in fix modes.
+pub fn run_files(files: &[PathBuf], sources: &Sources, settings: &Settings) -> RunOutcome {
+    let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        let list = by_dir.entry(dir).or_default();
+        if !list.contains(f) {
+            list.push(f.clone());
+        }
+    }
+    let files_seen = by_dir.values().map(Vec::len).sum();
+    let modules = ModuleCache::default();
+    let outcomes = by_dir
+        .iter()
+        .map(|(dir, files)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                process_dir(dir, files, settings, &modules, sources)
+            }))
+            .unwrap_or_else(|p| panicked(dir, p))
+        })
+        .collect();
+    let mut out = merge(outcomes, vec![], files_seen, settings);
+    out.parses = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed) - parses_before;
+    out
+}
+
+/// Puts the per-directory outcomes together: counts added, module edits merged, everything sorted.
+fn merge(
+    outcomes: Vec<DirOutcome>,
+    mut problems: Vec<Problem>,
+    files_seen: usize,
+    settings: &Settings,
+) -> RunOutcome {
     let mut out = RunOutcome {
         files_seen,
         ..RunOutcome::default()
@@ -159,7 +241,6 @@ pub fn run(settings: &Settings) -> RunOutcome {
     problems.sort();
     problems.dedup();
     out.problems = problems;
-    out.parses = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed) - parses_before;
     out
 }
 
@@ -189,6 +270,7 @@ fn process_dir(
     paths: &[PathBuf],
     settings: &Settings,
     modules: &ModuleCache,
+    sources: &Sources,
 ) -> DirOutcome {
     let mut out = DirOutcome {
         findings: vec![],
@@ -239,7 +321,7 @@ fn process_dir(
     // Phase 1, every file: read, validate, prefilter on the raw bytes (no copies, no parsing).
     let mut read: Vec<(&PathBuf, Vec<u8>, bool)> = Vec::with_capacity(paths.len());
     for path in paths {
-        match read_bytes(path, settings.max_file_size) {
+        match sources.read(path, settings.max_file_size) {
             Ok(bytes) => {
                 let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
                     || (!settings.ignore_suppressions
@@ -256,7 +338,7 @@ fn process_dir(
     // package-wide facts from files that matched nothing. The go tool also compiles files the walk
     // left out (git-ignored generated code, files outside an explicit file list): they are read as
     // context so package-level names are seen, but never edited.
-    let context = unwalked_go_files(dir, paths, settings.max_file_size);
+    let context = unwalked_go_files(dir, paths, settings.max_file_size, sources);
     let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
     let walked = read.into_iter().map(|(p, b, c)| (p.clone(), b, c, true));
     let unwalked = context.into_iter().map(|(p, b)| (p, b, false, false));
@@ -304,7 +386,14 @@ fn process_dir(
                 });
             }
         }
-        let result = apply::process(&mut pkg, settings, fix);
+        let target = sources.only.as_ref().and_then(|t| {
+            let idx = pkg.files.iter().position(|f| f.path == t.path)?;
+            Some((idx, t))
+        });
+        let result = match target {
+            Some((idx, t)) if fix => apply::process_one(&mut pkg, settings, idx, &t.code, t.range),
+            _ => apply::process(&mut pkg, settings, fix),
+        };
         for (idx, msg) in result.internal_errors {
             out.problems
                 .push(Problem::new(pkg.files[idx].display.clone(), msg));
@@ -343,18 +432,35 @@ fn process_dir(
 
 /// The `.go` files of `dir` that the go tool would compile but the walk did not select, readable and
 /// valid; problems with them are not the run's business (nobody asked to scan them).
-fn unwalked_go_files(dir: &Path, walked: &[PathBuf], max: u64) -> Vec<(PathBuf, Vec<u8>)> {
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+fn unwalked_go_files(
+    dir: &Path,
+    walked: &[PathBuf],
+    max: u64,
+    sources: &Sources,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let on_disk: Vec<PathBuf> = std::fs::read_dir(if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    }) else {
-        return vec![];
-    };
-    let mut out: Vec<(PathBuf, Vec<u8>)> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| dir.join(e.file_name()))
+    })
+    .map(|entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| dir.join(e.file_name()))
+            .collect()
+    })
+    .unwrap_or_default();
+    // Buffers never saved are package files too.
+    let in_memory = sources
+        .overlay
+        .keys()
+        .filter(|p| p.parent() == Some(dir) && !on_disk.contains(p))
+        .cloned()
+        .collect::<Vec<_>>();
+    let mut out: Vec<(PathBuf, Vec<u8>)> = on_disk
+        .into_iter()
+        .chain(in_memory)
         .filter(|p| {
             let name = p
                 .file_name()
@@ -365,7 +471,7 @@ fn unwalked_go_files(dir: &Path, walked: &[PathBuf], max: u64) -> Vec<(PathBuf, 
                 && !name.starts_with('.')
                 && !walked.contains(p)
         })
-        .filter_map(|p| read_bytes(&p, max).ok().map(|b| (p, b)))
+        .filter_map(|p| sources.read(&p, max).ok().map(|b| (p, b)))
         .collect();
     out.sort();
     out

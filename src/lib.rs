@@ -28,6 +28,7 @@ pub mod progress;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;
+pub mod server;
 pub mod settings;
 pub mod shard;
 pub mod source;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             show_settings: true,
             ..CheckArgs::default()
         }),
+        Some(Command::Server(args)) => serve(args),
         None => run(cli.check),
     };
     match result {
@@ -111,6 +112,30 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.options.profile = Some(std::sync::Arc::new(gofix_rt::profile::Profile::load(p)?));
     }
     Ok(s)
+}
+
+/// `gofix-rt server`: the flags are checked once, up front, as the CLI checks them; each file then gets
+/// those settings. Config-file resolution (the nearest gofix-rt.toml above the file) plugs in here.
+fn serve(args: gofix_rt::cli::ServerArgs) -> Result<u8, String> {
+    let check = CheckArgs {
+        preview: args.preview,
+        unsafe_fixes: args.unsafe_fixes,
+        select: args.select,
+        ignore: args.ignore,
+        go_version: args.go_version,
+        opts: args.opts,
+        ignore_suppressions: args.ignore_suppressions,
+        max_file_size: args.max_file_size,
+        quiet: true,
+        ..CheckArgs::default()
+    };
+    let base = settings(check)?;
+    let settings_for = |file: &std::path::Path| {
+        let mut s = base.clone();
+        s.paths = vec![file.to_path_buf()];
+        Ok(s)
+    };
+    gofix_rt::server::run_stdio(&settings_for).map(|_| 0)
 }
 
 fn run(args: CheckArgs) -> Result<u8, String> {

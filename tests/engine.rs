@@ -194,3 +194,134 @@ fn applied_counts_add_up_across_packages_of_one_directory() {
     let per_file: Vec<usize> = out.applied_by_file.values().map(|m| m["T1"]).collect();
     assert_eq!(per_file, [1, 2]);
 }
+
+#[test]
+fn run_files_reads_buffers_over_the_disk_and_fixes_one_finding() {
+    use gofix_rt::engine::{FixTarget, Sources};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    let x = dir.path().join("x.go");
+    std::fs::write(&x, SRC).unwrap();
+    let buffer = SRC.replace("\tmark(1)\n", "\tmark(1)\n\tmark(2)\n");
+    let mut sources = Sources::default();
+    sources.overlay.insert(x.clone(), buffer.clone());
+    // The buffer, not the disk: two findings.
+    let s = Settings::new(vec![], vec![&UNSAFE, &IMPORTS], Mode::Check);
+    let out = engine::run_files(std::slice::from_ref(&x), &sources, &s);
+    let lines: Vec<(&str, usize)> = out.findings.iter().map(|(_, f)| (f.code, f.line)).collect();
+    assert_eq!(lines, [("T3", 7), ("T8", 7), ("T3", 8), ("T8", 8)]);
+    // One finding's fix, Unsafe and below the Safe threshold: applied alone, once.
+    let second = out.findings[2].1.range;
+    let mut write = s.clone();
+    write.mode = Mode::Write;
+    write.transforms = vec![&UNSAFE];
+    sources.only = Some(FixTarget {
+        path: x.clone(),
+        code: "T3".into(),
+        range: second,
+    });
+    let fixed = engine::run_files(std::slice::from_ref(&x), &sources, &write);
+    let new = String::from_utf8(fixed.changes[0].new.clone()).unwrap();
+    assert_eq!(new, buffer.replace("mark(2)", "done(2)"));
+    // A sibling buffer never saved declares `time`: the import gets the fresh name.
+    sources.only = None;
+    sources.overlay.insert(
+        dir.path().join("y.go"),
+        "package m\n\nvar time = 1\n".into(),
+    );
+    write.transforms = vec![&IMPORTS];
+    let fixed = engine::run_files(std::slice::from_ref(&x), &sources, &write);
+    let new = String::from_utf8(fixed.changes[0].new.clone()).unwrap();
+    assert!(
+        new.contains("stdtime \"time\"") && new.contains("stdtime.Sleep(0)"),
+        "{new}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&x).unwrap(),
+        SRC,
+        "nothing is written"
+    );
+}
+
+#[test]
+fn run_files_with_every_file_in_memory_equals_run_on_every_golden_case() {
+    use gofix_rt::engine::Sources;
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let mut cases = 0;
+    for group in std::fs::read_dir(&golden).unwrap().flatten() {
+        let Ok(entries) = std::fs::read_dir(group.path()) else {
+            continue;
+        };
+        for case in entries.flatten() {
+            let path = case.path();
+            if path.extension().is_none_or(|e| e != "txtar") {
+                continue;
+            }
+            let txtar =
+                gofix_rt::testing::parse_txtar(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let inputs: Vec<(String, String)> = txtar
+                .files
+                .into_iter()
+                .filter(|(n, _)| !n.starts_with("want/"))
+                .collect();
+            let dir = tempfile::tempdir().unwrap();
+            gofix_rt::testing::write_tree(dir.path(), &inputs);
+            let mut s = Settings::new(
+                vec![dir.path().to_path_buf()],
+                gofix_rt::registry::all().to_vec(),
+                Mode::Write,
+            );
+            s.threshold = Applicability::Unsafe;
+            let on_disk = engine::run(&s);
+            // The same files with every Go text from memory, in CRLF: the engine reads the buffers (its
+            // new texts keep their CRLF lines) and sees the same package (the findings are the same).
+            let (files, _) = gofix_rt::walk::discover(&s.paths, true);
+            let mut sources = Sources::default();
+            for f in files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "go"))
+            {
+                let text = std::fs::read_to_string(f).unwrap();
+                sources
+                    .overlay
+                    .insert(f.clone(), text.replace('\n', "\r\n"));
+            }
+            let in_memory = engine::run_files(&files, &sources, &s);
+            let name = path.display();
+            assert_eq!(in_memory.findings, on_disk.findings, "{name}");
+            assert_eq!(in_memory.problems, on_disk.problems, "{name}");
+            let changes = |o: &RunOutcome| -> Vec<(String, String)> {
+                o.changes
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.display.clone(),
+                            String::from_utf8_lossy(&c.new).into_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let (mem, disk) = (changes(&in_memory), changes(&on_disk));
+            for (path, text) in mem.iter().filter(|(p, _)| p.ends_with(".go")) {
+                assert!(
+                    !text.replace("\r\n", "").contains('\n'),
+                    "{name}: {path} not from memory"
+                );
+            }
+            let lf: Vec<(String, String)> = mem
+                .into_iter()
+                .map(|(p, t)| {
+                    let t = if p.ends_with(".go") {
+                        t.replace("\r\n", "\n")
+                    } else {
+                        t
+                    };
+                    (p, t)
+                })
+                .collect();
+            assert_eq!(lf, disk, "{name}");
+            cases += 1;
+        }
+    }
+    assert!(cases > 100, "only {cases} golden cases found");
+}
