@@ -12,6 +12,7 @@ pub mod buildtags;
 pub mod catalogue;
 pub mod cli;
 pub mod codeowners;
+pub mod context;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
