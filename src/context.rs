@@ -253,6 +253,32 @@ fn describe_serving(file: &PkgFile, call: Node<'_>) -> Option<String> {
         })
 }
 
+/// Command-line frameworks: a main package built on one of them that serves nothing is a tool a person runs,
+/// not a service.
+const CLI_FRAMEWORKS: &[&str] = &[
+    "github.com/spf13/cobra",
+    "github.com/urfave/cli",
+    "github.com/alecthomas/kingpin",
+    "gopkg.in/alecthomas/kingpin.v2",
+    "github.com/alecthomas/kong",
+    "github.com/peterbourgon/ff",
+    "github.com/google/subcommands",
+    "github.com/mitchellh/cli",
+];
+
+/// A developer CLI: a main package that parses subcommands with a CLI framework and does not serve.
+pub fn command_line_tool(pkg: &Package) -> bool {
+    pkg.is_main()
+        && pkg.files.iter().filter(|f| !f.is_test).any(|f| {
+            f.imports().iter().any(|i| {
+                CLI_FRAMEWORKS
+                    .iter()
+                    .any(|c| i.path == *c || i.path.starts_with(&format!("{c}/")))
+            })
+        })
+        && serves(pkg).is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
