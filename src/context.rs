@@ -253,6 +253,16 @@ fn describe_serving(file: &PkgFile, call: Node<'_>) -> Option<String> {
         })
 }
 
+/// A program meant to keep running: it serves, blocks forever (`select {}`), or waits for a termination
+/// signal (`os/signal`). A tool that does its job and exits is none of these.
+pub fn long_running(pkg: &Package) -> bool {
+    serves(pkg).is_some()
+        || pkg.files.iter().filter(|f| !f.is_test).any(|f| {
+            f.imports_path("os/signal")
+                || memchr::memmem::find(f.text.as_bytes(), b"select {}").is_some()
+        })
+}
+
 /// Command-line frameworks: a main package built on one of them that serves nothing is a tool a person runs,
 /// not a service.
 const CLI_FRAMEWORKS: &[&str] = &[

@@ -84,7 +84,9 @@
 //! - The program does not run in a container (the engine's `context` fact): a test helper or e2e fixture,
 //!   an example, sample, demo or docs client, a benchmark, a developer tool (`tools/`, `hack/`,
 //!   `//go:build ignore` files), a wasm-only build; or a command-line tool (it parses subcommands with
-//!   cobra, urfave/cli, kingpin, kong, ... and serves nothing).
+//!   cobra, urfave/cli, kingpin, kong, ... and serves nothing); or any program that does not keep
+//!   running: it neither serves (net/http, gRPC, `net.Listen`), nor waits for a signal (`os/signal`),
+//!   nor blocks forever (`select {}`) — generators, one-shot tools and examples that exit.
 //! - The package has no file to edit: only `_test.go` files, generated files, or files built with the
 //!   `ignore` or `tools` tags (`go run gen.go` generators, tool-dependency files); or no `func main` at all
 //!   (a plugin).
@@ -229,7 +231,12 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
     }
     // Programs that never run in a container: e2e fixtures, docs example clients, samples, dev tools
     // (the engine's `context` fact), and command-line tools that serve nothing.
-    if crate::context::package_role(pkg).is_some() || crate::context::command_line_tool(pkg) {
+    // Only a program that keeps running (serves, waits for SIGTERM, blocks forever) is the containerized
+    // service the CPU quota matters to; a generator or a one-shot CLI exits first.
+    if crate::context::package_role(pkg).is_some()
+        || crate::context::command_line_tool(pkg)
+        || !crate::context::long_running(pkg)
+    {
         return;
     }
     // §5.2.5 and §7.3 item 4: the runtime is already container-aware for this binary.
@@ -931,8 +938,9 @@ mod tests {
 
     #[test]
     fn constrained_files_pick_the_free_file_or_every_main() {
-        let linux = "//go:build linux\n\npackage main\n\nfunc main() {}\n";
-        let windows = "//go:build windows\n\npackage main\n\nfunc main() {}\n";
+        // Services that block forever (a one-shot `func main() {}` is not a service).
+        let linux = "//go:build linux\n\npackage main\n\nfunc main() { select {} }\n";
+        let windows = "//go:build windows\n\npackage main\n\nfunc main() { select {} }\n";
         let flags = "package main\n\nvar verbose bool\n";
         let (out, found) = run_tree(&[
             ("go.mod", "module example.com/svc\n\ngo 1.22\n"),
@@ -956,6 +964,15 @@ mod tests {
         );
         assert!(has_platform_suffix("main_linux.go") && has_platform_suffix("x_linux_arm64.go"));
         assert!(!has_platform_suffix("linux.go") && !has_platform_suffix("http_server.go"));
+    }
+
+    #[test]
+    fn one_shot_programs_do_not_fire() {
+        let (_, found) = run_tree(&[
+            ("go.mod", "module example.com/svc\n\ngo 1.22\n"),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
