@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod codeowners;
 pub mod config;
+pub mod context;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;

@@ -153,6 +153,12 @@ impl<'a> Ctx<'a> {
         &self.src()[node.byte_range()]
     }
 
+    /// How many diagnostics this run has reported so far (a rule with a fallback checks whether its first
+    /// path reported).
+    pub fn reported(&self) -> usize {
+        self.out.len()
+    }
+
     /// Adds a diagnostic of this transform and returns it so a fix can be attached.
     pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic {

@@ -81,6 +81,12 @@
 //!
 //! ## When it does not fire
 //! - The package is not `package main` (an import side effect would hit every program that imports it).
+//! - The program does not run in a container (the engine's `context` fact): a test helper or e2e fixture,
+//!   an example, sample, demo or docs client, a benchmark, a developer tool (`tools/`, `hack/`,
+//!   `//go:build ignore` files), a wasm-only build; or a command-line tool (it parses subcommands with
+//!   cobra, urfave/cli, kingpin, kong, ... and serves nothing); or any program that does not keep
+//!   running: it neither serves (net/http, gRPC, `net.Listen`), nor waits for a signal (`os/signal`),
+//!   nor blocks forever (`select {}`) — generators, one-shot tools and examples that exit.
 //! - The package has no file to edit: only `_test.go` files, generated files, or files built with the
 //!   `ignore` or `tools` tags (`go run gen.go` generators, tool-dependency files); or no `func main` at all
 //!   (a plugin).
@@ -96,7 +102,10 @@
 //!   both to have it on.
 //! - The module vendors its dependencies (`vendor/modules.txt`): the finding is reported without a fix,
 //!   because `go mod vendor` has to fetch the module.
-//! - Removal (go 1.25+): the import is named (`maxprocs.Set` is called explicitly), sits in a `_test.go`,
+//! - An explicit `maxprocs.Set(...)` call at go 1.25+ (in any package) is reported without a fix: it
+//!   switches the runtime's sizing off just as the blank import does, but its undo function, error and
+//!   options are used by the code around it, so the removal is left to its author.
+//! - Removal (go 1.25+): the import is named (see `maxprocs.Set` above), sits in a `_test.go`,
 //!   generated, `ignore` or `tools` file, or `containermaxprocs=0` (or a `default` below go1.25) switches
 //!   the runtime's own sizing off, in go.mod, go.work or a `//go:debug` line.
 //!
@@ -177,14 +186,19 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(clause) = m.node("match") else {
         return;
     };
-    // §5.3: only main packages; an import side effect in a library would reach every consumer.
-    if !cx.pkg.is_main() {
-        return;
-    }
     // No go.mod: there is no requirement to record and no go line to gate on.
     let Some(root) = cx.pkg.module.root.clone() else {
         return;
     };
+    // An explicit `maxprocs.Set` turns the runtime's sizing off from any package (a shared bootstrap
+    // library included).
+    if cx.pkg.module.go >= GoVersion(25) {
+        explicit_set(cx);
+    }
+    // §5.3: only main packages; an import side effect in a library would reach every consumer.
+    if !cx.pkg.is_main() {
+        return;
+    }
     if cx.pkg.module.go >= GoVersion(25) {
         remove_import(cx);
     } else {
@@ -214,6 +228,16 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
     // §5.3: one file per package (every main-declaring file when all are constrained); report once.
     let chosen = choose_files(pkg);
     if chosen.first() != Some(&cx.file_idx) {
+        return;
+    }
+    // Programs that never run in a container: e2e fixtures, docs example clients, samples, dev tools
+    // (the engine's `context` fact), and command-line tools that serve nothing.
+    // Only a program that keeps running (serves, waits for SIGTERM, blocks forever) is the containerized
+    // service the CPU quota matters to; a generator or a one-shot CLI exits first.
+    if crate::context::package_role(pkg).is_some()
+        || crate::context::command_line_tool(pkg)
+        || !crate::context::long_running(pkg)
+    {
         return;
     }
     // §5.2.5 and §7.3 item 4: the runtime is already container-aware for this binary.
@@ -303,6 +327,45 @@ fn remove_import(cx: &mut Ctx<'_>) {
     );
     let d = cx.report(TextRange::of(spec), message);
     d.fix = Some(fix);
+}
+
+/// Go 1.25 and later: an explicit `maxprocs.Set(...)` call does what the blank import does (one
+/// `runtime.GOMAXPROCS(n)` at start-up), so it switches the runtime's own sizing off too. Reported without a
+/// fix: the call returns an undo function and an error that the code around it uses, and its options
+/// (a logger, a minimum) say what the author wanted; removing it is a decision, not an edit.
+fn explicit_set(cx: &mut Ctx<'_>) {
+    let file = cx.file();
+    if !is_program_file(file) || !Awareness::of(cx.pkg).all() {
+        return;
+    }
+    let Some(imp) = file.import_of(MAXPROCS).filter(|i| i.is_usable()) else {
+        return;
+    };
+    let local = imp.local.clone();
+    let mut calls = vec![];
+    syntax::walk(file.tree().root_node(), &mut |n| {
+        if n.kind() == "call_expression"
+            && let Some(f) = n.child_by_field_name("function")
+            && f.kind() == "selector_expression"
+            && f.child_by_field_name("operand")
+                .is_some_and(|o| o.kind() == "identifier" && file.node_text(o) == local)
+            && f.child_by_field_name("field")
+                .is_some_and(|x| file.node_text(x) == "Set")
+        {
+            calls.push(TextRange::of(n));
+        }
+    });
+    let go = cx.pkg.module.go;
+    for range in calls {
+        let message = format!(
+            "at go {go} the runtime already sizes GOMAXPROCS from the container's CPU limit and keeps it \
+             updated; this explicit maxprocs.Set call sets GOMAXPROCS once at start-up, which switches those \
+             updates off (and rounds the quota down, minimum 1, where the runtime rounds up, minimum 2); \
+             remove the call and its undo, then run `go mod tidy`"
+        );
+        cx.report(range, message)
+            .withhold("the call is explicit: its undo function, error and options are used by the code around it");
+    }
 }
 
 /// The `_ "go.uber.org/automaxprocs"` spec of a file, if it has one.
@@ -876,8 +939,9 @@ mod tests {
 
     #[test]
     fn constrained_files_pick_the_free_file_or_every_main() {
-        let linux = "//go:build linux\n\npackage main\n\nfunc main() {}\n";
-        let windows = "//go:build windows\n\npackage main\n\nfunc main() {}\n";
+        // Services that block forever (a one-shot `func main() {}` is not a service).
+        let linux = "//go:build linux\n\npackage main\n\nfunc main() { select {} }\n";
+        let windows = "//go:build windows\n\npackage main\n\nfunc main() { select {} }\n";
         let flags = "package main\n\nvar verbose bool\n";
         let (out, found) = run_tree(&[
             ("go.mod", "module example.com/svc\n\ngo 1.22\n"),
@@ -901,6 +965,15 @@ mod tests {
         );
         assert!(has_platform_suffix("main_linux.go") && has_platform_suffix("x_linux_arm64.go"));
         assert!(!has_platform_suffix("linux.go") && !has_platform_suffix("http_server.go"));
+    }
+
+    #[test]
+    fn one_shot_programs_do_not_fire() {
+        let (_, found) = run_tree(&[
+            ("go.mod", "module example.com/svc\n\ngo 1.22\n"),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

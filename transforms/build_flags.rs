@@ -50,16 +50,21 @@
 //! None: `-trimpath` exists since Go 1.13, and `-s -w` are as old as the linker.
 //!
 //! ## When it does not fire
-//! - Debug, development and test builds: Makefile targets, Dockerfile stages, GoReleaser build ids and output
-//!   names with a word like debug, dev, test, e2e, race, cover, bench, run; files named `Dockerfile.dev`,
-//!   `debug.Dockerfile`, `test.mk`, or below a directory of the module named so (`test/e2e/Dockerfile`) or
-//!   `examples/`; Makefile blocks under `ifdef DEBUG`-like conditionals.
-//! - Builds with `-gcflags` that disable optimisation or inlining (`-N`, `-l`, `all=-N -l`), with `-race`,
+//! - Debug, development, test, tool and demo builds: Makefile targets, Dockerfile stages, GoReleaser build
+//!   ids and output names with a word like debug, dev, test, e2e, integration, race, cover, bench, run,
+//!   demo, example, sample, tool, gen, generator, mock, fixture; files named `Dockerfile.dev`,
+//!   `debug.Dockerfile`, `test.mk`, or below a directory of the module named so (`test/e2e/Dockerfile`,
+//!   `examples/`, `tools/`); a package argument below such a directory or one the engine's `context` fact
+//!   classes as test, example, benchmark, fixture or developer tool (`./test/integration/...`,
+//!   `./tools/lint`, `./cmd/demo`); Makefile blocks under `ifdef DEBUG`-like conditionals.
+//! - Builds with `-gcflags` that disable optimisation or inlining (`-N`, `-l`, `all=-N -l`), directly or
+//!   through a variable the same Makefile defines (`-gcflags=$(BUILD_FLAGS)`), with `-race`,
 //!   `-msan`, `-asan`, `-cover`, with `-trimpath=false`, or with a `-buildmode` other than exe/pie.
 //! - `go build` used as a compile check (no `-o`, or `-o /dev/null`), `go vet`, `go test`, `go install`, `go
 //!   run`; commands inside `sh -c "..."` strings.
 //! - A `GOFLAGS` setting in the file that holds `-trimpath` counts as the flag.
-//! - Reported without a fix: flags hidden in variables it cannot resolve (`$(GOFLAGS)` from the
+//! - Reported without a fix: a `-gcflags` value held in a variable it cannot read (it may hold `-N -l`);
+//!   flags hidden in variables it cannot resolve (`$(GOFLAGS)` from the
 //!   environment, Dockerfile `ARG`s), `-ldflags` held in a variable that a debug build uses too, heredocs,
 //!   GoReleaser values spread over lines in flow style or block scalars. GoReleaser builds that merge YAML
 //!   anchors (`<<: *defaults`) are not read at all.
@@ -162,6 +167,25 @@ fn debug_ish(name: &str) -> bool {
                 w,
                 "debug"
                     | "dbg"
+                    | "demo"
+                    | "demos"
+                    | "example"
+                    | "examples"
+                    | "sample"
+                    | "samples"
+                    | "tool"
+                    | "tools"
+                    | "gen"
+                    | "generate"
+                    | "generator"
+                    | "codegen"
+                    | "mock"
+                    | "mocks"
+                    | "fixture"
+                    | "fixtures"
+                    | "smoke"
+                    | "loadtest"
+                    | "stress"
                     | "dev"
                     | "devel"
                     | "develop"
@@ -562,6 +586,14 @@ fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>, paths: &[String]) -> B
         };
         i += 1;
         let Some(flag) = w.strip_prefix("--").or_else(|| w.strip_prefix('-')) else {
+            // A package argument below a test, example, tool or generator directory (`./tools/gen`,
+            // `./test/integration`) or named like one (`./cmd/demo`) is not a release build.
+            if (w.starts_with("./") || w.starts_with("../"))
+                && (crate::context::dir_role(None, std::path::Path::new(&w)).is_some()
+                    || w.split('/').any(debug_ish))
+            {
+                b.skip = true;
+            }
             continue;
         };
         let (name, inline) = match flag.split_once('=') {
@@ -591,7 +623,15 @@ fn analyse(text: &str, args: &[Tok], vars: Option<&Vars>, paths: &[String]) -> B
             },
             "race" | "msan" | "asan" | "cover" | "coverpkg" | "covermode" => b.skip = true,
             "gcflags" => {
-                let v = value.unwrap_or_default();
+                let mut v = value.unwrap_or_default();
+                // `-gcflags=$(BUILD_FLAGS)`: read the variable's definition in the same Makefile (it may
+                // hold `-N -l`); one the rule cannot read may hold anything, so no Safe edit then.
+                if v.contains('$') {
+                    match vars.map(|vars| expand(&v, vars, 0)) {
+                        Some(Ok(exp)) if !exp.contains("VALUE") => v = exp,
+                        _ => b.unknown.push(v.clone()),
+                    }
+                }
                 let debug = words(&v).iter().any(|w| {
                     let w = w.rsplit_once('=').map_or(w.as_str(), |(_, f)| f);
                     matches!(w, "-N" | "-l" | "-N=true" | "-l=true")
@@ -1518,11 +1558,20 @@ mod tests {
     fn dash_c_stays_first() {
         let (got, _) = fixed(
             "Dockerfile",
-            "FROM golang\nRUN go build -C tools/gen -o /gen .\n",
+            "FROM golang\nRUN go build -C services/api -o /api .\n",
         );
         assert_eq!(
             got,
-            "FROM golang\nRUN go build -C tools/gen -trimpath -ldflags=\"-s -w\" -o /gen .\n"
+            "FROM golang\nRUN go build -C services/api -trimpath -ldflags=\"-s -w\" -o /api .\n"
+        );
+        // A generator's build (its output names it) is a developer tool, not a release.
+        assert!(
+            run_file(
+                "Dockerfile",
+                "FROM golang\nRUN go build -C tools/gen -o /gen .\n",
+                None
+            )
+            .is_empty()
         );
     }
 

@@ -63,8 +63,13 @@
 //! - Programs that do not serve: CLIs, generators (`//go:build ignore` files), one-shot tools, and local
 //!   UI tools that serve pages to a browser they open (a file imports `cmd/internal/browser`,
 //!   `github.com/pkg/browser` or another package named `browser`), such as `go tool trace`.
-//! - Examples and fixtures: a directory named `example`, `examples`, `_example(s)` or `testdata` on the path.
+//! - Code that is not production (the engine's `context` fact): examples, samples, demos and docs;
+//!   benchmarks; fixtures (`testdata`, `fixtures`); test servers (`e2e`, `integration`, `testutil`,
+//!   `*test` directories, files importing a test framework); developer tools (`tools/`, `hack/`,
+//!   `scripts/`, `//go:build ignore`, `none` or `tools` files); wasm-only builds.
 //! - Test files, and serving calls that appear only in test files.
+//! - A second file declaring `main` in the same directory (one per build tag): the directory is reported
+//!   once, on the first.
 //! - The serving call names a package that is shadowed or not imported (resolved through imports).
 //!
 //! ## References
@@ -72,11 +77,9 @@
 //! on go.dev; `go help build` (`-pgo`).
 
 use crate::fix::{Fix, ModuleEdit, TextRange};
-use crate::package::{Package, PkgFile};
-use crate::syntax;
+use crate::package::PkgFile;
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::GoVersion;
-use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
@@ -99,12 +102,6 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 const QUERY: &str = "(package_clause) @match";
 
-/// Serving functions of `net/http`, and of `net`.
-const HTTP_FUNCS: &[&str] = &["ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS"];
-const NET_FUNCS: &[&str] = &["Listen", "ListenTCP", "ListenUnix"];
-/// Packages whose server types have a `Serve`/`ListenAndServe` method.
-const SERVER_PKGS: &[&str] = &["net/http", "google.golang.org/grpc"];
-
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(clause) = m.node("match") else {
         return;
@@ -114,16 +111,22 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if !pkg.is_main() || file.is_test || pkg.module.go < GoVersion(21) {
         return;
     }
-    if file.build_words.iter().any(|w| w == "ignore") || !declares_main(file) {
+    // One finding per directory: with `main` declared once per build tag (main_linux.go, main_windows.go)
+    // it goes on the first of those files.
+    let mains: Vec<usize> = (0..pkg.files.len())
+        .filter(|&i| {
+            let f = &pkg.files[i];
+            !f.is_test && declares_main(f) && crate::context::file_role(pkg, f).is_none()
+        })
+        .collect();
+    if mains.first() != Some(&cx.file_idx) {
         return;
     }
-    if example_dir(pkg) || pkg.dir.join("default.pgo").exists() {
+    // Samples, benchmarks, fixtures, test servers and dev tools are not what production traffic runs.
+    if crate::context::package_role(pkg).is_some() || pkg.dir.join("default.pgo").exists() {
         return;
     }
-    if opens_browser(pkg) {
-        return;
-    }
-    let Some(how) = serving_call(pkg) else {
+    let Some(how) = crate::context::serves(pkg) else {
         return;
     };
     let dir = crate::walk::display_path(&pkg.dir);
@@ -179,90 +182,6 @@ fn declares_main(file: &PkgFile) -> bool {
                 .is_some_and(|id| file.node_text(id) == "main")
             && n.child_by_field_name("type_parameters").is_none()
     })
-}
-
-fn example_dir(pkg: &Package) -> bool {
-    pkg.dir.components().any(|c| {
-        matches!(
-            c.as_os_str().to_str(),
-            Some("example" | "examples" | "_example" | "_examples" | "testdata")
-        )
-    })
-}
-
-/// A local UI tool (`go tool trace`, `pprof -http`) serves only to show pages in a browser it opens: it
-/// imports a browser-opening package (`cmd/internal/browser`, `github.com/pkg/browser`, ...).
-fn opens_browser(pkg: &Package) -> bool {
-    pkg.files.iter().filter(|f| !f.is_test).any(|f| {
-        f.imports()
-            .iter()
-            .any(|i| i.path == "browser" || i.path.ends_with("/browser"))
-    })
-}
-
-/// The first serving call in the package's non-test files, described for the message.
-fn serving_call(pkg: &Package) -> Option<String> {
-    for file in &pkg.files {
-        let b = file.text.as_bytes();
-        if file.is_test
-            || (memchr::memmem::find(b, b"Serve").is_none()
-                && memchr::memmem::find(b, b"Listen").is_none())
-        {
-            continue;
-        }
-        let mut found = None;
-        syntax::walk(file.tree().root_node(), &mut |n: Node<'_>| {
-            if found.is_none() && n.kind() == "call_expression" {
-                found = describe(file, n);
-            }
-        });
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
-}
-
-fn describe(file: &PkgFile, call: Node<'_>) -> Option<String> {
-    for f in HTTP_FUNCS {
-        if file.is_pkg_call(call, "net/http", f) {
-            return Some(format!("it calls http.{f}"));
-        }
-    }
-    for f in NET_FUNCS {
-        if file.is_pkg_call(call, "net", f) {
-            return Some(format!("it calls net.{f}"));
-        }
-    }
-    let func = call.child_by_field_name("function")?;
-    if func.kind() != "selector_expression" {
-        return None;
-    }
-    let field = file.node_text(func.child_by_field_name("field")?);
-    if !HTTP_FUNCS.contains(&field) {
-        return None;
-    }
-    // A method of a server value: the package that provides it must be imported (and usable).
-    let operand = func.child_by_field_name("operand")?;
-    if operand.kind() == "identifier"
-        && file
-            .imports()
-            .iter()
-            .any(|i| i.local == file.node_text(operand))
-    {
-        return None;
-    }
-    SERVER_PKGS
-        .iter()
-        .find(|p| file.import_of(p).is_some_and(|i| i.is_usable()))
-        .map(|p| format!("it calls a {} server's {field}", short(p)))
-}
-
-fn short(path: &str) -> &str {
-    match path {
-        "google.golang.org/grpc" => "gRPC",
-        _ => "net/http",
-    }
 }
 
 #[cfg(test)]

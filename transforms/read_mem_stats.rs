@@ -88,8 +88,9 @@
 //! `runtime/metrics` serves them. A `//go:build go1.N` line raises the guaranteed toolchain.
 //!
 //! ## When it does not fire
-//! - `v` is a package-level variable, a struct field, a parameter, a pointer, or declared in an enclosing
-//!   function (the call is in a closure), or another declaration of the same name is in the function.
+//! - `v` is a package-level variable, a struct field, a parameter, a pointer not made in the function by
+//!   `new(runtime.MemStats)` or `&runtime.MemStats{}` (those two are rewritten like `&v`), or declared in
+//!   an enclosing function (the call is in a closure), or another declaration of the same name is in the function.
 //! - `v` is used as a whole anywhere: passed, returned, assigned, compared, printed with `%v`, marshalled,
 //!   published to `expvar`, or its address is taken again; or one of its fields is written.
 //! - The function reads `GCCPUFraction` (only an approximation exists), `BySize`, `PauseNs` or `PauseEnd`,
@@ -267,8 +268,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if !file.is_pkg_call(call, "runtime", "ReadMemStats") {
         return;
     }
-    // §1.4 Match: the one argument is `&v` for a plain identifier `v`.
-    let Some(var) = address_of_identifier(call, src) else {
+    // §1.4 Match: the one argument is `&v` for a plain identifier `v`, or `v` itself when `v` is a pointer
+    // made by `new(runtime.MemStats)` / `&runtime.MemStats{}` (the same value behind one indirection).
+    let Some((var, pointer)) = address_of_identifier(call, src) else {
         return;
     };
     let name = syntax::text(var, src);
@@ -314,7 +316,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .last()
         .unwrap_or(func);
     // §1.4 Match: `v` is declared once in this very function as a `runtime.MemStats` local in scope here.
-    let Some(decl) = find_declaration(cx, func, outer, name) else {
+    let Some(decl) = find_declaration(cx, func, outer, name, pointer) else {
         return;
     };
     if !(decl.scope.0 <= call.start_byte() && call.end_byte() <= decl.scope.1) {
@@ -473,17 +475,20 @@ fn is_test_function(name: &str) -> bool {
         .any(|p| name.starts_with(p))
 }
 
-/// `f(&x)` → `x`.
-fn address_of_identifier<'t>(call: Node<'t>, src: &str) -> Option<Node<'t>> {
+/// `f(&x)` → `(x, false)`; `f(x)` → `(x, true)` (x must then be a pointer, checked at its declaration).
+fn address_of_identifier<'t>(call: Node<'t>, src: &str) -> Option<(Node<'t>, bool)> {
     let args = named_children(call.child_by_field_name("arguments")?);
     let [arg] = args.as_slice() else { return None };
+    if arg.kind() == "identifier" {
+        return Some((*arg, true));
+    }
     if arg.kind() != "unary_expression"
         || syntax::text(arg.child_by_field_name("operator")?, src) != "&"
     {
         return None;
     }
     let operand = arg.child_by_field_name("operand")?;
-    (operand.kind() == "identifier").then_some(operand)
+    (operand.kind() == "identifier").then_some((operand, false))
 }
 
 struct Declaration<'t> {
@@ -495,12 +500,14 @@ struct Declaration<'t> {
 
 /// The single declaration of `name` in `func` (nested literals included), if it declares a local of
 /// type `runtime.MemStats`: `var v runtime.MemStats` (possibly with other names) or `v :=` /
-/// `var v =` `runtime.MemStats{}`, directly in `func`'s own body.
+/// `var v =` `runtime.MemStats{}`, directly in `func`'s own body; with `pointer`, `v :=` / `var v =`
+/// `new(runtime.MemStats)` or `&runtime.MemStats{}` instead.
 fn find_declaration<'t>(
     cx: &Ctx<'_>,
     func: Node<'t>,
     outer: Node<'_>,
     name: &str,
+    pointer: bool,
 ) -> Option<Declaration<'t>> {
     let src = cx.src();
     let mut found: Vec<(Node<'t>, Node<'t>)> = vec![];
@@ -518,11 +525,32 @@ fn find_declaration<'t>(
         return None;
     }
     let is_memstats = |t: Node<'_>| is_runtime_type(cx, t, outer, "MemStats");
+    let empty_literal = |lit: Node<'_>| {
+        lit.kind() == "composite_literal"
+            && lit.child_by_field_name("type").is_some_and(is_memstats)
+            && lit
+                .child_by_field_name("body")
+                .is_some_and(|b| named_children(b).is_empty())
+    };
+    // `new(runtime.MemStats)` or `&runtime.MemStats{}`.
+    let new_pointer = |v: Node<'_>| match v.kind() {
+        "call_expression" => {
+            v.child_by_field_name("function")
+                .is_some_and(|f| f.kind() == "identifier" && syntax::text(f, src) == "new")
+                && !syntax::declares_name(outer, "new", src)
+                && v.child_by_field_name("arguments")
+                    .is_some_and(|a| matches!(named_children(a).as_slice(), [t] if is_memstats(*t)))
+        }
+        "unary_expression" => {
+            v.child_by_field_name("operator")
+                .is_some_and(|o| syntax::text(o, src) == "&")
+                && v.child_by_field_name("operand").is_some_and(empty_literal)
+        }
+        _ => false,
+    };
     let is_empty_literal = |values: Node<'_>| {
         let vals = named_children(values);
-        matches!(vals.as_slice(), [lit] if lit.kind() == "composite_literal"
-            && lit.child_by_field_name("type").is_some_and(is_memstats)
-            && lit.child_by_field_name("body").is_some_and(|b| named_children(b).is_empty()))
+        matches!(vals.as_slice(), [v] if if pointer { new_pointer(*v) } else { empty_literal(*v) })
     };
     let stmt = match decl.kind() {
         "var_spec" => {
@@ -530,7 +558,7 @@ fn find_declaration<'t>(
                 decl.child_by_field_name("type"),
                 decl.child_by_field_name("value"),
             ) {
-                (Some(t), None) => is_memstats(t),
+                (Some(t), None) => !pointer && is_memstats(t),
                 (None, Some(v)) => count_names(*decl) == 1 && is_empty_literal(v),
                 _ => false,
             };
@@ -1356,15 +1384,25 @@ func heap() uint64 {
                 "package m\n\nimport \"runtime\"\n\nvar m runtime.MemStats\n\nfunc f() uint64 {\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n}\n",
             ),
         );
-        // Parameter, pointer, struct field.
+        // Parameter, pointer from elsewhere, struct field.
         check_no_fix(
             &TRANSFORM,
             &go(
                 "package m\n\nimport \"runtime\"\n\nfunc f(m runtime.MemStats) uint64 {\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n}\n",
             ),
         );
+        check_no_fix(
+            &TRANSFORM,
+            &go(
+                "package m\n\nimport \"runtime\"\n\nfunc f(m *runtime.MemStats) uint64 {\n    runtime.ReadMemStats(m)\n    return m.HeapAlloc\n}\n",
+            ),
+        );
+        // A pointer made here is the same value behind one indirection, but passing it on is a whole use.
         no_fix_body(
-            "    m := new(runtime.MemStats)\n    runtime.ReadMemStats(m)\n    return m.HeapAlloc\n",
+            "    m := new(runtime.MemStats)\n    runtime.ReadMemStats(m)\n    keep(m)\n    return m.HeapAlloc\n",
+        );
+        no_fix_body(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(m)\n    return m.HeapAlloc\n",
         );
         check_no_fix(
             &TRANSFORM,

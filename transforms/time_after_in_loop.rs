@@ -100,6 +100,14 @@
 //! a non-zero value or `default` to go1.22 or older (a `GODEBUG` variable at run time can still do so:
 //! that residual risk is why the option is off by default).
 //!
+//! ## When it is reported without a fix
+//! From Go 1.23 (`G_rt`) on, the timers are collected, so the rewrite saves one allocation per iteration.
+//! In test code (a `_test.go` file, a test-helper package such as `testutil` or `e2e`, a file importing a
+//! test framework: the engine's `context` fact) and in a sleep-or-quit loop (it only repeats after its
+//! timer fires, every other case leaves it) that is not worth a diff by default: the finding is low
+//! priority and says why the fix is withheld. With `--profile`, a profile that has samples in the
+//! enclosing function brings the fix back.
+//!
 //! ## When it does not fire
 //! - The `time.After` result is held in a variable (a deadline for the whole loop), passed, returned or
 //!   received outside a `select` case.
@@ -139,7 +147,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R2",
         name: "time-after-in-loop",
         summary: "time.After / time.Tick in a loop's select creates a timer per iteration",
-        fix: crate::fix::FixAvailability::Always,
+        fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &[".After(", ".Tick("],
         tier: crate::transform::Tier::AlwaysShip,
         options: &[(
@@ -216,9 +224,42 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let (timer, fired) = names_for(cx, &plan);
     let fix = build_fix(cx, &plan, &timer, &fired);
     let message = message(cx, &plan);
+    let cold = not_worth_a_diff(cx, &plan);
     let d = cx.report(TextRange::of(plan.site.call), message);
-    d.low_priority = plan.low_priority;
-    d.fix = Some(fix);
+    d.low_priority = plan.low_priority || cold.is_some();
+    match cold {
+        Some(why) => {
+            d.withhold(why);
+        }
+        None => d.fix = Some(fix),
+    }
+}
+
+/// The R2 noise: from Go 1.23 on the timers are collected, so the rewrite saves one allocation per
+/// iteration. In test code (the engine's `context` fact) or in a sleep-or-quit loop that only repeats
+/// after the timer fires, that is not worth a diff by default; a CPU profile with samples in the function
+/// says otherwise.
+fn not_worth_a_diff(cx: &Ctx<'_>, plan: &Plan<'_>) -> Option<String> {
+    if cx.file().versions.rt < GoVersion(23) {
+        return None;
+    }
+    let role = crate::context::file_role(cx.pkg, cx.file());
+    let why = match role {
+        Some(r) => format!(
+            "at Go >= 1.23 the timers are collected, and in {} one allocation per iteration is not worth a diff",
+            r.describe()
+        ),
+        None if plan.low_priority => "at Go >= 1.23 the timers are collected, and this loop only repeats after its timer fires (every other case leaves it), so one allocation per iteration is not worth a diff".to_string(),
+        None => return None,
+    };
+    if let Some(p) = cx.options.profile.as_deref()
+        && crate::profile::heat_of(p, cx.pkg, cx.file_idx, plan.site.call.start_byte()).cum > 0.0
+    {
+        return None;
+    }
+    Some(format!(
+        "{why} (a CPU profile showing this function brings it back)"
+    ))
 }
 
 /// §2.4.1: `call` is exactly the operand of `case [lhs :=|=] <-call:` and calls the standard library's
