@@ -117,24 +117,23 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 /// `gofix-rt server`: the flags are checked once, up front, as the CLI checks them; each file then gets
 /// those settings. Config-file resolution (the nearest gofix-rt.toml above the file) plugs in here.
 fn serve(args: gofix_rt::cli::ServerArgs) -> Result<u8, String> {
-    let check = CheckArgs {
+    let check = |paths: Vec<std::path::PathBuf>| CheckArgs {
+        paths,
         preview: args.preview,
         unsafe_fixes: args.unsafe_fixes,
-        select: args.select,
-        ignore: args.ignore,
-        go_version: args.go_version,
-        opts: args.opts,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        go_version: args.go_version.clone(),
+        opts: args.opts.clone(),
         ignore_suppressions: args.ignore_suppressions,
         max_file_size: args.max_file_size,
         quiet: true,
         ..CheckArgs::default()
     };
-    let base = settings(check)?;
-    let settings_for = |file: &std::path::Path| {
-        let mut s = base.clone();
-        s.paths = vec![file.to_path_buf()];
-        Ok(s)
-    };
+    // Bad flags fail at start-up, as on the command line.
+    settings(check(vec![]))?;
+    // Each file gets the settings of the nearest gofix-rt.toml above it, with the flags on top.
+    let settings_for = |file: &std::path::Path| settings(check(vec![file.to_path_buf()]));
     gofix_rt::server::run_stdio(&settings_for).map(|_| 0)
 }
 
