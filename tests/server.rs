@@ -610,6 +610,22 @@ fn server_flags_are_the_cli_flags() {
     c.shutdown();
 }
 
+#[test]
+fn config_file_above_the_file_applies() {
+    // The nearest gofix-rt.toml above the opened file decides, as it does for a CLI run there.
+    let dir = module(&[
+        ("gofix-rt.toml", "ignore = [\"R6.1\"]\n"),
+        ("jobs.go", JOBS),
+    ]);
+    let root = dir.path().canonicalize().unwrap();
+    let jobs = root.join("jobs.go");
+    let mut c = Client::start(&root, &[]);
+    c.initialize(&root);
+    c.open(&jobs, JOBS);
+    assert_eq!(codes(&c.diagnostics(&uri(&jobs))), ["R3a"]);
+    c.shutdown();
+}
+
 /// Headless Neovim with its built-in client: start the server, open a Go file, wait for diagnostics, print
 /// them, then apply the fix-all source action in the buffer. Skipped (with a message) where `nvim` is absent
 /// or older than 0.7 (the script uses `vim.lsp.start` where it exists, `vim.lsp.start_client` before).
