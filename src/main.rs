@@ -4,7 +4,7 @@
 use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
-use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
+use gofix_rt::emit::{check, diff, github, json, pr_body, rdjson, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::fix::Applicability;
 use gofix_rt::settings::{Mode, Settings};
@@ -140,7 +140,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     let quiet = args.quiet;
     if let Some(name) = args.branch.clone() {
         if args.format != Format::Text {
-            return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
+            return Err("--format json|sarif|github|rdjson does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
         }
         let opts = BranchOptions {
             name,
@@ -149,8 +149,10 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             push: args.push.clone(),
         };
         let pr = args.pr_body.clone();
-        return run_branch(settings(args)?, &opts, pr, quiet);
+        let full = args.show_reason;
+        return run_branch(settings(args)?, &opts, pr, quiet, full);
     }
+    let full = args.show_reason;
     let format = args.format;
     let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
@@ -179,12 +181,12 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            out(&check::findings_colored(&outcome, s.threshold, color))?;
+            out(&check::findings_colored(&outcome, s.threshold, color, full))?;
         }
         Mode::DryRun => {
             out(&diff::render(&outcome.changes))?;
             if !quiet {
-                err_line(&check::findings(&outcome, s.threshold));
+                err_line(&check::findings(&outcome, s.threshold, full));
             }
         }
         Mode::Write => {
@@ -192,7 +194,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             outcome.problems.extend(problems);
             outcome.problems.sort();
             if !quiet {
-                err_line(&check::findings(&outcome, s.threshold));
+                err_line(&check::findings(&outcome, s.threshold, full));
             }
         }
     }
@@ -218,6 +220,15 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         };
         err_line(&check::summary(&outcome, s.threshold, verb));
     }
+    if !quiet
+        && !full
+        && outcome
+            .findings
+            .iter()
+            .any(|(_, f)| check::is_shortened(&f.message))
+    {
+        err_line(check::SHORTENED_HINT);
+    }
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
     }
@@ -230,6 +241,7 @@ fn run_branch(
     opts: &BranchOptions,
     pr: Option<std::path::PathBuf>,
     quiet: bool,
+    full: bool,
 ) -> Result<u8, String> {
     // Profile-guided: the findings with their shares before anything is fixed, for the PR body.
     let before = match (s.profile(), &pr) {
@@ -257,7 +269,7 @@ fn run_branch(
     out(&gofix_rt::emit::branch::render(&made))?;
     let outcome = &made.outcome;
     if !quiet {
-        err_line(&check::findings(outcome, s.threshold));
+        err_line(&check::findings(outcome, s.threshold, full));
     }
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
@@ -288,7 +300,7 @@ fn run_branch(
     Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
 }
 
-/// `--format json|sarif`: files are written first (so the document reports failed writes), then the
+/// `--format json|sarif|github|rdjson`: files are written first (so the document reports failed writes), then the
 /// document is the only thing on stdout; problems still go to stderr one line each.
 fn run_document(
     s: &Settings,
@@ -306,6 +318,8 @@ fn run_document(
     }
     let doc = match format {
         Format::Sarif => sarif::render(&outcome, s, verified),
+        Format::Github => github::render(&outcome, verified),
+        Format::Rdjson => rdjson::render(&outcome, s),
         _ => json::render(&outcome, s, verified),
     };
     out(&doc)?;
