@@ -274,3 +274,47 @@ mod tests {
         assert_eq!(short_message("fix: use a timer"), "fix: use a timer");
     }
 }
+
+#[cfg(test)]
+mod line_tests {
+    use super::finding_line;
+    use crate::apply::Finding;
+    use crate::fix::{Applicability, TextRange};
+
+    fn finding(message: &str, withheld: Option<&str>) -> Finding {
+        Finding {
+            code: "R6.1",
+            line: 3,
+            col: 2,
+            message: message.into(),
+            fix: None,
+            fix_title: None,
+            low_priority: false,
+            withheld: withheld.map(String::from),
+            end_line: 3,
+            end_col: 9,
+            range: TextRange { start: 0, end: 1 },
+            utf16_cols: (2, 9),
+            fix_edits: vec![],
+            fix_imports: vec![],
+            fix_module_edits: vec![],
+            heat: None,
+        }
+    }
+
+    #[test]
+    fn the_short_line_keeps_the_withheld_precondition() {
+        let f = finding(
+            "the loop spins; drop the default",
+            Some("the condition reads a field"),
+        );
+        assert_eq!(
+            finding_line("x.go", &f, Applicability::Safe, false),
+            "x.go:3:2: R6.1 the loop spins (no fix: the condition reads a field)"
+        );
+        assert_eq!(
+            finding_line("x.go", &f, Applicability::Safe, true),
+            "x.go:3:2: R6.1 the loop spins; drop the default (no fix: the condition reads a field)"
+        );
+    }
+}
