@@ -456,3 +456,119 @@ fn text_lines_are_short_and_the_reason_is_one_flag_away() {
     );
     assert!(f["message"].as_str().unwrap().len() > f["title"].as_str().unwrap().len());
 }
+
+/// The repository's YAML files, parsed by PyYAML into JSON (None when python3 or PyYAML is missing).
+fn yaml_files(files: &[&str]) -> Option<Vec<Value>> {
+    let script = "import json, sys, yaml\nprint(json.dumps([yaml.safe_load(open(f)) for f in sys.argv[1:]], default=str))";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(files)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        // A parse error is a failure; a missing module is a machine without PyYAML.
+        assert!(
+            err.contains("No module named"),
+            "YAML does not parse: {err}"
+        );
+        return None;
+    }
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[test]
+fn action_release_workflow_and_pre_commit_hooks_parse_and_fit_their_schemas() {
+    let files = [
+        "action.yml",
+        ".github/workflows/release.yml",
+        ".pre-commit-hooks.yaml",
+    ];
+    let Some(docs) = yaml_files(&files) else {
+        eprintln!("skipped: python3 with PyYAML is not installed");
+        return;
+    };
+    let (action, release, hooks) = (&docs[0], &docs[1], &docs[2]);
+
+    // A composite action: every `run` step names its shell (GitHub requires it) and parses as bash.
+    assert_eq!(action["runs"]["using"], "composite");
+    for input in [
+        "mode",
+        "paths",
+        "args",
+        "fail-on-findings",
+        "verify",
+        "branch",
+        "version",
+    ] {
+        assert!(
+            action["inputs"][input]["description"].is_string(),
+            "input {input}"
+        );
+    }
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    for step in steps.iter().filter(|s| s["run"].is_string()) {
+        assert_eq!(step["shell"], "bash", "{}", step["name"]);
+        let script = step["run"].as_str().unwrap();
+        assert!(
+            !script.contains("${{"),
+            "{}: expressions go through env",
+            step["name"]
+        );
+        let st = Command::new("bash")
+            .args(["-n", "-c", script])
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "{}: {}",
+            step["name"],
+            String::from_utf8_lossy(&st.stderr)
+        );
+    }
+    // Each mode the description names is handled by the run step.
+    let run = steps.iter().find(|s| s["id"] == "run").unwrap()["run"]
+        .as_str()
+        .unwrap();
+    for mode in ["report)", "sarif)", "pr)"] {
+        assert!(run.contains(mode), "mode {mode}");
+    }
+
+    // PyYAML reads the bare key `on` as a boolean.
+    let on = if release["on"].is_null() {
+        &release["true"]
+    } else {
+        &release["on"]
+    };
+    assert_eq!(on["push"]["tags"][0], "v*");
+    let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    // The archive names action.yml downloads are the ones the release builds.
+    let install = steps[0]["run"].as_str().unwrap();
+    for t in &targets {
+        assert!(install.contains(t), "action.yml does not install {t}");
+    }
+    assert!(
+        targets.iter().any(|t| t.contains("linux")) && targets.iter().any(|t| t.contains("apple"))
+    );
+
+    let hooks = hooks.as_array().unwrap();
+    assert_eq!(
+        hooks
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["gofix-rt", "gofix-rt-fix"]
+    );
+    for h in hooks {
+        assert_eq!(h["language"], "rust");
+        assert_eq!(h["types"], serde_json::json!(["go"]));
+        assert!(h["entry"].as_str().unwrap().starts_with("gofix-rt"));
+    }
+}
