@@ -212,14 +212,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             &outcome.findings,
         ));
     }
-    if !quiet || std::io::stderr().is_terminal() {
-        let verb = match s.mode {
-            Mode::Check => None,
-            Mode::DryRun => Some("would apply"),
-            Mode::Write => Some("applied"),
-        };
-        err_line(&check::summary(&outcome, s.threshold, verb));
-    }
+    // Before the summary, which stays the last line.
     if !quiet
         && !full
         && outcome
@@ -228,6 +221,14 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             .any(|(_, f)| check::is_shortened(&f.message))
     {
         err_line(check::SHORTENED_HINT);
+    }
+    if !quiet || std::io::stderr().is_terminal() {
+        let verb = match s.mode {
+            Mode::Check => None,
+            Mode::DryRun => Some("would apply"),
+            Mode::Write => Some("applied"),
+        };
+        err_line(&check::summary(&outcome, s.threshold, verb));
     }
     if std::env::var_os("GOFIXRT_STATS").is_some() {
         err_line(&format!("stats: {} parser invocations\n", outcome.parses));
