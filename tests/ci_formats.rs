@@ -12,6 +12,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 /// Two spinning loops: R6.1 removes each empty `default` (a Safe fix of plain byte edits).
 const POLL: &str = "package poll\n\nfunc drain(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n\nfunc wait(b chan string) {\n\tfor {\n\t\tselect {\n\t\tcase <-b:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
 
+/// R2: a timer per iteration; its fix edits four places between the loop's start and the timer's case.
+const IDLE: &str = "package poll\n\nimport \"time\"\n\nfunc idle(jobs <-chan int, d time.Duration) int {\n\tn := 0\n\tfor {\n\t\tselect {\n\t\tcase <-jobs:\n\t\t\tn++\n\t\tcase <-time.After(d):\n\t\t\treturn n\n\t\t}\n\t}\n}\n";
+
 /// R6.1's prefilter picks it and it does not parse: a per-file problem.
 const TRUNCATED: &str =
     "package poll\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tdefault:\n\t\t}\n\t}\n";
@@ -129,37 +132,43 @@ fn rdjson(dir: &Path, args: &[&str]) -> (Value, i32) {
     )
 }
 
-/// Applies rdjson suggestions (1-based lines, byte columns, end exclusive) to a text.
+/// Applies line-wise rdjson suggestions (`start.line` to `end.line`, both included, replaced by `text`;
+/// an empty text deletes them) as GitHub applies a suggested change.
 fn apply_suggestions(text: &str, suggestions: &[&Value]) -> String {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let offset = |p: &Value| {
-        line_starts[p["line"].as_u64().unwrap() as usize - 1]
-            + p["column"].as_u64().unwrap() as usize
-            - 1
-    };
-    let mut edits: Vec<(usize, usize, &str)> = suggestions
-        .iter()
-        .map(|s| {
-            (
-                offset(&s["range"]["start"]),
-                offset(&s["range"]["end"]),
-                s["text"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (start, end, new) in edits {
-        out.replace_range(start..end, new);
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let mut sorted: Vec<&Value> = suggestions.to_vec();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s["range"]["start"]["line"].as_u64()));
+    for s in sorted {
+        let range = &s["range"];
+        assert!(
+            range["start"].get("column").is_none() && range["end"].get("column").is_none(),
+            "a line-wise suggestion: {s}"
+        );
+        let first = range["start"]["line"].as_u64().unwrap() as usize;
+        let last = range["end"]["line"].as_u64().unwrap() as usize;
+        let new = s["text"].as_str().unwrap();
+        let replacement: Vec<String> = if new.is_empty() {
+            vec![]
+        } else {
+            new.split('\n').map(String::from).collect()
+        };
+        lines.splice(first - 1..last, replacement);
     }
+    let mut out = lines.join("\n");
+    out.push('\n');
     out
 }
 
 #[test]
 fn rdjson_matches_reviewdogs_schema_and_its_suggestions_equal_write() {
-    let (_repo, module) = repo("svc", &[("poll.go", POLL), ("broken/bad.go", TRUNCATED)]);
+    let (_repo, module) = repo(
+        "svc",
+        &[
+            ("poll.go", POLL),
+            ("idle.go", IDLE),
+            ("broken/bad.go", TRUNCATED),
+        ],
+    );
     let (doc, code) = rdjson(&module, &["."]);
     assert_eq!(code, 2);
     let schema: Value = serde_json::from_str(
@@ -175,8 +184,9 @@ fn rdjson_matches_reviewdogs_schema_and_its_suggestions_equal_write() {
 
     assert_eq!(doc["source"]["name"], "gofix-rt");
     let diags = doc["diagnostics"].as_array().unwrap();
-    assert_eq!(diags.len(), 3, "{doc:#}");
-    let d = &diags[0];
+    assert_eq!(diags.len(), 4, "{doc:#}");
+    assert_eq!(diags[0]["code"]["value"], "R2");
+    let d = &diags[1];
     assert_eq!(d["location"]["path"], "poll.go");
     assert_eq!(
         d["location"]["range"]["start"],
@@ -194,22 +204,33 @@ fn rdjson_matches_reviewdogs_schema_and_its_suggestions_equal_write() {
             .unwrap()
             .ends_with("/transforms/busy_select_default.rs")
     );
-    assert_eq!(diags[2]["severity"], "ERROR");
-    assert_eq!(diags[2]["location"]["path"], "broken/bad.go");
+    assert_eq!(diags[3]["severity"], "ERROR");
+    assert_eq!(diags[3]["location"]["path"], "broken/bad.go");
 
+    // One suggestion per fix (a GitHub suggested change is one block of lines); R2's spans the loop.
+    let r2 = diags[0]["suggestions"].as_array().unwrap();
+    assert_eq!(r2.len(), 1);
+    assert_eq!(r2[0]["range"]["start"]["line"], 7);
+    assert_eq!(r2[0]["range"]["end"]["line"], 12);
     // The suggestions, applied, give what --write writes.
-    let suggestions: Vec<&Value> = diags
-        .iter()
-        .filter(|d| d["location"]["path"] == "poll.go")
-        .flat_map(|d| d["suggestions"].as_array().unwrap().iter())
-        .collect();
-    assert_eq!(suggestions.len(), 2);
-    let suggested = apply_suggestions(POLL, &suggestions);
+    let mut suggested = vec![];
+    for (file, text) in [("poll.go", POLL), ("idle.go", IDLE)] {
+        let suggestions: Vec<&Value> = diags
+            .iter()
+            .filter(|d| d["location"]["path"] == file)
+            .flat_map(|d| d["suggestions"].as_array().unwrap().iter())
+            .collect();
+        assert_eq!(suggestions.len(), if file == "poll.go" { 2 } else { 1 });
+        suggested.push((file, apply_suggestions(text, &suggestions)));
+    }
     run(&module, &["--write", "."]);
-    assert_eq!(
-        suggested,
-        std::fs::read_to_string(module.join("poll.go")).unwrap()
-    );
+    for (file, text) in suggested {
+        assert_eq!(
+            text,
+            std::fs::read_to_string(module.join(file)).unwrap(),
+            "{file}"
+        );
+    }
 }
 
 /// reviewdog from PATH or GOPATH/bin (where .ci/run's `go install` puts it).

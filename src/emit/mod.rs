@@ -33,6 +33,21 @@ pub fn help_uri(code: &str) -> Option<String> {
     })
 }
 
+/// The lines that a finding's positions refer to, without their line endings: the fixed contents after
+/// `--dry-run`/`--write`, else the file as it is (a UTF-8 BOM dropped, as positions count without it);
+/// empty when the file cannot be read.
+pub fn current_lines(out: &crate::engine::RunOutcome, printed: &str) -> Vec<String> {
+    let bytes = match out.changes.iter().find(|c| c.display == printed) {
+        Some(c) => c.new.clone(),
+        None => std::fs::read(printed).unwrap_or_default(),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect()
+}
+
 /// The work tree's root and the current directory below it, when the current directory is inside a git
 /// work tree (both canonical).
 fn repo_prefix() -> Option<&'static (PathBuf, PathBuf)> {

@@ -337,8 +337,8 @@ pub const FINGERPRINT_KEY: &str = "gofixRt/v1";
 
 /// The text of one line, whitespace trimmed and runs of it collapsed, so re-indenting or moving the
 /// line does not change a fingerprint.
-fn normalised_line(text: &str, line: usize) -> String {
-    let l = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+fn normalised_line(lines: &[String], line: usize) -> String {
+    let l = lines.get(line.wrapping_sub(1)).map_or("", String::as_str);
     l.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -347,20 +347,14 @@ fn normalised_line(text: &str, line: usize) -> String {
 /// so an alert follows its line when lines above it are added or removed. The line is read from the
 /// file (after `--dry-run`/`--write`, from the fixed contents the positions refer to).
 fn fingerprints(out: &RunOutcome) -> Vec<String> {
-    let mut texts: BTreeMap<&str, String> = BTreeMap::new();
+    let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     out.findings
         .iter()
         .map(|(path, f)| {
-            let text = texts.entry(path).or_insert_with(|| {
-                let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                out.changes
-                    .iter()
-                    .find(|c| c.display == *path)
-                    .map(|c| lossy(&c.new))
-                    .or_else(|| std::fs::read(path).ok().map(|b| lossy(&b)))
-                    .unwrap_or_default()
-            });
+            let text = texts
+                .entry(path)
+                .or_insert_with(|| crate::emit::current_lines(out, path));
             let key = format!(
                 "{}\0{}\0{}",
                 f.code,
