@@ -24,7 +24,13 @@ pub fn short_message(message: &str) -> std::borrow::Cow<'_, str> {
             b'`' => code = !code,
             b'(' | b'[' if !code => depth += 1,
             b')' | b']' if !code => depth = depth.saturating_sub(1),
-            b'.' | b';' if !code && depth == 0 && next_space && i + 1 < bytes.len() => {
+            b'.' | b';'
+                if !code
+                    && depth == 0
+                    && next_space
+                    && i + 1 < bytes.len()
+                    && !(b == b'.' && ends_with_abbreviation(&message[..i])) =>
+            {
                 end = i;
                 break;
             }
@@ -66,6 +72,12 @@ pub fn short_message(message: &str) -> std::borrow::Cow<'_, str> {
 
 /// Said once after a report whose lines left part of a message out.
 pub const SHORTENED_HINT: &str = "(lines show each message's first sentence: --show-reason prints them whole, `gofix-rt explain CODE` gives the reasoning)\n";
+
+/// `e.g.`, `i.e.`, `etc.`, `vs.` and `cf.` do not end a sentence.
+fn ends_with_abbreviation(before: &str) -> bool {
+    let word = before.rsplit([' ', '(']).next().unwrap_or_default();
+    matches!(word, "e.g" | "i.e" | "etc" | "vs" | "cf")
+}
 
 /// Whether the text line of this message leaves part of it out.
 pub fn is_shortened(message: &str) -> bool {
@@ -254,6 +266,11 @@ mod tests {
         assert_eq!(
             short_message("runtime.GC at go1.22 runs"),
             "runtime.GC at go1.22 runs"
+        );
+        // Abbreviations do not end it either.
+        assert_eq!(
+            short_message("a channel, e.g. a quit channel, blocks; use a timer"),
+            "a channel, e.g. a quit channel, blocks"
         );
     }
 
