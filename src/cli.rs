@@ -144,8 +144,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output: text (finding lines, or a diff), json (one document, see README "JSON output") or sarif
-    /// (SARIF 2.1.0). With json or sarif, stdout carries only the document; --dry-run prints no diff.
+    /// Output: text (finding lines, or a diff), json (one document, see README "JSON output"), sarif
+    /// (SARIF 2.1.0), github (workflow commands: annotations on a pull request) or rdjson (reviewdog's
+    /// diagnostic JSON, fixes as suggestions). With any but text, stdout carries only that output;
+    /// --dry-run prints no diff.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Only the packages of shard I of N (1-based), by a stable hash of their directory: N jobs with
@@ -161,6 +163,10 @@ pub struct CheckArgs {
     /// cumulative share is at least PERCENT; always-ship rules are not affected.
     #[arg(long, value_name = "PERCENT")]
     pub min_hot: Option<String>,
+    /// Print each finding's whole message in text output (by default a line carries its first sentence;
+    /// `gofix-rt explain CODE` gives the reasoning).
+    #[arg(long, visible_alias = "verbose")]
+    pub show_reason: bool,
     /// Print only errors and the diff.
     #[arg(long, short)]
     pub quiet: bool,
@@ -172,4 +178,6 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    Github,
+    Rdjson,
 }

@@ -5,7 +5,7 @@ use clap::Parser;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
 use gofix_rt::config;
-use gofix_rt::emit::{check, diff, json, pr_body, sarif, write};
+use gofix_rt::emit::{check, diff, github, json, pr_body, rdjson, sarif, write};
 use gofix_rt::engine;
 use gofix_rt::settings::{Mode, Settings};
 use gofix_rt::{docs, registry, verify};
@@ -115,7 +115,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 }
 
 /// `gofix-rt server`: the flags are checked once, up front, as the CLI checks them; each file then gets
-/// those settings. Config-file resolution (the nearest gofix-rt.toml above the file) plugs in here.
+/// them over the settings of its nearest gofix-rt.toml.
 fn serve(args: gofix_rt::cli::ServerArgs) -> Result<u8, String> {
     let check = |paths: Vec<std::path::PathBuf>| CheckArgs {
         paths,
@@ -150,7 +150,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     }
     if let Some(name) = args.branch.clone() {
         if args.format != Format::Text {
-            return Err("--format json|sarif does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
+            return Err("--format json|sarif|github|rdjson does not apply to --branch (it prints branches and commits); use --pr-body for a document".into());
         }
         let opts = BranchOptions {
             name,
@@ -159,8 +159,10 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             push: args.push.clone(),
         };
         let pr = args.pr_body.clone();
-        return run_branch(settings(args)?, &opts, pr, quiet);
+        let full = args.show_reason;
+        return run_branch(settings(args)?, &opts, pr, quiet, full);
     }
+    let full = args.show_reason;
     let format = args.format;
     let mut s = settings(args)?;
     let mut outcome = engine::run(&s);
@@ -189,12 +191,12 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         Mode::Check => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            out(&check::findings_colored(&outcome, s.threshold, color))?;
+            out(&check::findings_colored(&outcome, s.threshold, color, full))?;
         }
         Mode::DryRun => {
             out(&diff::render(&outcome.changes))?;
             if !quiet {
-                err_line(&check::findings(&outcome, s.threshold));
+                err_line(&check::findings(&outcome, s.threshold, full));
             }
         }
         Mode::Write => {
@@ -202,7 +204,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             outcome.problems.extend(problems);
             outcome.problems.sort();
             if !quiet {
-                err_line(&check::findings(&outcome, s.threshold));
+                err_line(&check::findings(&outcome, s.threshold, full));
             }
         }
     }
@@ -219,6 +221,16 @@ fn run(args: CheckArgs) -> Result<u8, String> {
             p,
             &outcome.findings,
         ));
+    }
+    // Before the summary, which stays the last line.
+    if !quiet
+        && !full
+        && outcome
+            .findings
+            .iter()
+            .any(|(_, f)| check::is_shortened(&f.message))
+    {
+        err_line(check::SHORTENED_HINT);
     }
     if !quiet || std::io::stderr().is_terminal() {
         let verb = match s.mode {
@@ -262,6 +274,7 @@ fn run_branch(
     opts: &BranchOptions,
     pr: Option<std::path::PathBuf>,
     quiet: bool,
+    full: bool,
 ) -> Result<u8, String> {
     // Profile-guided: the findings with their shares before anything is fixed, for the PR body.
     let before = match (s.profile(), &pr) {
@@ -289,7 +302,7 @@ fn run_branch(
     out(&gofix_rt::emit::branch::render(&made))?;
     let outcome = &made.outcome;
     if !quiet {
-        err_line(&check::findings(outcome, s.threshold));
+        err_line(&check::findings(outcome, s.threshold, full));
     }
     for p in &outcome.problems {
         err_line(&format!("{}\n", check::problem_line(p)));
@@ -320,7 +333,7 @@ fn run_branch(
     Ok(exit_code(outcome, Mode::Write).max(u8::from(!made.dropped.is_empty())))
 }
 
-/// `--format json|sarif`: files are written first (so the document reports failed writes), then the
+/// `--format json|sarif|github|rdjson`: files are written first (so the document reports failed writes), then the
 /// document is the only thing on stdout; problems still go to stderr one line each.
 fn run_document(
     s: &Settings,
@@ -338,6 +351,8 @@ fn run_document(
     }
     let doc = match format {
         Format::Sarif => sarif::render(&outcome, s, verified),
+        Format::Github => github::render(&outcome, verified),
+        Format::Rdjson => rdjson::render(&outcome, s),
         _ => json::render(&outcome, s, verified),
     };
     out(&doc)?;

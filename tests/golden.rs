@@ -194,7 +194,8 @@ fn check_case(path: &Path) -> String {
     // Report mode: what the tool says.
     let input = tempfile::tempdir().unwrap();
     write_tree(input.path(), &case.inputs);
-    let (report, report_err, code) = run(input.path(), &args, &[]);
+    // Whole messages (--show-reason): the snapshot is the rule's wording; short lines are tested apart.
+    let (report, report_err, code) = run(input.path(), &args, &["--show-reason".into()]);
     assert!(
         !report_err.contains("error:"),
         "{label}: errors in check mode:\n{report_err}"

@@ -289,7 +289,8 @@ fn min_hot_without_a_profile_is_a_usage_error() {
 fn run_r9(root: &Path, args: &[&str]) -> (String, String, i32) {
     let out = Command::new(BIN)
         .current_dir(root)
-        .args(["--select", "R9"])
+        // The capture commands are past the message's first sentence.
+        .args(["--select", "R9", "--show-reason"])
         .args(args)
         .arg(".")
         .env("NO_COLOR", "1")

@@ -1,5 +1,7 @@
 //! A unified diff that `git apply` accepts: `a/` and `b/` headers with the printed paths, three lines of
-//! context, the "no newline" marker where needed. New files are diffed against /dev/null.
+//! context, the "no newline" marker where needed. New files are diffed against /dev/null. Inside a git
+//! work tree the paths are relative to its root, as `git diff` prints them and as `git apply` reads them
+//! from any subdirectory; elsewhere they are the printed paths.
 
 use crate::engine::FileChange;
 use similar::TextDiff;
@@ -13,15 +15,16 @@ pub fn render(changes: &[FileChange]) -> String {
 }
 
 pub fn render_one(c: &FileChange) -> String {
+    let name = crate::emit::repo_relative(&c.display);
     if is_binary(&c.new) || c.original.as_deref().is_some_and(is_binary) {
-        return binary_patch(c);
+        return binary_patch(c, &name);
     }
     let old = String::from_utf8_lossy(c.original.as_deref().unwrap_or_default()).into_owned();
     let new = String::from_utf8_lossy(&c.new).into_owned();
     let diff = TextDiff::from_lines(&old, &new);
     let (a, b) = match c.original {
-        Some(_) => (format!("a/{}", c.display), format!("b/{}", c.display)),
-        None => ("/dev/null".to_string(), format!("b/{}", c.display)),
+        Some(_) => (format!("a/{name}"), format!("b/{name}")),
+        None => ("/dev/null".to_string(), format!("b/{name}")),
     };
     let body = diff
         .unified_diff()
@@ -29,7 +32,7 @@ pub fn render_one(c: &FileChange) -> String {
         .missing_newline_hint(true)
         .header(&a, &b)
         .to_string();
-    let mut out = format!("diff --git a/{0} b/{0}\n", c.display);
+    let mut out = format!("diff --git a/{name} b/{name}\n");
     if c.original.is_none() {
         out.push_str("new file mode 100644\n");
     }
@@ -44,7 +47,7 @@ fn is_binary(b: &[u8]) -> bool {
 
 /// A git binary patch (`GIT binary patch`, a zlib-deflated literal in git's base85), which `git apply`
 /// accepts; binary files are only ever created by a fix (`default.pgo`), so the preimage is empty.
-fn binary_patch(c: &FileChange) -> String {
+fn binary_patch(c: &FileChange, name: &str) -> String {
     use std::io::Write;
     let literal = |data: &[u8]| -> String {
         let mut z = flate2::write::ZlibEncoder::new(vec![], flate2::Compression::default());
@@ -64,7 +67,7 @@ fn binary_patch(c: &FileChange) -> String {
         s.push('\n');
         s
     };
-    let mut out = format!("diff --git a/{0} b/{0}\n", c.display);
+    let mut out = format!("diff --git a/{name} b/{name}\n");
     if c.original.is_none() {
         out.push_str("new file mode 100644\n");
     }

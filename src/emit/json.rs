@@ -179,6 +179,8 @@ struct FindingOut<'a> {
     end: Position,
     byte_range: ByteRange,
     message: &'a str,
+    /// The message's first sentence, as the text output prints it.
+    title: std::borrow::Cow<'a, str>,
     low_priority: bool,
     skipped_reason: Option<&'static str>,
     /// The precondition that withheld the fix (or lowered it to unsafe), as the rule words it.
@@ -366,6 +368,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
             },
             byte_range: f.range.into(),
             message: &f.message,
+            title: crate::emit::check::short_message(&f.message),
             low_priority: f.low_priority,
             skipped_reason: reason,
             fix_withheld: f.withheld.as_deref(),

@@ -22,6 +22,7 @@ const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 struct Rule {
     code: &'static str,
+    help_uri: Option<String>,
     name: &'static str,
     summary: &'static str,
     doc: String,
@@ -33,6 +34,7 @@ fn rules() -> Vec<Rule> {
         .iter()
         .map(|t| Rule {
             code: t.meta.code,
+            help_uri: crate::emit::help_uri(t.meta.code),
             name: t.meta.name,
             summary: t.meta.summary,
             doc: crate::docs::doc(t),
@@ -42,6 +44,7 @@ fn rules() -> Vec<Rule> {
     all.sort_by_key(|r| crate::registry::code_order(r.code));
     all.push(Rule {
         code: SUPPRESSION_CODE,
+        help_uri: crate::emit::help_uri(SUPPRESSION_CODE),
         name: "suppression",
         summary: "A //gofixrt:ignore directive names no transform, an unknown one, or suppresses nothing",
         doc: "A `//gofixrt:ignore CODE reason` directive that names no transform, names an unknown one, or \
@@ -75,6 +78,8 @@ struct RuleOut<'a> {
     short_description: Text<'a>,
     full_description: Markdown<'a>,
     help: Markdown<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
     default_configuration: Level,
     properties: RuleProperties<'a>,
 }
@@ -103,6 +108,7 @@ fn rule_out(r: &Rule) -> RuleOut<'_> {
             text: &r.doc,
             markdown: &r.doc,
         },
+        help_uri: r.help_uri.as_deref(),
         default_configuration: Level { level: "warning" },
         properties: RuleProperties {
             applicability: r.applicability,
@@ -154,6 +160,7 @@ struct ResultOut<'a> {
     level: &'static str,
     message: Text<'a>,
     locations: [Location; 1],
+    partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<FixOut<'a>>,
     properties: ResultProperties<'a>,
@@ -324,18 +331,61 @@ fn fix_out(f: &Finding) -> Option<FixOut<'_>> {
     })
 }
 
+/// The key of our fingerprint in `partialFingerprints` (versioned: a new scheme gets a new key, so code
+/// scanning does not match old alerts against different hashes).
+pub const FINGERPRINT_KEY: &str = "gofixRt/v1";
+
+/// The text of one line, whitespace trimmed and runs of it collapsed, so re-indenting or moving the
+/// line does not change a fingerprint.
+fn normalised_line(lines: &[String], line: usize) -> String {
+    let l = lines.get(line.wrapping_sub(1)).map_or("", String::as_str);
+    l.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `partialFingerprints` for every finding, in order: a hash of the rule, the repository-relative path
+/// and the finding's normalised line, plus `:N` for the N-th finding of the same three (0 for the first),
+/// so an alert follows its line when lines above it are added or removed. The line is read from the
+/// file (after `--dry-run`/`--write`, from the fixed contents the positions refer to).
+fn fingerprints(out: &RunOutcome) -> Vec<String> {
+    let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    out.findings
+        .iter()
+        .map(|(path, f)| {
+            let text = texts
+                .entry(path)
+                .or_insert_with(|| crate::emit::current_lines(out, path));
+            let key = format!(
+                "{}\0{}\0{}",
+                f.code,
+                crate::emit::repo_relative(path),
+                normalised_line(text, f.line)
+            );
+            let hash = git2::Oid::hash_object(git2::ObjectType::Blob, key.as_bytes())
+                .map_or_else(|_| "0".repeat(40), |o| o.to_string());
+            let n = seen.entry(key).or_insert(0);
+            let fp = format!("{}:{n}", &hash[..32]);
+            *n += 1;
+            fp
+        })
+        .collect()
+}
+
 pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'_>>) -> String {
     let rules = rules();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let prints = fingerprints(out);
     let results = out
         .findings
         .iter()
-        .map(|(path, f)| ResultOut {
+        .zip(prints)
+        .map(|((path, f), print)| ResultOut {
             rule_id: f.code,
             rule_index: index.get(f.code).copied(),
             level: "warning",
             message: Text { text: &f.message },
             locations: location(path, Some(region((f.line, f.end_line), f.utf16_cols))),
+            partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, print)]),
             fixes: fix_out(f).into_iter().collect(),
             properties: ResultProperties {
                 name: rule_name(f.code),
