@@ -390,10 +390,16 @@ fn glob_filter() -> Vec<globset::GlobMatcher> {
 
 fn main() {
     let mut args = Arguments::from_args();
-    // A case waits on its child processes most of the time, so twice as many cases as cores keep them busy.
-    if args.test_threads.is_none() && std::env::var_os("RUST_TEST_THREADS").is_none() {
+    // libtest-mimic reads --test-threads only; RUST_TEST_THREADS is honoured here as libtest does. By
+    // default two cases per core: a case mostly waits on its child processes.
+    if args.test_threads.is_none() {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        args.test_threads = Some(cores * 2);
+        args.test_threads = Some(
+            std::env::var("RUST_TEST_THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(cores * 2),
+        );
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
     let filter = glob_filter();
