@@ -2,14 +2,11 @@
 //! working tree, index and HEAD are byte-identical afterwards; the branch equals `--write`; one commit per
 //! transform in code order; refusals; `--split-by`; `--pr-body`; `--push`.
 
-use git2::{Repository, Signature};
+mod common;
+use common::{GOMOD, commit_all, files_under, gofix as run, tree};
+use git2::Repository;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
-
-const GOMOD: &str = "module example.com/m\n\ngo 1.22\n";
 /// R3a removes the yield; R5 (unsafe) adds the automaxprocs import, go.mod's require and go.sum.
 const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n}\n";
 /// R6.1 removes the empty default.
@@ -19,40 +16,9 @@ const SPIN_CALL: &str = "package sub\n\ntype S interface{ Err() <-chan error }\n
 
 /// A repository with `files` committed on HEAD.
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    for (name, body) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::now("Test", "test@example.com").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "initial", &tree, &[])
-        .unwrap();
+    let dir = tree(files);
+    commit_all(dir.path());
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
-        .env("GIT_COMMITTER_NAME", "Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
 }
 
 /// Every file of the working tree plus .git's index, HEAD and the ref HEAD names, byte for byte.
@@ -72,20 +38,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             .to_string()
             .into_bytes(),
     );
-    out
-}
-
-fn files_under(root: &Path, dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(root, &p));
-        } else {
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
-            out.insert(rel, std::fs::read(&p).unwrap());
-        }
-    }
     out
 }
 

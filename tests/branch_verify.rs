@@ -4,51 +4,22 @@
 //! which `--branch` resolves repository paths from).
 
 mod common;
-use common::BREAKS_BUILD;
+use common::{BREAKS_BUILD, GOMOD, commit_all, go_available, tree};
 
-use git2::{Repository, Signature};
+use git2::Repository;
 use gofix_rt::branch::{self, BranchOptions};
 use gofix_rt::registry;
 use gofix_rt::settings::{Mode, Settings};
-use std::process::Command;
-
-fn go_available() -> bool {
-    let ok = Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var("GOFIXRT_REQUIRE_GO").as_deref() != Ok("1"),
-        "GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH"
-    );
-    ok
-}
 
 #[test]
 fn a_fix_that_breaks_the_build_is_in_no_commit() {
     if !go_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
     let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n}\n";
-    for (name, body) in [
-        ("go.mod", "module example.com/m\n\ngo 1.22\n"),
-        ("a/a.go", a),
-    ] {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    let repo = Repository::init(dir.path()).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::now("Test", "test@example.com").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "initial", &tree, &[])
-        .unwrap();
+    let dir = tree(&[("go.mod", GOMOD), ("a/a.go", a)]);
+    commit_all(dir.path());
+    let repo = Repository::open(dir.path()).unwrap();
 
     std::env::set_current_dir(dir.path()).unwrap();
     let mut s = Settings::new(

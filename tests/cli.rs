@@ -2,49 +2,16 @@
 //! written to that file), byte-exact preservation of line endings, BOM and permissions, suppression,
 //! discovery rules, and a closed stdout.
 
+mod common;
+use common::{BIN, error_lines, gofix as run, module};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// A loop whose empty default R6.1 removes.
 const SPIN: &str = "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
 const SPIN_FIXED: &str =
     "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\t}\n\t}\n}\n";
-
-fn module(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/m\n\ngo 1.22\n",
-    )
-    .unwrap();
-    for (name, body) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
-}
-
-fn error_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains(": error: ")).collect()
-}
 
 #[test]
 fn exit_codes_follow_the_contract() {
@@ -199,7 +166,7 @@ fn symlinked_files_are_read_but_never_written_through() {
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("shared.go");
     std::fs::write(&target, SPIN).unwrap();
-    let dir = module(&[]);
+    let dir = module::<&[u8]>(&[]);
     std::os::unix::fs::symlink(&target, dir.path().join("link.go")).unwrap();
     let (_, stderr, code) = run(dir.path(), &["--write", "."]);
     assert_eq!(code, 2);
@@ -280,7 +247,7 @@ fn closed_stdout_exits_quietly() {
 
 #[test]
 fn list_and_explain() {
-    let dir = module(&[]);
+    let dir = module::<&[u8]>(&[]);
     let (out, _, code) = run(dir.path(), &["list"]);
     assert_eq!(code, 0);
     assert!(out.contains("| R6.1 | busy-select-default |"));

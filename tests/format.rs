@@ -3,14 +3,11 @@
 //! --write, and `--shard I/N` covering a generated tree exactly once.
 
 mod common;
-use common::BREAKS_BUILD;
+use common::{BREAKS_BUILD, go_available, gofix_cmd, module, texts};
 
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// A loop whose empty default R6.1 removes (a safe fix of plain byte edits).
 const SPIN: &str = "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
@@ -56,32 +53,12 @@ const BROKEN: &str =
 /// A main package below go 1.25: R5 offers an unsafe fix (a blank import plus go.mod/go.sum lines).
 const MAIN: &str = "package main\n\nfunc main() {}\n";
 
-fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/m\n\ngo 1.22\n",
-    )
-    .unwrap();
-    for (name, body) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    dir
-}
-
+/// The binary's output; stdout must be UTF-8 (it carries the JSON and SARIF documents).
 fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
+    let out = gofix_cmd(dir).args(args).output().unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).expect("stdout is not UTF-8");
+    let (_, stderr, code) = texts(out);
+    (stdout, stderr, code)
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
@@ -552,17 +529,6 @@ fn sarif_columns_count_utf16_code_units_and_json_columns_bytes() {
     );
     let deleted = &result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
     assert_eq!(deleted["startColumn"], 13);
-}
-
-fn go_available() -> bool {
-    let ok = Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
-        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
-    }
-    ok
 }
 
 #[test]

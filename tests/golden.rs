@@ -1,19 +1,36 @@
-//! Runs every `golden/<CODE>-<name>/*.txtar` case through the real binary and checks, with no per-case
+//! Runs every `golden/<CODE>-<name>/*.txtar` case, and every `golden/multi-<name>/*.txtar` case (several
+//! rules at once, named by the case's `args:` line), through the real binary and checks, with no per-case
 //! code: `--write` gives the `want/` files; the `--dry-run` diff applies with `git apply` to the same result;
 //! a second run changes nothing; outputs parse; `no-` cases report nothing, `detect-` cases report without
 //! edits; outputs are gofmt-clean and pass `go vet` and `go build` (a failure, not a skip, when
 //! GOFIXRT_REQUIRE_GO=1); `--branch` in a fresh repository commits exactly want/; and an insta snapshot
 //! pins what the tool prints.
+//!
+//! Each case is its own test (libtest-mimic, `harness = false`), named `<dir>/<case>` and run in parallel:
+//!
+//! ```sh
+//! cargo test --test golden R2-                              # R2's cases (a substring of the name)
+//! cargo test --test golden -- --exact R2-time-after-in-loop/labeled-loop
+//! INSTA_GLOB_FILTER='R3a-*/*' cargo test --test golden      # or globs on `<dir>/<case>.txtar`, `;`-separated
+//! INSTA_UPDATE=always cargo test --test golden R7.13-      # write the snapshots of new cases, then read them
+//! cargo test --test golden -- --list                        # the case names
+//! ```
+//!
+//! Snapshots keep the names `insta::glob!` gave them: `tests/snapshots/golden__golden@<dir>__<case>.txtar.snap`.
 
+use common::{commit_all, go, go_available, go_files, gofix_cmd, output};
 use gofix_rt::testing::{Txtar, parse_txtar, write_tree};
+use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
-
+mod common;
 struct Case {
     name: String,
+    /// `R2`, or `multi-<name>` for a cross-rule case.
     code: String,
+    /// The codes the case runs (its `--select`).
+    codes: Vec<String>,
     args: Vec<String>,
     inputs: Vec<(String, String)>,
     wants: Vec<(String, String)>,
@@ -30,7 +47,12 @@ fn load(path: &Path) -> Case {
         .unwrap()
         .to_string_lossy()
         .to_string();
-    let code = dir.split('-').next().unwrap().to_string();
+    let multi = dir.starts_with("multi-");
+    let code = if multi {
+        dir.clone()
+    } else {
+        dir.split('-').next().unwrap().to_string()
+    };
     let mut args = None;
     for line in comment.lines().skip_while(|l| !l.trim().is_empty()) {
         let line = line.trim();
@@ -58,11 +80,35 @@ fn load(path: &Path) -> Case {
             path.display()
         );
     }
-    let mut full_args = vec!["--select".to_string(), code.clone()];
-    full_args.extend(args.unwrap_or_else(|| vec!["--unsafe-fixes".into()]));
+    let args = args.unwrap_or_else(|| vec!["--unsafe-fixes".into()]);
+    // A rule's directory names the one code it runs; a multi- case names its codes on its args: line.
+    let (codes, full_args) = if multi {
+        let select = args
+            .iter()
+            .position(|a| a == "--select")
+            .and_then(|i| args.get(i + 1))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: a multi- case needs `args: --select A,B`",
+                    path.display()
+                )
+            });
+        let codes: Vec<String> = select.split(',').map(str::to_string).collect();
+        assert!(
+            codes.len() >= 2,
+            "{}: a multi- case selects two rules or more",
+            path.display()
+        );
+        (codes, args)
+    } else {
+        let mut full = vec!["--select".to_string(), code.clone()];
+        full.extend(args);
+        (vec![code.clone()], full)
+    };
     Case {
         name: path.file_stem().unwrap().to_string_lossy().to_string(),
         code,
+        codes,
         args: full_args,
         inputs,
         wants,
@@ -70,19 +116,7 @@ fn load(path: &Path) -> Case {
 }
 
 fn run(dir: &Path, args: &[&str], extra: &[String]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .args(extra)
-        .arg(".")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
+    output(gofix_cmd(dir).args(args).args(extra).arg("."))
 }
 
 fn expected(case: &Case) -> Vec<(String, String)> {
@@ -115,40 +149,11 @@ fn assert_tree(dir: &Path, files: &[(String, String)], what: &str, case: &str) {
     }
 }
 
-fn go_available() -> bool {
-    let ok = Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
-        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
-    }
-    ok
-}
-
-fn go(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("go")
-        .current_dir(dir)
-        .args(args)
-        .env("GOFLAGS", "-mod=mod")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
 fn toolchain_checks(dir: &Path, case: &str) {
     if !go_available() {
         return;
     }
-    let clean: Vec<PathBuf> = walk_go(dir)
+    let clean: Vec<PathBuf> = go_files(dir)
         .into_iter()
         .filter(|p| !std::fs::read(p).unwrap().contains(&b'\r'))
         .collect();
@@ -168,22 +173,10 @@ fn toolchain_checks(dir: &Path, case: &str) {
     if dir.join("go.mod").exists() {
         let (ok, msg) = go(dir, &["vet", "./..."]);
         assert!(ok, "{case}: go vet failed:\n{msg}");
-        let (ok, msg) = go(dir, &["build", "./..."]);
+        // To /dev/null: a case with one main package would otherwise leave its binary in the tree.
+        let (ok, msg) = go(dir, &["build", "-o", "/dev/null", "./..."]);
         assert!(ok, "{case}: go build failed:\n{msg}");
     }
-}
-
-fn walk_go(dir: &Path) -> Vec<PathBuf> {
-    let mut out = vec![];
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk_go(&p));
-        } else if p.extension().is_some_and(|x| x == "go") {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn check_case(path: &Path) -> String {
@@ -212,10 +205,14 @@ fn check_case(path: &Path) -> String {
     }
 
     // Fix availability as declared: an Always transform never reports without a fix, a Never one never fixes.
-    if let Some(t) = gofix_rt::registry::lookup(&case.code) {
+    for t in case
+        .codes
+        .iter()
+        .filter_map(|c| gofix_rt::registry::lookup(c))
+    {
         for line in report
             .lines()
-            .filter(|l| l.contains(&format!(": {} ", case.code)))
+            .filter(|l| l.contains(&format!(": {} ", t.meta.code)))
         {
             let fixable = line.contains(" [*] ") || line.contains(" [~] ");
             match t.meta.fix {
@@ -291,7 +288,7 @@ fn check_case(path: &Path) -> String {
         again.is_empty(),
         "{label}: second run is not a no-op:\n{again}"
     );
-    for p in walk_go(written.path()) {
+    for p in go_files(written.path()) {
         let text = std::fs::read_to_string(&p).unwrap();
         let tree = gofix_rt::syntax::parse(&text);
         assert!(
@@ -315,17 +312,8 @@ fn check_case(path: &Path) -> String {
 fn branch_check(case: &Case, want: &[(String, String)], changed: bool, label: &str) {
     let dir = tempfile::tempdir().unwrap();
     write_tree(dir.path(), &case.inputs);
-    let repo = git2::Repository::init(dir.path()).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
-    let head = repo
-        .commit(Some("HEAD"), &sig, &sig, "inputs", &tree, &[])
-        .unwrap();
+    let head = commit_all(dir.path());
+    let repo = git2::Repository::open(dir.path()).unwrap();
     let index_bytes = std::fs::read(dir.path().join(".git/index")).unwrap();
     let (_, err, code) = run(dir.path(), &["--branch", "gofix"], &case.args);
     assert!(
@@ -364,10 +352,80 @@ fn branch_check(case: &Case, want: &[(String, String)], changed: bool, label: &s
     assert_eq!(got, want, "{label}: --branch tree differs from want/");
 }
 
-#[test]
-fn golden() {
-    insta::glob!("../golden", "[A-Z_]*/*.txtar", |path| {
-        let out = check_case(path);
-        insta::assert_snapshot!(out);
-    });
+/// The cases, as `(test name, path)`: `golden/<dir>/<case>.txtar` for a rule's directory (`R2-...`) or a
+/// cross-rule one (`multi-...`), named `<dir>/<case>`.
+fn cases(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = vec![];
+    for dir in std::fs::read_dir(root).unwrap().flatten() {
+        let dname = dir.file_name().to_string_lossy().to_string();
+        let rule = dname.starts_with(|c: char| c.is_ascii_uppercase() || c == '_');
+        if !(rule || dname.starts_with("multi-")) || !dir.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let fname = f.file_name().to_string_lossy().to_string();
+            if let Some(stem) = fname.strip_suffix(".txtar") {
+                out.push((format!("{dname}/{stem}"), f.path()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// INSTA_GLOB_FILTER as `insta::glob!` reads it: `;`-separated, case-insensitive globs on `<dir>/<case>.txtar`.
+fn glob_filter() -> Vec<globset::GlobMatcher> {
+    std::env::var("INSTA_GLOB_FILTER")
+        .unwrap_or_default()
+        .split(';')
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            globset::GlobBuilder::new(g)
+                .case_insensitive(true)
+                .build()
+                .unwrap_or_else(|e| panic!("INSTA_GLOB_FILTER: {e}"))
+                .compile_matcher()
+        })
+        .collect()
+}
+
+fn main() {
+    let mut args = Arguments::from_args();
+    // libtest-mimic reads --test-threads only; RUST_TEST_THREADS is honoured here as libtest does. By
+    // default two cases per core: a case mostly waits on its child processes.
+    if args.test_threads.is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        args.test_threads = Some(
+            std::env::var("RUST_TEST_THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(cores * 2),
+        );
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let filter = glob_filter();
+    let trials = cases(&root)
+        .into_iter()
+        .filter(|(_, path)| {
+            let rel = path.strip_prefix(&root).unwrap();
+            filter.is_empty() || filter.iter().any(|g| g.is_match(rel))
+        })
+        .map(|(name, path)| {
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            Trial::test(name, move || {
+                let out = check_case(&path);
+                // The name, suffix and input file insta::glob! used, so the snapshot files stay as they are.
+                let mut settings = insta::Settings::clone_current();
+                settings.set_input_file(&path);
+                settings.set_snapshot_suffix(rel);
+                settings.bind(|| insta::assert_snapshot!("golden", out));
+                Ok::<(), Failed>(())
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
 }

@@ -6,10 +6,10 @@
 //! For each: one error line naming the file, the run goes on (the good file is fixed), exit code 2, the bad
 //! file byte-identical, no temporary file left behind, nothing outside the tree touched.
 
+mod common;
+use common::{BIN, GOMOD, error_lines, gofix_cmd, output};
 use std::path::Path;
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// A loop whose empty default R6.1 removes.
 const SPIN: &str = "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
@@ -23,7 +23,7 @@ fn setup(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     std::fs::create_dir_all(root.path().join("outside")).unwrap();
     std::fs::write(root.path().join("outside/keep.go"), SPIN).unwrap();
     std::fs::create_dir_all(&tree).unwrap();
-    std::fs::write(tree.join("go.mod"), "module example.com/m\n\ngo 1.22\n").unwrap();
+    std::fs::write(tree.join("go.mod"), GOMOD).unwrap();
     std::fs::write(tree.join("good.go"), SPIN.replace("func f", "func good")).unwrap();
     for (name, body) in files {
         std::fs::write(tree.join(name), body).unwrap();
@@ -31,20 +31,14 @@ fn setup(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     root
 }
 
+/// `(stderr, exit code)` of a command.
 fn run(cmd: &mut Command) -> (String, i32) {
-    let out = cmd.output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap_or(-1),
-    )
+    let (_, stderr, code) = output(cmd);
+    (stderr, code)
 }
 
 fn gofix(tree: &Path, args: &[&str]) -> (String, i32) {
-    run(Command::new(BIN).current_dir(tree).args(args))
-}
-
-fn error_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains(": error: ")).collect()
+    run(gofix_cmd(tree).args(args))
 }
 
 /// The run went on (good.go fixed), left no temporary file, and did not touch outside/keep.go.

@@ -3,12 +3,11 @@
 //! with nothing to do, --branch committing the edits as one R8 commit, the JSON and SARIF documents, the
 //! `# gofixrt:ignore` directive, and a broken build file reported on one line while the run goes on.
 
-use git2::{Repository, Signature};
+mod common;
+use common::{commit_all, gofix as run, module_named};
+use git2::Repository;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 const DOCKERFILE: &str = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api ./cmd/api\n\nFROM scratch\nCOPY --from=build /out/api /api\n";
 const DOCKERFILE_FIXED: &str = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -ldflags=\"-s -w\" -o /out/api ./cmd/api\n\nFROM scratch\nCOPY --from=build /out/api /api\n";
@@ -17,36 +16,7 @@ const MAKEFILE_CRLF_FIXED: &str = "LDFLAGS := -s -w -X main.version=1.0\r\n\r\nb
 const MAIN: &str = "package main\n\nfunc main() {}\n";
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/api\n\ngo 1.22\n",
-    )
-    .unwrap();
-    for (name, body) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
-        .env("GIT_COMMITTER_NAME", "Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
+    module_named("example.com/api", files)
 }
 
 fn sample() -> tempfile::TempDir {
@@ -212,17 +182,8 @@ fn shards_split_build_files_by_directory_like_go_files() {
 #[test]
 fn branch_commits_the_build_file_edits_as_one_r8_commit() {
     let dir = sample();
-    let repo = Repository::init(dir.path()).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let t = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::now("Test", "test@example.com").unwrap();
-    let head = repo
-        .commit(Some("HEAD"), &sig, &sig, "initial", &t, &[])
-        .unwrap();
+    let head = commit_all(dir.path());
+    let repo = Repository::open(dir.path()).unwrap();
     let (_, err, code) = run(
         dir.path(),
         &[

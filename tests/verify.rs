@@ -4,7 +4,7 @@
 //! These run the real go tool (skipped without it unless GOFIXRT_REQUIRE_GO=1).
 
 mod common;
-use common::BREAKS_BUILD;
+use common::{BREAKS_BUILD, GOMOD, files_under, go_available, gofix_cmd, output, tree as module};
 
 use gofix_rt::engine;
 use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
@@ -16,65 +16,24 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
-
-const GOMOD: &str = "module example.com/m\n\ngo 1.22\n";
 /// R6.1 removes the empty default.
 const SPIN: &str = "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
 /// R3a removes the call and then the unused import.
 const YIELD: &str =
     "package b\n\nimport \"runtime\"\n\nfunc Yield() {\n\truntime.Gosched()\n\tprintln()\n}\n";
 
-fn go_available() -> bool {
-    let ok = Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
-        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
-    }
-    ok
-}
-
-fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, body) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    dir
-}
-
 /// Every file under `dir` with its bytes: a snapshot to prove nothing was written, created or removed.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.display().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    files_under(dir, dir)
 }
 
 fn run(dir: &Path, args: &[&str], path_env: Option<&str>) -> (String, String, i32) {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
+    let mut cmd = gofix_cmd(dir);
+    cmd.args(args);
     if let Some(p) = path_env {
         cmd.env("PATH", p);
     }
-    let out = cmd.output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
+    output(&mut cmd)
 }
 
 /// A stand-in for a transform with a bug the syntax check cannot see: it renames `work()` calls to a
@@ -383,8 +342,7 @@ fn a_users_mod_mod_cannot_make_verify_write_go_sum() {
     );
     let dir = module(&[("go.mod", gomod), ("main.go", &main)]);
     let before = snapshot(dir.path());
-    let out = Command::new(BIN)
-        .current_dir(dir.path())
+    let out = gofix_cmd(dir.path())
         .args(["--dry-run", "--verify", "."])
         .env("GOFLAGS", "-mod=mod")
         .output()
