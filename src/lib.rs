@@ -19,6 +19,7 @@ pub mod engine;
 pub mod fix;
 pub mod gomod;
 pub mod imports;
+pub mod loops;
 pub mod otherfiles;
 pub mod package;
 pub mod prefilter;
