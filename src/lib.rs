@@ -10,6 +10,7 @@ pub mod apply;
 pub mod branch;
 pub mod buildtags;
 pub mod catalogue;
+pub mod cgo;
 pub mod cli;
 pub mod codeowners;
 pub mod diagnostic;
