@@ -90,6 +90,11 @@
 //! Otherwise the fix adds a buffered channel `sem` sized `runtime.GOMAXPROCS(0)` before the loop, a send
 //! before `go` and a deferred receive first in the goroutine. Imports go through the engine.
 //!
+//! No fix, reported with the reason, when the items are named like endpoints, connections or cluster
+//! members (`endpoints`, `peers`, `backends`, `replicas`, `subConns`, `addrs`, `hosts`,
+//! `brokers`, ...): such a fan-out waits on the network over a list as long as the deployment, and a
+//! `GOMAXPROCS` limit is for CPU-bound work over input of unbounded size.
+//!
 //! ## Version gating
 //! The errgroup shape needs `golang.org/x/sync` v0.1.0 or later in go.mod (`SetLimit`, go.dev/issue/27837)
 //! and a file language version of Go 1.22 or later when it drops the goroutine's parameters; everything
@@ -203,6 +208,17 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         t if t.len() <= 40 && !t.contains('\n') => t.to_string(),
         _ => "the items".to_string(),
     };
+    // What the code is for: a fan-out over a handful of endpoints waits on the network, and a GOMAXPROCS
+    // limit is for CPU-bound work over unbounded input; the finding stays, the fix does not.
+    if names_endpoints(file.node_text(items)) {
+        let message = format!(
+            "starts one goroutine per element of `{items_text}` with no limit: if the list grows with the input, memory and whatever each item opens grow with it"
+        );
+        cx.report(TextRange::of(shape.go), message).withhold(
+            "the items look like a handful of endpoints or connections: an I/O fan-out waits on the network, and a GOMAXPROCS limit is for CPU-bound work over unbounded input",
+        );
+        return;
+    }
     let errgroup = errgroup_plan(cx, &shape, range, top);
     let message = format!(
         "starts one goroutine per element of `{items_text}` with no limit: memory, scheduling and whatever each item opens grow with the input; bound it (a semaphore or errgroup `SetLimit` of `runtime.GOMAXPROCS(0)`), checking first that no item waits for another (a limit can deadlock) and that the changed order and latency are acceptable{}",
@@ -218,6 +234,30 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     };
     let d = cx.report(TextRange::of(shape.go), message);
     d.fix = fix;
+}
+
+/// Words naming endpoints, connections or cluster members: lists a service fans out over, one goroutine
+/// each, whose length is the deployment's, not the input's.
+const ENDPOINT_WORDS: &[&str] = &[
+    "endpoint",
+    "peer",
+    "backend",
+    "replica",
+    "subconn",
+    "conns",
+    "addrs",
+    "addresses",
+    "hosts",
+    "members",
+    "upstream",
+    "brokers",
+    "remotes",
+    "regions",
+];
+
+fn names_endpoints(items: &str) -> bool {
+    let lower = items.to_lowercase();
+    ENDPOINT_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// Is the range expression of small or fixed size, or a count of workers (§6.3 "unbounded" only)?
