@@ -1,5 +1,5 @@
-//! Facts about a `for` loop that rules ask for: does it end by itself, and does it wait for another
-//! goroutine? (R3a's owner decision "inside loops": a yield in a loop that ends by itself can go, a yield in a
+//! Facts about a `for` loop that rules ask for: does it end by itself, and does its body do work or only
+//! wait for another goroutine? (R3a's owner decision "inside loops": a yield in a loop that ends by itself can go, a yield in a
 //! loop that waits is a spin-wait.) Syntax only: no types, so a name is "local" when the function declares it.
 
 use crate::syntax::{self, named_children};
@@ -115,66 +115,47 @@ fn changes(scope: Node<'_>, var: &str, src: &str) -> bool {
     found
 }
 
-/// Does the body of `for_stmt` leave the loop (a `return`, or a `break` of this loop) under an `if` whose
-/// condition reads state another goroutine may write: a call, a field, an index, a receive, or a name the
-/// enclosing function `func` does not declare (a package variable)? Such a loop waits for something.
-pub fn exits_on_shared_state(for_stmt: Node<'_>, func: Node<'_>, src: &str) -> bool {
-    let Some(body) = for_stmt.child_by_field_name("body") else {
-        return false;
+/// Is `stmt` an exit check: an `if` without init statement whose branches only `return`, `break` or
+/// `continue`? (`if ready() { return true }`: a loop of these and a yield polls until something changes.)
+pub fn is_exit_check(stmt: Node<'_>) -> bool {
+    let exits = |b: Node<'_>| match b.kind() {
+        "block" => syntax::block_statements(b).iter().all(|s| {
+            matches!(
+                s.kind(),
+                "break_statement" | "continue_statement" | "return_statement"
+            )
+        }),
+        _ => is_exit_check(b),
     };
-    let mut found = false;
-    syntax::walk(body, &mut |n| {
-        if found || !matches!(n.kind(), "return_statement" | "break_statement") {
-            return;
-        }
-        // A `break` inside a nested loop, switch or select leaves that statement, not this loop.
-        let inner_break = n.kind() == "break_statement"
-            && n.named_child_count() == 0
-            && syntax::ancestors(n)
-                .take_while(|a| a.id() != for_stmt.id())
-                .any(|a| {
-                    matches!(
-                        a.kind(),
-                        "for_statement"
-                            | "expression_switch_statement"
-                            | "type_switch_statement"
-                            | "select_statement"
-                    )
-                });
-        if inner_break
-            || syntax::ancestors(n)
-                .take_while(|a| a.id() != for_stmt.id())
-                .any(syntax::is_function)
-        {
-            return;
-        }
-        found = syntax::ancestors(n)
-            .take_while(|a| a.id() != for_stmt.id())
-            .filter(|a| a.kind() == "if_statement")
-            .filter_map(|a| a.child_by_field_name("condition"))
-            .any(|c| reads_shared_state(c, func, src));
-    });
-    found
+    stmt.kind() == "if_statement"
+        && stmt.child_by_field_name("initializer").is_none()
+        && ["consequence", "alternative"]
+            .iter()
+            .all(|f| stmt.child_by_field_name(f).is_none_or(exits))
 }
 
-/// Does `expr` read anything but the function's own variables and constants?
-pub fn reads_shared_state(expr: Node<'_>, func: Node<'_>, src: &str) -> bool {
-    let mut shared = false;
-    syntax::walk(expr, &mut |n| {
-        shared |= match n.kind() {
-            "call_expression" | "selector_expression" | "index_expression" => true,
-            "unary_expression" => n
-                .child_by_field_name("operator")
-                .is_some_and(|o| syntax::text(o, src) == "<-"),
-            "identifier" => {
-                let name = syntax::text(n, src);
-                !matches!(name, "true" | "false" | "nil" | "iota")
-                    && !syntax::declares_name(func, name, src)
-            }
-            _ => false,
+/// Is `stmt` bookkeeping rather than work, as a loop body's statement: a bare `break`, `continue` or
+/// `return`, an assignment (a poll such as `v := load()`, a counter), or an `if` without init statement
+/// whose branches hold only bookkeeping (an exit check). A loop made of these and a yield only waits.
+pub fn is_bookkeeping(stmt: Node<'_>) -> bool {
+    match stmt.kind() {
+        "empty_statement" | "break_statement" | "continue_statement" | "return_statement" => true,
+        "assignment_statement" | "short_var_declaration" | "inc_statement" | "dec_statement" => {
+            true
         }
-    });
-    shared
+        "if_statement" => {
+            stmt.child_by_field_name("initializer").is_none()
+                && ["consequence", "alternative"].iter().all(|f| {
+                    stmt.child_by_field_name(f).is_none_or(|b| match b.kind() {
+                        "block" => syntax::block_statements(b)
+                            .iter()
+                            .all(|s| is_bookkeeping(*s)),
+                        _ => is_bookkeeping(b),
+                    })
+                })
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -221,21 +202,26 @@ mod tests {
         assert!(!ends("for i := 0; i < n; { i++ }"));
     }
 
-    fn waits(body: &str) -> bool {
-        let src = format!(
-            "package m\n\nvar stop bool\n\nfunc f(d []int, n int, ready func() bool) {{\n{body}\n}}\n"
-        );
-        first_for(&src, |l, func| exits_on_shared_state(l, func, &src))
+    fn bookkeeping(stmt: &str) -> bool {
+        let src = format!("package m\n\nfunc f() {{\n{stmt}\n}}\n");
+        let tree = syntax::parse(&src);
+        let mut result = None;
+        syntax::walk(tree.root_node(), &mut |n| {
+            if result.is_none() && n.kind() == "block" {
+                let first = syntax::block_statements(n)[0];
+                result = Some(is_bookkeeping(first));
+            }
+        });
+        result.expect("a statement")
     }
 
     #[test]
-    fn exits_that_read_shared_state() {
-        assert!(waits("for i := 0; i < n; i++ { if ready() { return } }"));
-        assert!(waits("for range d { if stop { break } }"));
-        assert!(!waits("for i, v := range d { if v > n { return }; _ = i }"));
-        assert!(!waits("for range d { for { if ready() { break } } }"));
-        assert!(!waits(
-            "for range d { go func() { if ready() { return } }() }"
-        ));
+    fn exit_checks_and_polls_are_bookkeeping() {
+        assert!(bookkeeping("if ready() { return }"));
+        assert!(bookkeeping("v := load()"));
+        assert!(bookkeeping("if n > 8 { n = 8 } else { break }"));
+        assert!(!bookkeeping("work()"));
+        assert!(!bookkeeping("if err := apply(); err != nil { break }"));
+        assert!(!bookkeeping("if v > 0 { handle(v) }"));
     }
 }

@@ -250,7 +250,7 @@ const ENDPOINT_WORDS: &[&str] = &[
     "hosts",
     "members",
     "upstream",
-    "brokers",
+    "broker",
     "remotes",
     "regions",
 ];

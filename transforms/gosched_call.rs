@@ -72,15 +72,16 @@
 //! `runtime` import goes when nothing else in the file uses it.
 //!
 //! Inside a loop, Safe when every enclosing loop of the function ends by itself — a `for range`, or a
-//! three-clause `for i := a; i < n; i++` whose variable only its post statement changes — and no `return` or
-//! `break` of it sits under an `if` that reads a call, a field, an index, a receive or a package variable:
-//! such a loop cannot become a spin, it only loses its yields (the platforms §3.1 lists preempt it anyway).
+//! three-clause `for i := a; i < n; i++` whose variable only its post statement changes — and its body does
+//! work besides the yield and its exit checks (`if closed() { return }`): such a loop cannot become a spin,
+//! it only loses its yields (the platforms §3.1 lists preempt it anyway).
 //! A range variable that only the deleted `if` read becomes `_` (`for i, v :=` → `for _, v :=`,
 //! `for i :=` → `for range`).
 //!
-//! No fix (reported, and the finding says why): a loop that waits for another goroutine (`for {}`,
-//! `for !ready()`, or an exit on shared state: a spin-wait, where the advice is a channel, `sync.Cond` or
-//! `sync.WaitGroup`); a loop whose body is only the yield; an `if` holding the call with an `else`, an init
+//! No fix (reported, and the finding says why): a loop that waits for another goroutine (a spin-wait,
+//! where the advice is a channel, `sync.Cond` or `sync.WaitGroup`): a loop that ends by itself whose body is
+//! only exit checks and the yield, or a `for {}` / `for cond` whose body is only the yield, exit checks,
+//! polls and counters (`v := load()`, `n++`); a loop whose body is only the yield; an `if` holding the call with an `else`, an init
 //! statement or a condition with side effects; a function using `goto`.
 //!
 //! ## Version gating
@@ -92,10 +93,15 @@
 //!   itself, or a call to it sits inside a loop or a function literal anywhere in the package, directly or
 //!   through other functions of the package.
 //! - The function calls `runtime.LockOSThread` (thread-pinned event loops yield on purpose).
+//! - The call sits between `mu.Unlock()` and `mu.Lock()`: the yield hands the mutex to a waiter, which the
+//!   goroutine would otherwise usually take straight back.
 //! - Test code: a `*_test.go` file, a file importing `testing`, or a `Test*`, `Benchmark*`, `Fuzz*`,
 //!   `Example*` or `TestMain` function (tests yield to provoke interleavings).
 //! - The file builds only for platforms without asynchronous preemption (`js`, `wasip1`, `wasm`, `plan9`),
 //!   by its `//go:build` or `// +build` lines or its file name.
+//! - A loop that never ends by itself (`for {}`, `for cond`) and does work besides polling (an event loop
+//!   yielding between rounds), and a spin-wait in a function or receiver type named for spinning (a
+//!   spinlock spins by design).
 //! - The only statement of the `default` of a `select` that is a loop's whole body: R7.7
 //!   (select-default-spin) reports that spin.
 //! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, and a
@@ -178,6 +184,11 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if calls_pkg_func(file, func, "runtime", "LockOSThread") {
         return;
     }
+    // `mu.Unlock(); runtime.Gosched(); mu.Lock()` hands the mutex to a waiter: without the yield the
+    // goroutine usually takes the lock straight back.
+    if between_unlock_and_lock(stmt, cx.src()) {
+        return;
+    }
     if syntax::enclosing_loop(stmt).is_some() {
         in_loop(cx, stmt, call, func, &local);
     } else {
@@ -194,30 +205,51 @@ fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, loc
         .take_while(|a| a.id() != func.id())
         .filter(|a| a.kind() == "for_statement")
         .collect();
-    let waits = loops.iter().any(|l| {
-        !crate::loops::ends_by_itself(*l, src) || crate::loops::exits_on_shared_state(*l, func, src)
-    });
-    if waits {
-        // `for { select { ...; default: runtime.Gosched() } }` is R7.7's finding: one report per site.
-        if select_default_spin(stmt) {
-            return;
-        }
-        cx.report(TextRange::of(call), SPIN_MESSAGE)
-            .withhold("the loop waits for another goroutine, and without the yield it would spin");
-        return;
-    }
     let innermost = loops[0];
     let planned = plan_removal_leaving_unused(src, stmt);
-    // The loop's body without the yield: nothing left means the loop exists to yield.
-    let only_yield = innermost.child_by_field_name("body").is_some_and(|body| {
-        let removed = planned.as_ref().map_or(stmt, |(r, _)| r.removed);
-        syntax::block_statements(body)
-            .iter()
-            .all(|s| s.id() == removed.id())
-    });
-    if only_yield {
-        cx.report(TextRange::of(call), YIELD_LOOP_MESSAGE)
-            .withhold("the loop does nothing but yield");
+    let ends = loops.iter().all(|l| crate::loops::ends_by_itself(*l, src));
+    // The statement of the loop's body that holds the yield (the yield itself, or the `if` around it).
+    let holder = std::iter::once(stmt)
+        .chain(syntax::ancestors(stmt))
+        .find(|a| {
+            a.parent().and_then(|l| l.parent()).is_some_and(|b| {
+                Some(b.id()) == innermost.child_by_field_name("body").map(|x| x.id())
+            })
+        })
+        .unwrap_or(stmt);
+    let body = innermost.child_by_field_name("body");
+    let others: Vec<Node<'_>> = body
+        .map(syntax::block_statements)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.id() != holder.id())
+        .collect();
+    // A loop that does nothing but yield and check whether to stop waits for another goroutine: a
+    // spin-wait. A loop without end counts its polls and counters as waiting too (`v := load()`).
+    let waits = if ends {
+        !others.is_empty() && others.iter().all(|s| crate::loops::is_exit_check(*s))
+    } else {
+        others.iter().all(|s| crate::loops::is_bookkeeping(*s))
+    };
+    if waits || others.is_empty() {
+        // `for { select { ...; default: runtime.Gosched() } }` is R7.7's finding: one report per site. A
+        // function or type named for spinning (a spinlock) spins by design.
+        if select_default_spin(stmt) || named_for_spinning(func, src) {
+            return;
+        }
+        if others.is_empty() && ends {
+            cx.report(TextRange::of(call), YIELD_LOOP_MESSAGE)
+                .withhold("the loop does nothing but yield");
+        } else {
+            cx.report(TextRange::of(call), SPIN_MESSAGE).withhold(
+                "the loop waits for another goroutine, and without the yield it would spin",
+            );
+        }
+        return;
+    }
+    // A loop that works and never ends by itself (an event loop) yields between rounds; only a loop that
+    // ends by itself is known not to turn into a spin without its yields.
+    if !ends {
         return;
     }
     // §3.2.1 by other means: a backward `goto` makes a loop the tree does not show.
@@ -260,6 +292,37 @@ fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, loc
         fix = fix.import(cx.file_idx, change);
     }
     cx.report(TextRange::of(call), LOOP_MESSAGE).fix = Some(fix);
+}
+
+/// Is `stmt` right after an `X.Unlock()` / `X.RUnlock()` call and right before an `X.Lock()` / `X.RLock()`?
+fn between_unlock_and_lock(stmt: Node<'_>, src: &str) -> bool {
+    let method = |n: Option<Node<'_>>| -> Option<String> {
+        let n = n?;
+        let call = syntax::named_children(n)
+            .into_iter()
+            .next()
+            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")?;
+        let f = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")?;
+        Some(syntax::text(f.child_by_field_name("field")?, src).to_string())
+    };
+    let prev = std::iter::successors(stmt.prev_named_sibling(), |n| n.prev_named_sibling())
+        .find(|n| n.kind() != "comment");
+    let next = std::iter::successors(stmt.next_named_sibling(), |n| n.next_named_sibling())
+        .find(|n| n.kind() != "comment");
+    let (prev, next) = (method(prev), method(next));
+    matches!(prev.as_deref(), Some("Unlock" | "RUnlock"))
+        && matches!(next.as_deref(), Some("Lock" | "RLock"))
+}
+
+/// Does the function, or the type of the method's receiver, say it spins (`spinLock.Lock`, `spinWait`)?
+fn named_for_spinning(func: Node<'_>, src: &str) -> bool {
+    let top = syntax::enclosing_top_function(func).unwrap_or(func);
+    ["name", "receiver"].iter().any(|f| {
+        top.child_by_field_name(f)
+            .is_some_and(|n| syntax::text(n, src).to_lowercase().contains("spin"))
+    })
 }
 
 /// Is `stmt` the only statement of the `default` of a `select` that is a loop's whole body (R7.7's shape)?
@@ -703,6 +766,34 @@ mod tests {
                 "{HEAD_NO_RT}func f(n int) {{\n\tfor i := 0; i < n; i++ {{\n\t\tfmt.Println(i)\n\t}}\n}}\n"
             ),
         );
+    }
+
+    #[test]
+    fn event_loops_and_spinlocks_yield_by_design() {
+        // A loop without end that does work between polls (an event loop) is left alone.
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{HEAD}func serve(poll func() int, handle func(int)) {{\n\tfor {{\n\t\tn := poll()\n\t\tif n == 0 {{\n\t\t\truntime.Gosched()\n\t\t\tcontinue\n\t\t}}\n\t\thandle(n)\n\t\tfmt.Println(n)\n\t}}\n}}\n"
+            ),
+        );
+        // A spinlock spins by design.
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{HEAD}type spinLock struct{{ held func() bool }}\n\nfunc (l *spinLock) Lock() {{\n\tfor l.held() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
+        );
+        // A counted loop that works, with a cancellation check, loses its yield.
+        let (fixed, _) = run_one(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{HEAD}func replay(n int, apply func(int), closed func() bool) {{\n\tfor i := 0; i < n; i++ {{\n\t\tapply(i)\n\t\truntime.Gosched()\n\t\tif closed() {{\n\t\t\treturn\n\t\t}}\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
+            false,
+        );
+        assert!(!fixed.contains("Gosched"), "{fixed}");
     }
 
     #[test]
