@@ -100,8 +100,10 @@
 //! - The file builds only for platforms without asynchronous preemption (`js`, `wasip1`, `wasm`, `plan9`),
 //!   by its `//go:build` or `// +build` lines or its file name.
 //! - A loop that never ends by itself (`for {}`, `for cond`) and does work besides polling (an event loop
-//!   yielding between rounds), and a spin-wait in a function or receiver type named for spinning (a
-//!   spinlock spins by design).
+//!   yielding between rounds), a yield nested among other work of a `select` case or `switch` in such a
+//!   loop, and a spin-wait in a function or receiver type named for spinning (a spinlock spins by design)
+//!   or whose comments, inside the loop or right above it, say it spins on purpose or yields so another
+//!   goroutine can take a lock (`spin`, `mutex`, `lock`).
 //! - The only statement of the `default` of a `select` that is a loop's whole body: R7.7
 //!   (select-default-spin) reports that spin.
 //! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, and a
@@ -226,15 +228,23 @@ fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, loc
         .collect();
     // A loop that does nothing but yield and check whether to stop waits for another goroutine: a
     // spin-wait. A loop without end counts its polls and counters as waiting too (`v := load()`).
-    let waits = if ends {
-        !others.is_empty() && others.iter().all(|s| crate::loops::is_exit_check(*s))
-    } else {
-        others.iter().all(|s| crate::loops::is_bookkeeping(*s))
-    };
-    if waits || others.is_empty() {
+    // A yield nested in a bigger statement (a `select` case that starts workers, say) sits among work.
+    let removed = planned.as_ref().map_or(stmt, |(r, _)| r.removed);
+    let nested_in_work = holder.id() != removed.id();
+    let waits = !nested_in_work
+        && if ends {
+            !others.is_empty() && others.iter().all(|s| crate::loops::is_exit_check(*s))
+        } else {
+            others.iter().all(|s| crate::loops::is_bookkeeping(*s))
+        };
+    if waits || (others.is_empty() && !nested_in_work) {
         // `for { select { ...; default: runtime.Gosched() } }` is R7.7's finding: one report per site. A
-        // function or type named for spinning (a spinlock) spins by design.
-        if select_default_spin(stmt) || named_for_spinning(func, src) {
+        // function or type named for spinning (a spinlock) spins by design, and a comment at the loop
+        // that says it spins or hands a lock over explains the yield.
+        if select_default_spin(stmt)
+            || named_for_spinning(func, src)
+            || loops.iter().any(|l| comment_explains_yield(*l, func, src))
+        {
             return;
         }
         if others.is_empty() && ends {
@@ -314,6 +324,28 @@ fn between_unlock_and_lock(stmt: Node<'_>, src: &str) -> bool {
     let (prev, next) = (method(prev), method(next));
     matches!(prev.as_deref(), Some("Unlock" | "RUnlock"))
         && matches!(next.as_deref(), Some("Lock" | "RLock"))
+}
+
+/// Does a comment inside `for_stmt`, or in the comment lines right above it, say the loop spins on purpose
+/// or yields so another goroutine can take a lock ("we spin because...", "acquire the shard mutex")?
+fn comment_explains_yield(for_stmt: Node<'_>, func: Node<'_>, src: &str) -> bool {
+    // The run of `//` lines right above the loop (tree-sitter may hang them on the block, not the list).
+    let mut above = syntax::line_start(src, for_stmt.start_byte());
+    while above > 0 {
+        let prev = syntax::line_start(src, above - 1);
+        if !src[prev..above].trim_start().starts_with("//") {
+            break;
+        }
+        above = prev;
+    }
+    let mut found = false;
+    syntax::walk(func, &mut |n| {
+        if n.kind() == "comment" && n.start_byte() >= above && n.end_byte() <= for_stmt.end_byte() {
+            let text = syntax::text(n, src).to_lowercase();
+            found |= ["spin", "mutex", "lock"].iter().any(|w| text.contains(w));
+        }
+    });
+    found
 }
 
 /// Does the function, or the type of the method's receiver, say it spins (`spinLock.Lock`, `spinWait`)?
