@@ -61,6 +61,8 @@
 //! - The `default` has statements (`runtime.Gosched()`, `time.Sleep`, work) or comments.
 //! - The `select` has only a `default`.
 //! - The loop has a three-clause or range header: it polls a bounded number of times on purpose.
+//! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`
+//!   functions, and test-support packages (`httptest`-like names, `testutil`, `e2e/`, `integration/`).
 //!
 //! Reported without a fix (the finding says which precondition failed): a case operand that is a
 //! package-level variable (another goroutine may swap it; the spinning loop would see the new channel),
@@ -147,6 +149,13 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(func) = syntax::enclosing_function(for_stmt) else {
         return;
     };
+    // Tests and benchmarks spin on purpose (to provoke or measure contention).
+    let file = cx.file();
+    if crate::removal::in_test_code(file, for_stmt)
+        || crate::testhelpers::in_test_support(cx.pkg, file)
+    {
+        return;
+    }
     // Loop header: a three-clause or range loop polls a bounded number of times (a "try n times" on
     // purpose), not the spin shape.
     let mut header = named_children(for_stmt);

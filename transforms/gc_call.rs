@@ -90,6 +90,12 @@
 //!   an imported package, such as `w.WriteHeader(204)` or `fmt.Fprintln(w, "ok")`, logs or returns; a
 //!   package helper taking the writer, `serve(w, r)`, is the handler's real work and does not count), or
 //!   code outside a request handler in a function that calls `signal.Notify` (a collection on demand).
+//! - Test-support packages (`testing` itself, `*test` and `testutil` names, benchmark harnesses, `e2e/` and
+//!   `integration/` trees).
+//! - The function registers a finalizer or cleanup (`runtime.SetFinalizer`, `runtime.AddCleanup`): the
+//!   collection is how it waits for it to run.
+//! - An `if` around the call tests a flag named for the collection (`if callGC`, `if cfg.ForceGC`): an
+//!   option or test hook turns it on.
 //! - A collector loop: the enclosing loop reads memory statistics (`runtime.ReadMemStats`,
 //!   `metrics.Read`, ...) and collects past a threshold, so the collection is the loop's whole design.
 //! - `go runtime.GC()`, the function value `runtime.GC`, a dot-imported or shadowed `runtime`.
@@ -167,7 +173,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // Owner's decision / §3.2.4: never in tests, benchmarks, TestMain.
-    if in_test_code(file, stmt) {
+    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(stmt) else {
@@ -181,6 +187,27 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     // A profile obtained earlier in the function and written later (`p := pprof.Lookup(name)`, then
     // `runtime.GC()` when name is "heap", then `p.WriteTo`) is the same idiom: net/http/pprof does this.
     if calls_import(file, top, "runtime/pprof", &[]) {
+        return;
+    }
+    // A collection that drives a finalizer or cleanup the function registered (waiting for it to run) is
+    // what the code is for.
+    if calls_import(file, top, "runtime", &["SetFinalizer", "AddCleanup"]) {
+        return;
+    }
+    // `if callGC { runtime.GC() }`: an option or test hook named for the collection turns it on.
+    if syntax::ancestors(stmt)
+        .take_while(|a| a.id() != func.id())
+        .filter(|a| a.kind() == "if_statement")
+        .filter_map(|a| a.child_by_field_name("condition"))
+        .any(|c| {
+            let mut named = false;
+            syntax::walk(c, &mut |n| {
+                named |= matches!(n.kind(), "identifier" | "field_identifier")
+                    && names_purpose(file.node_text(n), false)
+            });
+            named
+        })
+    {
         return;
     }
     let handler = handler_shape(file, func);

@@ -119,6 +119,8 @@
 //!   that is not a function literal or does not start with `defer wg.Done()`, no `wg.Wait()` after the loop
 //!   in the same block, a labeled loop.
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.3, §0.3 and §7.3; `errgroup.Group.SetLimit` in golang.org/x/sync (go.dev/issue/27837);
@@ -183,7 +185,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     let file = cx.file();
-    if in_test_code(file, for_stmt) {
+    if in_test_code(file, for_stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(top) = syntax::enclosing_function(for_stmt) else {

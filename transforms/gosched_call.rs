@@ -108,6 +108,8 @@
 //!   (select-default-spin) reports that spin.
 //! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, and a
 //!   dot-imported or shadowed `runtime`.
+//! - Test-support packages: `testing` itself, `*test` and `testutil` names, benchmark harnesses, `e2e/` and
+//!   `integration/` trees.
 //!
 //! ## References
 //! go-semantics §3.1, §3.2 and §3.4; `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes
@@ -172,7 +174,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // §3.2.4: never in tests (they yield to provoke interleavings).
-    if in_test_code(file, stmt) {
+    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     // §3.2.5: not in files built only for platforms without asynchronous preemption.

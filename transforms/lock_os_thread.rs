@@ -92,6 +92,8 @@
 //!   kills its thread on purpose), functions that lock or unlock more than once.
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`.
 //! - A dot-imported or shadowed `runtime`.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.2 and §0.3; `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
@@ -303,7 +305,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(local) = runtime_local(file) else {
         return;
     };
-    if in_test_code(file, lock) {
+    if in_test_code(file, lock) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(lock) else {
