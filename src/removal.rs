@@ -67,6 +67,25 @@ impl Blocked {
 /// its line and trailing comment; an `if` left empty goes whole when that is behaviour-preserving; an `else`
 /// left empty is dropped; case clauses and function bodies may become empty.
 pub(super) fn plan_removal<'t>(src: &str, stmt: Node<'t>) -> Result<Removal<'t>, Blocked> {
+    plan(src, stmt, &mut None)
+}
+
+/// `plan_removal`, except that deleting an `if` may leave locals its condition read without a use: their
+/// names come back (declared once in the function), for the caller to blank (a range key becomes `_`).
+pub(super) fn plan_removal_leaving_unused<'t>(
+    src: &str,
+    stmt: Node<'t>,
+) -> Result<(Removal<'t>, Vec<String>), Blocked> {
+    let mut unused = Some(vec![]);
+    let removal = plan(src, stmt, &mut unused)?;
+    Ok((removal, unused.unwrap_or_default()))
+}
+
+fn plan<'t>(
+    src: &str,
+    stmt: Node<'t>,
+    unused: &mut Option<Vec<String>>,
+) -> Result<Removal<'t>, Blocked> {
     let mut cur = stmt;
     loop {
         let list = cur.parent().ok_or(Blocked::Layout)?;
@@ -139,8 +158,10 @@ pub(super) fn plan_removal<'t>(src: &str, stmt: Node<'t>) -> Result<Removal<'t>,
         if !pure {
             return Err(Blocked::ImpureCondition);
         }
-        if leaves_unused_local(owner, src) {
-            return Err(Blocked::WouldLeaveUnused);
+        match (unused_locals(owner, src), unused.as_mut()) {
+            (Some(names), _) if names.is_empty() => {}
+            (Some(names), Some(acc)) => acc.extend(names),
+            _ => return Err(Blocked::WouldLeaveUnused),
         }
         if let Some(outer) = owner.parent().filter(|p| p.kind() == "if_statement") {
             // `if a { A } else if c { call() }` → `if a { A }`.
@@ -150,28 +171,27 @@ pub(super) fn plan_removal<'t>(src: &str, stmt: Node<'t>) -> Result<Removal<'t>,
     }
 }
 
-/// Would deleting `removed` (an `if` about to go whole) leave a local variable without any use, which Go
-/// rejects ("declared and not used")? Parameters and package-level names never need a use. A name declared
-/// more than once in the function (shadowing we do not resolve) counts as "would".
-fn leaves_unused_local(removed: Node<'_>, src: &str) -> bool {
-    let Some(body) =
-        syntax::enclosing_function(removed).and_then(|f| f.child_by_field_name("body"))
-    else {
-        return true;
-    };
+/// The local variables deleting `removed` (an `if` about to go whole) would leave without any use, which Go
+/// rejects ("declared and not used"). Parameters and package-level names never need a use. `None` when a
+/// name is declared more than once in the function (shadowing we do not resolve) and may be one of them.
+fn unused_locals(removed: Node<'_>, src: &str) -> Option<Vec<String>> {
+    let body = syntax::enclosing_function(removed).and_then(|f| f.child_by_field_name("body"))?;
     let mut names: Vec<&str> = vec![];
     syntax::walk(removed, &mut |n| {
         if n.kind() == "identifier" && !names.contains(&syntax::text(n, src)) {
             names.push(syntax::text(n, src));
         }
     });
-    names
-        .into_iter()
-        .any(|name| match declarations(body, name, src) {
-            0 => false,
-            1 => !read_outside(body, removed, name, src),
-            _ => true,
-        })
+    let mut unused = vec![];
+    for name in names {
+        match declarations(body, name, src) {
+            0 => {}
+            1 if read_outside(body, removed, name, src) => {}
+            1 => unused.push(name.to_string()),
+            _ => return None,
+        }
+    }
+    Some(unused)
 }
 
 /// How many times `scope` declares `name` (the kinds `syntax::declares_name` knows).

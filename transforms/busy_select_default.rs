@@ -60,10 +60,15 @@
 //!   working loop: `select { case <-ctx.Done(): return; default: }; doWork()`).
 //! - The `default` has statements (`runtime.Gosched()`, `time.Sleep`, work) or comments.
 //! - The `select` has only a `default`.
-//! - A case operand is a package-level variable (another goroutine may swap it; the spinning loop would see
-//!   the new channel), contains a receive, or calls a function.
-//! - The loop has a three-clause or range header, or a condition that reads fields, globals or calls.
-//! - The function uses `goto`.
+//! - The loop has a three-clause or range header: it polls a bounded number of times on purpose.
+//! - Test code (`*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`
+//!   functions, test-support packages such as `httptest`-like names, `testutil`, `e2e/`, `integration/`)
+//!   when a precondition withholds the fix: tests spin on purpose. The Safe removal still applies there.
+//!
+//! Reported without a fix (the finding says which precondition failed): a case operand that is a
+//! package-level variable (another goroutine may swap it; the spinning loop would see the new channel),
+//! contains a receive, or calls a function; a loop condition that reads fields, globals or calls; a
+//! function that uses `goto`.
 //!
 //! ## References
 //! go-semantics §6.1 and the owner's decisions on R6.1; the Go spec, "Select statements".
@@ -146,8 +151,34 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(func) = syntax::enclosing_function(for_stmt) else {
         return;
     };
+    // Tests and benchmarks spin on purpose (to provoke or measure contention): there a spin whose fix a
+    // precondition withholds is not worth a report (the Safe removal still applies, as it always did).
+    let file = cx.file();
+    let test_code = crate::removal::in_test_code(file, for_stmt)
+        || crate::testhelpers::in_test_support(cx.pkg, file);
+    // Loop header: a three-clause or range loop polls a bounded number of times (a "try n times" on
+    // purpose), not the spin shape.
+    let mut header = named_children(for_stmt);
+    header.retain(|n| n.id() != body.id());
+    if header
+        .iter()
+        .any(|h| matches!(h.kind(), "for_clause" | "range_clause"))
+    {
+        return;
+    }
+    // From here the loop spins: reported, and a failed precondition withholds the fix (owner's principle).
+    let message = "empty `default` turns this for/select into a busy loop; without it the goroutine blocks until a case is ready";
+    let withheld = |cx: &mut Ctx<'_>, reason: &str| {
+        if !test_code {
+            cx.report(TextRange::of(*default), message).withhold(reason);
+        }
+    };
     // §6.1.1: no goto in the function (a label on the loop may be a goto target).
     if contains_kind(func, "goto_statement") {
+        withheld(
+            cx,
+            "the function uses `goto`, so the loop may be entered or left in ways the tree does not show",
+        );
         return;
     }
     let mut applicability = Applicability::Safe;
@@ -160,24 +191,27 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             match classify_operand(cx, func, operand) {
                 OperandKind::Pure => {}
                 OperandKind::MethodCall => applicability = Applicability::Unsafe,
-                OperandKind::Reject => return,
+                OperandKind::Reject => {
+                    withheld(
+                        cx,
+                        "a case operand is a package variable, a receive or a call: another goroutine may change the channel between spins, and a blocking select would not see it",
+                    );
+                    return;
+                }
             }
         }
     }
-    // Loop header: `for {}`, or (owner) a condition over locals assigned only inside this select's cases.
-    let mut header = named_children(for_stmt);
-    header.retain(|n| n.id() != body.id());
-    match header.as_slice() {
-        [] => {}
-        [cond] if cond.kind() != "for_clause" && cond.kind() != "range_clause" => {
-            if !condition_is_select_local(cx, func, *cond, *select) {
-                return;
-            }
-        }
-        _ => return,
+    // `for {}`, or (owner) a condition over locals assigned only inside this select's cases.
+    if let [cond] = header.as_slice()
+        && !condition_is_select_local(cx, func, *cond, *select)
+    {
+        withheld(
+            cx,
+            "the loop's condition reads state another goroutine may write, which a blocking select would stop checking",
+        );
+        return;
     }
     let edit = delete_statement(src, *default);
-    let message = "empty `default` turns this for/select into a busy loop; without it the goroutine blocks until a case is ready";
     let title = "remove the empty `default` so the select blocks";
     let fix = Fix::new(title, applicability).edit(cx.file_idx, edit);
     let d = cx.report(TextRange::of(*default), message);
@@ -353,11 +387,27 @@ mod tests {
         );
     }
 
+    /// Reported without an edit, with the precondition that withheld the fix.
+    fn withheld(src: &str) -> String {
+        crate::testing::check_detect_only_go(&TRANSFORM, "1.22", src);
+        let found = crate::testing::findings(&TRANSFORM, "1.22", src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].withheld.clone().expect("a withheld reason")
+    }
+
     #[test]
-    fn package_level_channel_is_left_alone() {
+    fn package_level_channel_is_reported_without_a_fix() {
+        let reason = withheld(
+            "package m\n\nvar quit chan int\n\nfunc f() {\n\tfor {\n\t\tselect {\n\t\tcase <-quit:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+        );
+        assert!(reason.contains("package variable"), "{reason}");
+    }
+
+    #[test]
+    fn bounded_polls_are_not_spins() {
         check_no_fix(
             &TRANSFORM,
-            "package m\n\nvar quit chan int\n\nfunc f() {\n\tfor {\n\t\tselect {\n\t\tcase <-quit:\n\t\t\treturn\n\t\tdefault:\n\t\t}\n\t}\n}\n",
+            "package m\n\nfunc f(in chan int, n int) {\n\tfor i := 0; i < n; i++ {\n\t\tselect {\n\t\tcase <-in:\n\t\tdefault:\n\t\t}\n\t}\n}\n",
         );
     }
 
@@ -377,9 +427,9 @@ mod tests {
             "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\tdefault:\n\t\t}\n\t}\n}\n",
             "package m\n\nfunc f(in chan int) {\n\tdone := false\n\tfor !done {\n\t\tselect {\n\t\tcase _, ok := <-in:\n\t\t\tdone = !ok\n\t\t}\n\t}\n}\n",
         );
-        check_no_fix(
-            &TRANSFORM,
+        let reason = withheld(
             "package m\n\ntype s struct{ running bool }\n\nfunc (x *s) f(in chan int) {\n\tfor x.running {\n\t\tselect {\n\t\tcase <-in:\n\t\tdefault:\n\t\t}\n\t}\n}\n",
         );
+        assert!(reason.contains("condition"), "{reason}");
     }
 }

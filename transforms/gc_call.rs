@@ -86,8 +86,18 @@
 //!   numbers is to collect first.
 //! - Forcing a collection is the code's purpose: a function or handler named for it (`forceGC`,
 //!   `freeMemory`, `handleGC`), a handler registered on such a route (`/debug/gc`, `/admin/free`), a
-//!   handler that does nothing but respond, or code outside a request handler in a function that calls
-//!   `signal.Notify` (a collection on demand).
+//!   handler whose body is essentially the call (it only writes the response through its own parameters or
+//!   an imported package, such as `w.WriteHeader(204)` or `fmt.Fprintln(w, "ok")`, logs or returns; a
+//!   package helper taking the writer, `serve(w, r)`, is the handler's real work and does not count), or
+//!   code outside a request handler in a function that calls `signal.Notify` (a collection on demand).
+//! - Test-support packages (`testing` itself, `*test` and `testutil` names, benchmark harnesses, `e2e/` and
+//!   `integration/` trees).
+//! - The function registers a finalizer or cleanup (`runtime.SetFinalizer`, `runtime.AddCleanup`): the
+//!   collection is how it waits for it to run.
+//! - An `if` around the call tests a flag named for the collection (`if callGC`, `if cfg.ForceGC`): an
+//!   option or test hook turns it on.
+//! - A collector loop: the enclosing loop reads memory statistics (`runtime.ReadMemStats`,
+//!   `metrics.Read`, ...) and collects past a threshold, so the collection is the loop's whole design.
 //! - `go runtime.GC()`, the function value `runtime.GC`, a dot-imported or shadowed `runtime`.
 //!
 //! Reported without a fix: `runtime.GC()` right before `debug.FreeOSMemory()` (redundant, but not
@@ -142,8 +152,12 @@ const QUERY: &str = r#"
 
 const SAFE_MESSAGE: &str = "`runtime.GC()` in a request handler runs a full collection and blocks the request until it ends, on every request; the runtime already collects as the heap grows (GOGC), so dropping it only removes the stall";
 const UNSAFE_MESSAGE: &str = "`runtime.GC()` runs a full collection and blocks the caller until it ends; the runtime collects on its own as the heap grows, but review before dropping it: with GOGC=off in the environment this may be the only collection the program gets";
-const REDUNDANT_MESSAGE: &str = "redundant forced GC: `debug.FreeOSMemory()` right after it runs a full collection itself; not fixed because dropping this one runs one cycle instead of two, which returns less memory while sync.Pool victims or finalizer-reachable objects exist";
-const PERIODIC_MESSAGE: &str = "periodic forced GC: this loop blocks for a full collection on every iteration and does nothing else; the runtime collects on its own as the heap grows (unless GOGC=off), so consider deleting the loop and the goroutine running it (not fixed: the loop would be left only waiting)";
+const REDUNDANT_MESSAGE: &str =
+    "redundant forced GC: `debug.FreeOSMemory()` right after it runs a full collection itself";
+const REDUNDANT_WITHHELD: &str = "dropping this one runs one cycle instead of two, which returns less memory while sync.Pool victims or finalizer-reachable objects exist";
+const PERIODIC_MESSAGE: &str = "periodic forced GC: this loop blocks for a full collection on every iteration and does nothing else; the runtime collects on its own as the heap grows (unless GOGC=off), so consider deleting the loop and the goroutine running it";
+const NOT_FIXED_MESSAGE: &str =
+    "`runtime.GC()` runs a full collection and blocks the caller until it ends";
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let (Some(stmt), Some(call)) = (m.node("match"), m.node("call")) else {
@@ -160,7 +174,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // Owner's decision / §3.2.4: never in tests, benchmarks, TestMain.
-    if in_test_code(file, stmt) {
+    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(stmt) else {
@@ -176,6 +190,27 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if calls_import(file, top, "runtime/pprof", &[]) {
         return;
     }
+    // A collection that drives a finalizer or cleanup the function registered (waiting for it to run) is
+    // what the code is for.
+    if calls_import(file, top, "runtime", &["SetFinalizer", "AddCleanup"]) {
+        return;
+    }
+    // `if callGC { runtime.GC() }`: an option or test hook named for the collection turns it on.
+    if syntax::ancestors(stmt)
+        .take_while(|a| a.id() != func.id())
+        .filter(|a| a.kind() == "if_statement")
+        .filter_map(|a| a.child_by_field_name("condition"))
+        .any(|c| {
+            let mut named = false;
+            syntax::walk(c, &mut |n| {
+                named |= matches!(n.kind(), "identifier" | "field_identifier")
+                    && names_purpose(file.node_text(n), false)
+            });
+            named
+        })
+    {
+        return;
+    }
     let handler = handler_shape(file, func);
     // §3.3: signal handlers that free memory on demand (a request handler inside such a function is not one).
     if handler.is_none() && calls_import(file, top, "os/signal", &["Notify"]) {
@@ -183,16 +218,25 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     }
     // §3.3: `runtime.GC()` immediately before `debug.FreeOSMemory()` is reported as redundant, never fixed.
     if stmt.kind() == "expression_statement" && next_is_free_os_memory(file, stmt) {
-        cx.report(TextRange::of(call), REDUNDANT_MESSAGE);
+        cx.report(TextRange::of(call), REDUNDANT_MESSAGE)
+            .withhold(REDUNDANT_WITHHELD);
         return;
     }
     let removal = plan_removal(src, stmt);
     let removed = removal.as_ref().map_or(stmt, |r| r.removed);
+    // A collector loop that reads the heap and collects past a threshold is the design, not noise: the
+    // collection is what the loop is for (GOMEMLIMIT is the modern spelling, a design change, not a fix).
+    if let Some(l) = syntax::enclosing_loop(stmt)
+        && calls_matching(l, |n| is_measurement(file, n))
+    {
+        return;
+    }
     // §3.3: a loop left doing nothing but waiting is reported, not produced.
     if let Some(body) = syntax::enclosing_loop(stmt).and_then(|l| l.child_by_field_name("body"))
         && block_is_idle(file, body, removed)
     {
-        cx.report(TextRange::of(call), PERIODIC_MESSAGE);
+        cx.report(TextRange::of(call), PERIODIC_MESSAGE)
+            .withhold("the loop would be left only waiting");
         return;
     }
     // §3.3: admin endpoints and helpers whose purpose is the collection.
@@ -201,14 +245,16 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     }
     // Owner's decision: packages that depend on when collections happen get a report with the reason.
     if let Some(reason) = package_depends_on_gc(cx.pkg) {
-        cx.report(TextRange::of(call), not_fixed(&reason));
+        cx.report(TextRange::of(call), NOT_FIXED_MESSAGE)
+            .withhold(reason);
         return;
     }
     // §3.4: the edit shapes.
     let removal: Removal<'_> = match removal {
         Ok(r) => r,
         Err(blocked) => {
-            cx.report(TextRange::of(call), not_fixed(blocked.reason()));
+            cx.report(TextRange::of(call), NOT_FIXED_MESSAGE)
+                .withhold(blocked.reason());
             return;
         }
     };
@@ -219,7 +265,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         } else {
             "its case"
         };
-        cx.report(TextRange::of(call), not_fixed(&format!("it is the only statement of {where_}, which would be left empty; review the callers")));
+        cx.report(TextRange::of(call), NOT_FIXED_MESSAGE).withhold(format!(
+            "it is the only statement of {where_}, which would be left empty; review the callers"
+        ));
         return;
     }
     // Owner's decision: Safe on per-request paths, Unsafe elsewhere.
@@ -254,10 +302,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     d.fix = Some(fix);
 }
 
-fn not_fixed(reason: &str) -> String {
-    format!(
-        "`runtime.GC()` runs a full collection and blocks the caller until it ends; not fixed: {reason}"
-    )
+fn calls_matching(scope: Node<'_>, f: impl Fn(Node<'_>) -> bool) -> bool {
+    let mut found = false;
+    syntax::walk(scope, &mut |n| {
+        found |= !found && n.kind() == "call_expression" && f(n)
+    });
+    found
 }
 
 // ---- calls to imported packages ----
@@ -653,8 +703,9 @@ fn responds(file: &PkgFile, s: Node<'_>, handler: &Handler, removed: Node<'_>) -
     }
 }
 
-/// A call on the handler's parameters (`w.WriteHeader(204)`, `c.String(200, "ok")`) or one that takes them
-/// (`fmt.Fprintln(w, "ok")`, `http.Error(w, ...)`), with no other call in its arguments.
+/// A call on the handler's parameters (`w.WriteHeader(204)`, `c.String(200, "ok")`) or an imported
+/// package's function that takes them (`fmt.Fprintln(w, "ok")`, `http.Error(w, ...)`), with no other call in
+/// its arguments.
 fn is_response_call(file: &PkgFile, call: Node<'_>, handler: &Handler) -> bool {
     let is_param = |n: Node<'_>| {
         n.kind() == "identifier" && handler.params.iter().any(|p| p == file.node_text(n))
@@ -665,7 +716,20 @@ fn is_response_call(file: &PkgFile, call: Node<'_>, handler: &Handler) -> bool {
     let on_param = call
         .child_by_field_name("function")
         .is_some_and(|f| is_param(chain_root(f)));
-    let takes_param = named_children(args).into_iter().any(is_param);
+    // `fmt.Fprintln(w, ...)`, `http.Error(w, ...)`: an imported package's function writing the response. A
+    // package helper taking `w` and `r` (`serve(w, r)`) is the handler's real work (owner's decision).
+    let imported_callee = call.child_by_field_name("function").is_some_and(|f| {
+        f.kind() == "selector_expression"
+            && f.child_by_field_name("operand").is_some_and(|o| {
+                o.kind() == "identifier"
+                    && file
+                        .imports()
+                        .iter()
+                        .any(|i| i.is_usable() && i.local == file.node_text(o))
+                    && !handler.params.iter().any(|p| p == file.node_text(o))
+            })
+    });
+    let takes_param = imported_callee && named_children(args).into_iter().any(is_param);
     let plain_args = {
         let mut ok = true;
         for a in named_children(args) {
@@ -952,17 +1016,39 @@ mod tests {
         let msgs = check_detect_only_go(&TRANSFORM, "1.22", ticker);
         assert!(msgs[0].starts_with("periodic forced GC"), "{msgs:?}");
         let pool = "package m\n\nimport (\n\t\"runtime\"\n\t\"sync\"\n)\n\nvar bufs = sync.Pool{New: func() any { return new([]byte) }}\n\nfunc work(f func()) {\n\tf()\n\truntime.GC()\n}\n";
-        let msgs = check_detect_only_go(&TRANSFORM, "1.22", pool);
-        assert!(msgs[0].contains("sync.Pool (x.go:8)"), "{msgs:?}");
+        check_detect_only_go(&TRANSFORM, "1.22", pool);
+        assert!(withheld(pool).contains("sync.Pool (x.go:8)"));
         let only = "package m\n\nimport \"runtime\"\n\nfunc settle() {\n\truntime.GC()\n}\n";
-        let msgs = check_detect_only_go(&TRANSFORM, "1.22", only);
-        assert!(
-            msgs[0].contains("only statement of its function"),
-            "{msgs:?}"
-        );
+        check_detect_only_go(&TRANSFORM, "1.22", only);
+        assert!(withheld(only).contains("only statement of its function"));
         let blocked = "package m\n\nimport \"runtime\"\n\nfunc step(big bool, f func()) {\n\tif big {\n\t\truntime.GC()\n\t} else {\n\t\tf()\n\t}\n\tf()\n}\n";
-        let msgs = check_detect_only_go(&TRANSFORM, "1.22", blocked);
-        assert!(msgs[0].contains("beside an `else`"), "{msgs:?}");
+        check_detect_only_go(&TRANSFORM, "1.22", blocked);
+        assert!(withheld(blocked).contains("beside an `else`"));
+        assert!(withheld(redundant).contains("one cycle instead of two"));
+        assert!(withheld(periodic).contains("only waiting"));
+    }
+
+    fn withheld(src: &str) -> String {
+        let found = crate::testing::findings(&TRANSFORM, "1.22", src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fix.is_none());
+        found[0].withheld.clone().expect("a withheld reason")
+    }
+
+    #[test]
+    fn a_helper_taking_the_writer_is_the_handler_s_work() {
+        // Owner's decision "R3b on request paths": `serve(w, r)` does not make this a GC endpoint.
+        let src = format!(
+            "{HTTP}func serve(w http.ResponseWriter, r *http.Request) {{\n\tfmt.Fprint(w, r.URL.Path)\n}}\n\nfunc handle(w http.ResponseWriter, r *http.Request) {{\n\tserve(w, r)\n\truntime.GC()\n}}\n"
+        );
+        let (fixed, out) = run_one(&TRANSFORM, "1.22", &src, false);
+        assert!(!fixed.contains("runtime.GC()"), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn a_threshold_collector_loop_is_its_design() {
+        let src = "package m\n\nimport (\n\t\"runtime\"\n\t\"time\"\n)\n\nfunc watch(limit uint64) {\n\tt := time.NewTicker(time.Second)\n\tfor range t.C {\n\t\tvar ms runtime.MemStats\n\t\truntime.ReadMemStats(&ms)\n\t\tif ms.HeapAlloc > limit {\n\t\t\truntime.GC()\n\t\t}\n\t}\n}\n";
+        check_no_fix(&TRANSFORM, src);
     }
 
     #[test]

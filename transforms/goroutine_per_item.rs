@@ -90,6 +90,11 @@
 //! Otherwise the fix adds a buffered channel `sem` sized `runtime.GOMAXPROCS(0)` before the loop, a send
 //! before `go` and a deferred receive first in the goroutine. Imports go through the engine.
 //!
+//! No fix, reported with the reason, when the items are named like endpoints, connections or cluster
+//! members (`endpoints`, `peers`, `backends`, `replicas`, `subConns`, `addrs`, `hosts`,
+//! `brokers`, ...): such a fan-out waits on the network over a list as long as the deployment, and a
+//! `GOMAXPROCS` limit is for CPU-bound work over input of unbounded size.
+//!
 //! ## Version gating
 //! The errgroup shape needs `golang.org/x/sync` v0.1.0 or later in go.mod (`SetLimit`, go.dev/issue/27837)
 //! and a file language version of Go 1.22 or later when it drops the goroutine's parameters; everything
@@ -114,6 +119,8 @@
 //!   that is not a function literal or does not start with `defer wg.Done()`, no `wg.Wait()` after the loop
 //!   in the same block, a labeled loop.
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.3, §0.3 and §7.3; `errgroup.Group.SetLimit` in golang.org/x/sync (go.dev/issue/27837);
@@ -179,7 +186,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     let file = cx.file();
-    if in_test_code(file, for_stmt) {
+    if in_test_code(file, for_stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(top) = syntax::enclosing_function(for_stmt) else {
@@ -204,6 +211,17 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         t if t.len() <= 40 && !t.contains('\n') => t.to_string(),
         _ => "the items".to_string(),
     };
+    // What the code is for: a fan-out over a handful of endpoints waits on the network, and a GOMAXPROCS
+    // limit is for CPU-bound work over unbounded input; the finding stays, the fix does not.
+    if names_endpoints(file.node_text(items)) {
+        let message = format!(
+            "starts one goroutine per element of `{items_text}` with no limit: if the list grows with the input, memory and whatever each item opens grow with it"
+        );
+        cx.report(TextRange::of(shape.go), message).withhold(
+            "the items look like a handful of endpoints or connections: an I/O fan-out waits on the network, and a GOMAXPROCS limit is for CPU-bound work over unbounded input",
+        );
+        return;
+    }
     let errgroup = errgroup_plan(cx, &shape, range, top);
     let message = format!(
         "starts one goroutine per element of `{items_text}` with no limit: memory, scheduling and whatever each item opens grow with the input; bound it (a semaphore or errgroup `SetLimit` of `runtime.GOMAXPROCS(0)`), checking first that no item waits for another (a limit can deadlock) and that the changed order and latency are acceptable{}",
@@ -219,6 +237,30 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     };
     let d = cx.report(TextRange::of(shape.go), message);
     d.fix = fix;
+}
+
+/// Words naming endpoints, connections or cluster members: lists a service fans out over, one goroutine
+/// each, whose length is the deployment's, not the input's.
+const ENDPOINT_WORDS: &[&str] = &[
+    "endpoint",
+    "peer",
+    "backend",
+    "replica",
+    "subconn",
+    "conns",
+    "addrs",
+    "addresses",
+    "hosts",
+    "members",
+    "upstream",
+    "broker",
+    "remotes",
+    "regions",
+];
+
+fn names_endpoints(items: &str) -> bool {
+    let lower = items.to_lowercase();
+    ENDPOINT_WORDS.iter().any(|w| lower.contains(w))
 }
 
 /// Is the range expression of small or fixed size, or a count of workers (§6.3 "unbounded" only)?

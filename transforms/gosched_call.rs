@@ -2,7 +2,9 @@
 //!
 //! ## What it does
 //! Removes a `runtime.Gosched()` statement that is not inside any loop, in an ordinary function that is not
-//! itself a yield helper.
+//! itself a yield helper, or that sits in a loop that ends by itself and does other work (a `for range`, or a
+//! counted `for i := a; i < n; i++`). A yield in a loop that waits for another goroutine is reported as a
+//! spin-wait, without a fix.
 //!
 //! ## Why is this bad?
 //! `runtime.Gosched()` gives up the processor once and puts the goroutine straight back in the run queue.
@@ -69,24 +71,45 @@
 //! goes whole when `c` has no side effects; an `else { runtime.Gosched() }` is dropped from its `if`. The
 //! `runtime` import goes when nothing else in the file uses it.
 //!
+//! Inside a loop, Safe when every enclosing loop of the function ends by itself — a `for range`, or a
+//! three-clause `for i := a; i < n; i++` whose variable only its post statement changes — and its body does
+//! work besides the yield and its exit checks (`if closed() { return }`): such a loop cannot become a spin,
+//! it only loses its yields (the platforms §3.1 lists preempt it anyway).
+//! A range variable that only the deleted `if` read becomes `_` (`for i, v :=` → `for _, v :=`,
+//! `for i :=` → `for range`).
+//!
+//! No fix (reported, and the finding says why): a loop that waits for another goroutine (a spin-wait,
+//! where the advice is a channel, `sync.Cond` or `sync.WaitGroup`): a loop that ends by itself whose body is
+//! only exit checks and the yield, or a `for {}` / `for cond` whose body is only the yield, exit checks,
+//! polls and counters (`v := load()`, `n++`); a loop whose body is only the yield; an `if` holding the call with an `else`, an init
+//! statement or a condition with side effects; a function using `goto`.
+//!
 //! ## Version gating
 //! None: `Gosched` has meant the same since Go 1.0 and the rewrite adds no API.
 //!
 //! ## When it does not fire
-//! - The call is inside a `for` loop of its function (a spin-wait: without the yield, a platform without
-//!   asynchronous preemption can spin forever), or the function uses `goto`.
-//! - The function is a yield helper: its body is only the call (or an `if` holding only it), it is a function
-//!   literal or a method, its name is used as a value, it calls itself, or a call to it sits inside a loop or
-//!   a function literal anywhere in the package, directly or through other functions of the package.
+//! - Outside any loop, the function uses `goto`, or it is a yield helper: its body is only the call (or an
+//!   `if` holding only it), it is a function literal or a method, its name is used as a value, it calls
+//!   itself, or a call to it sits inside a loop or a function literal anywhere in the package, directly or
+//!   through other functions of the package.
 //! - The function calls `runtime.LockOSThread` (thread-pinned event loops yield on purpose).
+//! - The call sits between `mu.Unlock()` and `mu.Lock()`: the yield hands the mutex to a waiter, which the
+//!   goroutine would otherwise usually take straight back.
 //! - Test code: a `*_test.go` file, a file importing `testing`, or a `Test*`, `Benchmark*`, `Fuzz*`,
 //!   `Example*` or `TestMain` function (tests yield to provoke interleavings).
 //! - The file builds only for platforms without asynchronous preemption (`js`, `wasip1`, `wasm`, `plan9`),
 //!   by its `//go:build` or `// +build` lines or its file name.
-//! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, a dot-imported
-//!   or shadowed `runtime`, a labeled call, and `if c { runtime.Gosched() } else { ... }`, `if f() { ... }`
-//!   or `if x := f(); c { ... }` holding only the call, and an `if` whose removal would leave a variable
-//!   its condition reads unused.
+//! - A loop that never ends by itself (`for {}`, `for cond`) and does work besides polling (an event loop
+//!   yielding between rounds), a yield nested among other work of a `select` case or `switch` in such a
+//!   loop, and a spin-wait in a function or receiver type named for spinning (a spinlock spins by design)
+//!   or whose comments, inside the loop or right above it, say it spins on purpose or yields so another
+//!   goroutine can take a lock (`spin`, `mutex`, `lock`).
+//! - The only statement of the `default` of a `select` that is a loop's whole body: R7.7
+//!   (select-default-spin) reports that spin.
+//! - `go runtime.Gosched()`, `defer runtime.Gosched()`, the function value `runtime.Gosched`, and a
+//!   dot-imported or shadowed `runtime`.
+//! - Test-support packages: `testing` itself, `*test` and `testutil` names, benchmark harnesses, `e2e/` and
+//!   `integration/` trees.
 //!
 //! ## References
 //! go-semantics §3.1, §3.2 and §3.4; `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes
@@ -95,11 +118,11 @@
 use crate::buildtags::{
     collect_unknown_tags, eval, file_constraint, filename_platform, platform_tag,
 };
-use crate::fix::{Fix, TextRange};
+use crate::fix::{Edit, Fix, TextRange};
 use crate::package::{Package, PkgFile};
 use crate::removal::{
-    Shape, in_test_code, kept_statements, no_arguments, plan_removal, runtime_import_change,
-    runtime_local,
+    Shape, in_test_code, kept_statements, no_arguments, plan_removal, plan_removal_leaving_unused,
+    runtime_import_change, runtime_local,
 };
 use crate::syntax;
 use crate::transform::{Ctx, Match, Meta, Transform};
@@ -110,8 +133,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R3a",
         name: "gosched-call",
-        summary: "runtime.Gosched() outside any loop yields once and orders nothing",
-        fix: crate::fix::FixAvailability::Always,
+        summary: "runtime.Gosched() outside a spin-wait yields for nothing and orders nothing",
+        fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["Gosched"],
         tier: crate::transform::Tier::AlwaysShip,
         options: &[],
@@ -132,12 +155,17 @@ const QUERY: &str = r#"
 
 const MESSAGE: &str = "`runtime.Gosched()` outside any loop yields the processor once and creates no happens-before edge: it orders nothing, and the scheduler preempts busy goroutines by itself";
 
+const LOOP_MESSAGE: &str = "`runtime.Gosched()` in a loop that ends by itself only sends the goroutine through the scheduler: the runtime has preempted long-running goroutines on its own since Go 1.14, so the yield costs time and buys no fairness";
+
+const SPIN_MESSAGE: &str = "`runtime.Gosched()` in a loop that waits for another goroutine is a spin-wait: it burns a CPU polling and orders nothing; wait on a channel, `sync.Cond` or `sync.WaitGroup` instead";
+
+const YIELD_LOOP_MESSAGE: &str = "a loop of bare `runtime.Gosched()` calls hopes another goroutine runs meanwhile, and orders nothing: wait for it on a channel or a `sync.WaitGroup` instead";
+
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let (Some(stmt), Some(call)) = (m.node("match"), m.node("call")) else {
         return;
     };
     let file = cx.file();
-    let src = cx.src();
     // §3.2 match: exactly `runtime.Gosched()`, `runtime` resolved per §0.3 (not dot-imported or shadowed).
     if !file.is_pkg_call(call, "runtime", "Gosched") || !no_arguments(call) {
         return;
@@ -146,22 +174,285 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(local) = runtime_local(file) else {
         return;
     };
-    // §3.2.4: never in tests.
-    if in_test_code(file, stmt) {
+    // §3.2.4: never in tests (they yield to provoke interleavings).
+    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     // §3.2.5: not in files built only for platforms without asynchronous preemption.
     if only_without_preemption(file) {
         return;
     }
-    // §3.2.1: not inside any `for` of the same function.
-    if syntax::enclosing_loop(stmt).is_some() {
-        return;
-    }
-    // §3.2.2: not a function literal or a method.
     let Some(func) = syntax::enclosing_function(stmt) else {
         return;
     };
+    // §3.2.3: thread-pinned functions yield on purpose.
+    if calls_pkg_func(file, func, "runtime", "LockOSThread") {
+        return;
+    }
+    // `mu.Unlock(); runtime.Gosched(); mu.Lock()` hands the mutex to a waiter: without the yield the
+    // goroutine usually takes the lock straight back.
+    if between_unlock_and_lock(stmt, cx.src()) {
+        return;
+    }
+    if syntax::enclosing_loop(stmt).is_some() {
+        in_loop(cx, stmt, call, func, &local);
+    } else {
+        outside_loops(cx, stmt, call, func, &local);
+    }
+}
+
+/// Owner's decision "R3a inside loops": the yield goes (Safe) from a loop that ends by itself and does other
+/// work; a loop that waits for another goroutine is a spin-wait, reported without a fix.
+fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, local: &str) {
+    let file = cx.file();
+    let src = cx.src();
+    let loops: Vec<Node<'_>> = syntax::ancestors(stmt)
+        .take_while(|a| a.id() != func.id())
+        .filter(|a| a.kind() == "for_statement")
+        .collect();
+    let innermost = loops[0];
+    let planned = plan_removal_leaving_unused(src, stmt);
+    let ends = loops.iter().all(|l| crate::loops::ends_by_itself(*l, src));
+    // The statement of the loop's body that holds the yield (the yield itself, or the `if` around it).
+    let holder = std::iter::once(stmt)
+        .chain(syntax::ancestors(stmt))
+        .find(|a| {
+            a.parent().and_then(|l| l.parent()).is_some_and(|b| {
+                Some(b.id()) == innermost.child_by_field_name("body").map(|x| x.id())
+            })
+        })
+        .unwrap_or(stmt);
+    let body = innermost.child_by_field_name("body");
+    let others: Vec<Node<'_>> = body
+        .map(syntax::block_statements)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.id() != holder.id())
+        .collect();
+    // A loop that does nothing but yield and check whether to stop waits for another goroutine: a
+    // spin-wait. A loop without end counts its polls and counters as waiting too (`v := load()`).
+    // A yield nested in a bigger statement (a `select` case that starts workers, say) sits among work.
+    let removed = planned.as_ref().map_or(stmt, |(r, _)| r.removed);
+    let nested_in_work = holder.id() != removed.id();
+    let waits = !nested_in_work
+        && if ends {
+            !others.is_empty() && others.iter().all(|s| crate::loops::is_exit_check(*s))
+        } else {
+            others.iter().all(|s| crate::loops::is_bookkeeping(*s))
+        };
+    if waits || (others.is_empty() && !nested_in_work) {
+        // `for { select { ...; default: runtime.Gosched() } }` is R7.7's finding: one report per site. A
+        // function or type named for spinning (a spinlock) spins by design, and a comment at the loop
+        // that says it spins or hands a lock over explains the yield.
+        if select_default_spin(stmt)
+            || named_for_spinning(func, src)
+            || loops.iter().any(|l| comment_explains_yield(*l, func, src))
+        {
+            return;
+        }
+        if others.is_empty() && ends {
+            cx.report(TextRange::of(call), YIELD_LOOP_MESSAGE)
+                .withhold("the loop does nothing but yield");
+        } else {
+            cx.report(TextRange::of(call), SPIN_MESSAGE).withhold(
+                "the loop waits for another goroutine, and without the yield it would spin",
+            );
+        }
+        return;
+    }
+    // A loop that works and never ends by itself (an event loop) yields between rounds; only a loop that
+    // ends by itself is known not to turn into a spin without its yields.
+    if !ends {
+        return;
+    }
+    // §3.2.1 by other means: a backward `goto` makes a loop the tree does not show.
+    if contains_kind(func, "goto_statement") {
+        cx.report(TextRange::of(call), LOOP_MESSAGE)
+            .withhold("the function uses `goto`, so its loops cannot be read from the tree");
+        return;
+    }
+    let (removal, unused) = match planned {
+        Ok(p) => p,
+        Err(blocked) => {
+            cx.report(TextRange::of(call), LOOP_MESSAGE)
+                .withhold(blocked.reason());
+            return;
+        }
+    };
+    // A range variable only the deleted `if` read is blanked, or Go rejects it as unused.
+    let mut blank = vec![];
+    for name in &unused {
+        match blank_range_variable(&loops, name, src) {
+            Some(edit) => blank.push(edit),
+            None => {
+                cx.report(TextRange::of(call), LOOP_MESSAGE).withhold(
+                    "deleting the enclosing `if` would leave a variable its condition reads unused",
+                );
+                return;
+            }
+        }
+    }
+    let title = match removal.shape {
+        Shape::Statement => "remove the `runtime.Gosched()` call",
+        Shape::WholeIf => "remove the `if` whose only statement is `runtime.Gosched()`",
+        Shape::ElseClause => "drop the `else` branch that only calls `runtime.Gosched()`",
+    };
+    let mut fix = Fix::safe(title).edit(cx.file_idx, removal.edit.clone());
+    for edit in merge_blanks(blank, src) {
+        fix = fix.edit(cx.file_idx, edit);
+    }
+    if let Some(change) = runtime_import_change(file, local) {
+        fix = fix.import(cx.file_idx, change);
+    }
+    cx.report(TextRange::of(call), LOOP_MESSAGE).fix = Some(fix);
+}
+
+/// Is `stmt` right after an `X.Unlock()` / `X.RUnlock()` call and right before an `X.Lock()` / `X.RLock()`?
+fn between_unlock_and_lock(stmt: Node<'_>, src: &str) -> bool {
+    let method = |n: Option<Node<'_>>| -> Option<String> {
+        let n = n?;
+        let call = syntax::named_children(n)
+            .into_iter()
+            .next()
+            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")?;
+        let f = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")?;
+        Some(syntax::text(f.child_by_field_name("field")?, src).to_string())
+    };
+    let prev = std::iter::successors(stmt.prev_named_sibling(), |n| n.prev_named_sibling())
+        .find(|n| n.kind() != "comment");
+    let next = std::iter::successors(stmt.next_named_sibling(), |n| n.next_named_sibling())
+        .find(|n| n.kind() != "comment");
+    let (prev, next) = (method(prev), method(next));
+    matches!(prev.as_deref(), Some("Unlock" | "RUnlock"))
+        && matches!(next.as_deref(), Some("Lock" | "RLock"))
+}
+
+/// Does a comment inside `for_stmt`, or in the comment lines right above it, say the loop spins on purpose
+/// or yields so another goroutine can take a lock ("we spin because...", "acquire the shard mutex")?
+fn comment_explains_yield(for_stmt: Node<'_>, func: Node<'_>, src: &str) -> bool {
+    // The run of `//` lines right above the loop (tree-sitter may hang them on the block, not the list).
+    let mut above = syntax::line_start(src, for_stmt.start_byte());
+    while above > 0 {
+        let prev = syntax::line_start(src, above - 1);
+        if !src[prev..above].trim_start().starts_with("//") {
+            break;
+        }
+        above = prev;
+    }
+    let mut found = false;
+    syntax::walk(func, &mut |n| {
+        if n.kind() == "comment" && n.start_byte() >= above && n.end_byte() <= for_stmt.end_byte() {
+            let text = syntax::text(n, src).to_lowercase();
+            found |= ["spin", "mutex", "lock"].iter().any(|w| text.contains(w));
+        }
+    });
+    found
+}
+
+/// Does the function, or the type of the method's receiver, say it spins (`spinLock.Lock`, `spinWait`)?
+fn named_for_spinning(func: Node<'_>, src: &str) -> bool {
+    let top = syntax::enclosing_top_function(func).unwrap_or(func);
+    ["name", "receiver"].iter().any(|f| {
+        top.child_by_field_name(f)
+            .is_some_and(|n| syntax::text(n, src).to_lowercase().contains("spin"))
+    })
+}
+
+/// Is `stmt` the only statement of the `default` of a `select` that is a loop's whole body (R7.7's shape)?
+fn select_default_spin(stmt: Node<'_>) -> bool {
+    let Some(case) = stmt.parent().and_then(|l| {
+        if l.kind() == "statement_list" {
+            l.parent()
+        } else {
+            Some(l)
+        }
+    }) else {
+        return false;
+    };
+    if case.kind() != "default_case" || syntax::case_statements(case).len() != 1 {
+        return false;
+    }
+    let Some(select) = case.parent().filter(|s| s.kind() == "select_statement") else {
+        return false;
+    };
+    let body = syntax::ancestors(select).find(|a| a.kind() == "block");
+    body.is_some_and(|b| {
+        b.parent().is_some_and(|f| f.kind() == "for_statement")
+            && syntax::block_statements(b)
+                .iter()
+                .all(|s| s.id() == select.id())
+    })
+}
+
+/// The edit that stops the range clause of one of `loops` from declaring `name`: `for i, v := range` →
+/// `for _, v := range`, `for i := range` → `for range`, `for k, v := range` → `for k := range` for `v`.
+/// Returns the range clause and which of its two variables goes, merged per clause by `merge_blanks`.
+fn blank_range_variable<'t>(
+    loops: &[Node<'t>],
+    name: &str,
+    src: &str,
+) -> Option<(Node<'t>, usize)> {
+    loops.iter().find_map(|l| {
+        let clause = syntax::named_children(*l)
+            .into_iter()
+            .find(|n| n.kind() == "range_clause")?;
+        let define =
+            (0..clause.child_count()).any(|i| clause.child(i).is_some_and(|c| c.kind() == ":="));
+        let left = clause.child_by_field_name("left").filter(|_| define)?;
+        let vars = syntax::named_children(left);
+        let at = vars.iter().position(|v| syntax::text(*v, src) == name)?;
+        Some((clause, at))
+    })
+}
+
+/// One edit per range clause, from the variables that go: the left side is rewritten as a whole.
+fn merge_blanks(blanks: Vec<(Node<'_>, usize)>, src: &str) -> Vec<Edit> {
+    let is_blank = |v: Node<'_>| syntax::text(v, src) == "_";
+    let mut edits = vec![];
+    let mut done: Vec<usize> = vec![];
+    for (clause, _) in &blanks {
+        if done.contains(&clause.id()) {
+            continue;
+        }
+        done.push(clause.id());
+        let gone: Vec<usize> = blanks
+            .iter()
+            .filter(|(c, _)| c.id() == clause.id())
+            .map(|(_, i)| *i)
+            .collect();
+        let Some(left) = clause.child_by_field_name("left") else {
+            continue;
+        };
+        let vars = syntax::named_children(left);
+        let Some(range_kw) = (0..clause.child_count())
+            .filter_map(|i| clause.child(i))
+            .find(|c| c.kind() == "range")
+        else {
+            continue;
+        };
+        let keep_key = !gone.contains(&0) && vars.first().is_some_and(|k| !is_blank(*k));
+        let keep_value = vars.len() > 1 && !gone.contains(&1) && !is_blank(vars[1]);
+        edits.push(match (keep_key, keep_value) {
+            // `for i := range` / `for i, _ := range` → `for range`
+            (false, false) => {
+                Edit::delete(TextRange::new(left.start_byte(), range_kw.start_byte()))
+            }
+            // `for k, v := range` → `for k := range`
+            (true, false) => Edit::delete(TextRange::new(vars[0].end_byte(), left.end_byte())),
+            // `for i, v := range` → `for _, v := range`
+            _ => Edit::replace(TextRange::of(vars[0]), "_"),
+        });
+    }
+    edits
+}
+
+/// §3.2 outside any loop: the yield goes unless the function is a yield helper.
+fn outside_loops(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, local: &str) {
+    let file = cx.file();
+    let src = cx.src();
+    // §3.2.2: not a function literal or a method.
     if func.kind() != "function_declaration" {
         return;
     }
@@ -175,18 +466,19 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if contains_kind(func, "goto_statement") {
         return;
     }
-    // §3.2.3: thread-pinned functions yield on purpose.
-    if calls_pkg_func(file, func, "runtime", "LockOSThread") {
-        return;
-    }
     // §3.2.2: its name is not used as a value and it is not called from a loop anywhere in the package.
     if used_as_value(cx.pkg, &name) || may_be_called_repeatedly(cx.pkg, &name, &mut HashSet::new())
     {
         return;
     }
-    // §3.4: the edit, or no fire.
-    let Ok(removal) = plan_removal(src, stmt) else {
-        return;
+    // §3.4: the edit; where none is possible the finding says why.
+    let removal = match plan_removal(src, stmt) {
+        Ok(r) => r,
+        Err(blocked) => {
+            cx.report(TextRange::of(call), MESSAGE)
+                .withhold(blocked.reason());
+            return;
+        }
     };
     // §3.2.2: the body is not just the call (or an `if` holding only the call).
     let body = func.child_by_field_name("body");
@@ -202,7 +494,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         Shape::ElseClause => "drop the `else` branch that only calls `runtime.Gosched()`",
     };
     let mut fix = Fix::safe(title).edit(cx.file_idx, removal.edit.clone());
-    if let Some(change) = runtime_import_change(file, &local) {
+    if let Some(change) = runtime_import_change(file, local) {
         fix = fix.import(cx.file_idx, change);
     }
     let d = cx.report(TextRange::of(call), MESSAGE);
@@ -380,7 +672,18 @@ fn only_without_preemption(file: &PkgFile) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{check_fix, check_no_fix, check_no_fix_go, run_one};
+    use crate::testing::{
+        check_detect_only_go, check_fix, check_no_fix, check_no_fix_go, findings, run_one,
+    };
+
+    /// Reported without an edit, and the finding says which precondition withheld the fix.
+    fn withheld(src: &str) -> String {
+        check_detect_only_go(&TRANSFORM, "1.22", src);
+        let found = findings(&TRANSFORM, "1.22", src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fix.is_none());
+        found[0].withheld.clone().expect("a withheld reason")
+    }
 
     const HEAD: &str = "package m\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\n";
     const HEAD_NO_RT: &str = "package m\n\nimport (\n\t\"fmt\"\n)\n\n";
@@ -435,30 +738,101 @@ mod tests {
                 "{HEAD_NO_RT}func start(f func(), busy bool) {{\n\tif busy {{\n\t\tfmt.Println(\"busy\")\n\t}}\n\tgo f()\n}}\n"
             ),
         );
-        check_no_fix(
+        let reason = withheld(&format!(
+            "{HEAD}func start(f func(), busy bool) {{\n\tif busy {{\n\t\truntime.Gosched()\n\t}} else {{\n\t\tfmt.Println(\"idle\")\n\t}}\n\tgo f()\n}}\n"
+        ));
+        assert!(reason.contains("else"), "{reason}");
+        let reason = withheld(&format!(
+            "{HEAD}func start(f func() bool) {{\n\tif f() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println(\"x\")\n}}\n"
+        ));
+        assert!(reason.contains("side effects"), "{reason}");
+    }
+
+    #[test]
+    fn spin_waits_are_reported_without_a_fix() {
+        let spin = format!(
+            "{HEAD}func wait(ready func() bool) {{\n\tfor !ready() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println(\"ready\")\n}}\n"
+        );
+        assert!(withheld(&spin).contains("waits"));
+        let sel = format!(
+            "{HEAD}func wait(c chan int) {{\n\tfor {{\n\t\tselect {{\n\t\tcase <-c:\n\t\t\treturn\n\t\tdefault:\n\t\t\truntime.Gosched()\n\t\t}}\n\t}}\n\tfmt.Println()\n}}\n"
+        );
+        // R7.7 reports the yield in a spinning select's default; R3a stays quiet there.
+        check_no_fix(&TRANSFORM, &sel);
+        let poll = format!(
+            "{HEAD}func wait(n int, ready func() bool) {{\n\tfor i := 0; i < n; i++ {{\n\t\tif ready() {{\n\t\t\treturn\n\t\t}}\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println()\n}}\n"
+        );
+        assert!(withheld(&poll).contains("waits"));
+        let bare = format!(
+            "{HEAD}func settle() {{\n\tfor i := 0; i < 3; i++ {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println()\n}}\n"
+        );
+        assert!(withheld(&bare).contains("nothing but yield"));
+    }
+
+    #[test]
+    fn yields_in_loops_that_end_by_themselves_go() {
+        // The range key only the deleted `if` read becomes `_`.
+        check_fix(
             &TRANSFORM,
             &format!(
-                "{HEAD}func start(f func(), busy bool) {{\n\tif busy {{\n\t\truntime.Gosched()\n\t}} else {{\n\t\tfmt.Println(\"idle\")\n\t}}\n\tgo f()\n}}\n"
+                "{HEAD}func sum(xs []int) int {{\n\tt := 0\n\tfor i, x := range xs {{\n\t\tt += x\n\t\tif i%64 == 0 {{\n\t\t\truntime.Gosched()\n\t\t}}\n\t}}\n\tfmt.Println(t)\n\treturn t\n}}\n"
+            ),
+            &format!(
+                "{HEAD_NO_RT}func sum(xs []int) int {{\n\tt := 0\n\tfor _, x := range xs {{\n\t\tt += x\n\t}}\n\tfmt.Println(t)\n\treturn t\n}}\n"
             ),
         );
-        check_no_fix(
+        // The only range variable goes with it; methods and literals are fine inside a loop.
+        check_fix(
             &TRANSFORM,
             &format!(
-                "{HEAD}func start(f func() bool) {{\n\tif f() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println(\"x\")\n}}\n"
+                "{HEAD}type w struct{{ n int }}\n\nfunc (x *w) run(xs []int) {{\n\tfor i := range xs {{\n\t\tx.n++\n\t\tif i%8 == 0 {{\n\t\t\truntime.Gosched()\n\t\t}}\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
+            &format!(
+                "{HEAD_NO_RT}type w struct{{ n int }}\n\nfunc (x *w) run(xs []int) {{\n\tfor range xs {{\n\t\tx.n++\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
+        );
+        // A counted loop keeps its variable (its header reads it).
+        check_fix(
+            &TRANSFORM,
+            &format!(
+                "{HEAD}func f(n int) {{\n\tfor i := 0; i < n; i++ {{\n\t\tfmt.Println(i)\n\t\truntime.Gosched()\n\t}}\n}}\n"
+            ),
+            &format!(
+                "{HEAD_NO_RT}func f(n int) {{\n\tfor i := 0; i < n; i++ {{\n\t\tfmt.Println(i)\n\t}}\n}}\n"
             ),
         );
     }
 
     #[test]
-    fn never_in_loops_literals_methods_or_helpers() {
-        let spin = format!(
-            "{HEAD}func wait(ready func() bool) {{\n\tfor !ready() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println(\"ready\")\n}}\n"
+    fn event_loops_and_spinlocks_yield_by_design() {
+        // A loop without end that does work between polls (an event loop) is left alone.
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{HEAD}func serve(poll func() int, handle func(int)) {{\n\tfor {{\n\t\tn := poll()\n\t\tif n == 0 {{\n\t\t\truntime.Gosched()\n\t\t\tcontinue\n\t\t}}\n\t\thandle(n)\n\t\tfmt.Println(n)\n\t}}\n}}\n"
+            ),
         );
-        check_no_fix(&TRANSFORM, &spin);
-        let sel = format!(
-            "{HEAD}func wait(c chan int) {{\n\tfor {{\n\t\tselect {{\n\t\tcase <-c:\n\t\t\treturn\n\t\tdefault:\n\t\t\truntime.Gosched()\n\t\t}}\n\t}}\n\tfmt.Println()\n}}\n"
+        // A spinlock spins by design.
+        check_no_fix(
+            &TRANSFORM,
+            &format!(
+                "{HEAD}type spinLock struct{{ held func() bool }}\n\nfunc (l *spinLock) Lock() {{\n\tfor l.held() {{\n\t\truntime.Gosched()\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
         );
-        check_no_fix(&TRANSFORM, &sel);
+        // A counted loop that works, with a cancellation check, loses its yield.
+        let (fixed, _) = run_one(
+            &TRANSFORM,
+            "1.22",
+            &format!(
+                "{HEAD}func replay(n int, apply func(int), closed func() bool) {{\n\tfor i := 0; i < n; i++ {{\n\t\tapply(i)\n\t\truntime.Gosched()\n\t\tif closed() {{\n\t\t\treturn\n\t\t}}\n\t}}\n\tfmt.Println()\n}}\n"
+            ),
+            false,
+        );
+        assert!(!fixed.contains("Gosched"), "{fixed}");
+    }
+
+    #[test]
+    fn never_in_literals_methods_or_helpers_outside_loops() {
         let lit =
             format!("{HEAD}var yield = func() {{\n\tfmt.Println()\n\truntime.Gosched()\n}}\n");
         check_no_fix(&TRANSFORM, &lit);

@@ -4,6 +4,8 @@
 //! Reports `runtime.LockOSThread()` followed by `defer runtime.UnlockOSThread()` in one function when
 //! nothing in the package suggests per-thread state: no cgo, no assembly, no raw or per-thread system
 //! calls, no namespace, graphics, GUI or COM libraries. With `--unsafe-fixes` it removes both statements.
+//! A lock around a direct C call (`C.f(...)`) with nothing showing thread-local state is reported without a
+//! fix, saying what to audit on the C side.
 //!
 //! ## Why is this bad?
 //! While locked, the goroutine owns its OS thread: no other goroutine runs on that thread, and every time
@@ -60,12 +62,18 @@
 //! before accepting. Both statements go with their lines; the `runtime` import goes when nothing else in
 //! the file uses it.
 //!
+//! No fix where the locked code calls C directly and nothing shows thread-local state (no marker in the
+//! package, no `__thread`, `_Thread_local`, `pthread_getspecific` or `TlsAlloc` in the directory's `.c` and
+//! `.h` files): the finding asks for an audit of the C library (errno-style values read on a later call,
+//! OpenGL or GUI contexts, handles bound to the thread that created them), which the tool cannot do.
+//!
 //! ## Version gating
 //! None. (Since Go 1.10 locks nest and a goroutine that exits while locked terminates its thread; both
 //! shapes this rule does not touch.)
 //!
 //! ## When it does not fire
-//! - Anything in the package suggests thread-affine state: `import "C"` in any file, an assembly file in
+//! - Anything in the package suggests thread-affine state: `import "C"` in any file (unless the locked code
+//!   calls C itself, reported as above), an assembly file in
 //!   the directory, `//go:linkname`, raw or per-thread system calls (`Syscall`, `RawSyscall`, `Setns`,
 //!   `Unshare`, `Prctl`, `SchedSetaffinity`, `Setpriority`, `Ptrace*`, `Capset`, `Setresuid` & co.,
 //!   `SYS_` numbers, `Gettid`, signal masks, seccomp/landlock), `/proc/thread-self` or `/proc/self/task`,
@@ -73,7 +81,10 @@
 //!   Windows DLL loading and thread APIs, C-calling libraries without cgo (`purego`, `dlopen`), GUI
 //!   toolkits (Fyne, Gio, GTK, Qt, webview, Ebiten...), any other identifier mentioning `Thread`, and
 //!   comments that say why the thread matters ("thread-local", "per-thread", "main thread", "same
-//!   thread", "namespace").
+//!   thread", "the very same one", "namespace"). A comment that *denies* thread state ("pure Go, no cgo, no
+//!   thread-locals": a `no`, `not`, `without`, `never`, `pure Go` or `plain Go` before the word in the same
+//!   comment) is no reason and does not count.
+//! - The locked code calls a package of the same module that imports "C" (the callee reaches cgo).
 //! - The function runs callbacks it does not own while locked (it calls a parameter, or a value it
 //!   receives or ranges over): a "run this on a locked thread" helper.
 //! - `init` functions (pinning `main` to the startup thread on purpose), `LockOSThread` without a
@@ -81,6 +92,8 @@
 //!   kills its thread on purpose), functions that lock or unlock more than once.
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`.
 //! - A dot-imported or shadowed `runtime`.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.2 and §0.3; `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
@@ -110,7 +123,6 @@ pub(crate) static TRANSFORM: Transform = Transform {
     run,
     precheck: |bytes, _| {
         crate::prefilter::calls_outside_tests(bytes, "runtime", &["LockOSThread"])
-            && !crate::prefilter::imports(bytes, "C")
             && !mentions_thread_state(bytes)
     },
     other_files: None,
@@ -124,6 +136,10 @@ const QUERY: &str = r#"
 "#;
 
 const MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock makes this goroutine own its OS thread for the whole call: each time it blocks the thread sleeps with it, waking it costs an OS context switch, and parallelism drops toward one thread per locked goroutine; no cgo, assembly or per-thread system call shows up in this package, but before removing the lock check that no callee reaches a C library with thread-local state or a per-thread system call";
+
+const C_MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock pins this goroutine to its OS thread on every call, so the scheduler cannot move it and every blocking call parks the thread with it; the locked code calls C, but nothing in this package shows thread-local state on the C side";
+
+const C_WITHHELD: &str = "the locked code calls C: audit the C library for thread-local state (errno-style values read on a later call, OpenGL or GUI contexts, handles bound to the thread that created them) before removing the lock";
 
 /// Byte substrings that suggest the code depends on running on one OS thread (go-semantics §6.2). Any
 /// of them anywhere in the package silences the rule: the lock is then presumed legitimate.
@@ -230,13 +246,40 @@ const THREAD_STATE: &[&str] = &[
     "per thread",
     "main thread",
     "same thread",
+    "same OS thread",
+    "same os thread",
+    "very same",
     "namespace",
 ];
 
-/// Does `bytes` spell any per-thread marker (the names LockOSThread and UnlockOSThread excepted)?
+/// Words that, earlier in the same `//` comment, turn a marker into a denial: "no cgo, no thread-local
+/// state" says the thread does not matter, and is no reason for the lock (owner's decision on R6.2).
+const DENIALS: &[&str] = &[
+    "no ", "not ", "nor ", "never ", "without ", "n't ", "pure go", "plain go",
+];
+
+/// Is the marker at `at` inside a `//` comment whose text before it denies thread state?
+fn denied_in_comment(bytes: &[u8], at: usize) -> bool {
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = &bytes[line_start..at];
+    let Some(slashes) = memchr::memmem::rfind(line, b"//") else {
+        return false;
+    };
+    let before = String::from_utf8_lossy(&line[slashes + 2..]).to_lowercase();
+    DENIALS.iter().any(|d| before.contains(d))
+}
+
+/// Does `bytes` spell any per-thread marker (the names LockOSThread and UnlockOSThread excepted, and
+/// markers a comment denies)?
 fn mentions_thread_state(bytes: &[u8]) -> bool {
     THREAD_STATE.iter().any(|w| {
         memchr::memmem::find_iter(bytes, w.as_bytes()).any(|at| {
+            if denied_in_comment(bytes, at) {
+                return false;
+            }
             // `LockOSThread` / `UnlockOSThread` contain "Thread"; they are what we look at, not a marker.
             // Neither is "Thread-safe" in a comment.
             let after = &bytes[at + w.len()..];
@@ -263,7 +306,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(local) = runtime_local(file) else {
         return;
     };
-    if in_test_code(file, lock) {
+    if in_test_code(file, lock) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(lock) else {
@@ -314,8 +357,21 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if runs_foreign_callbacks(func, src) {
         return;
     }
+    // Owner's decision "R6.2 comments and cgo": a callee in a package of the module that imports "C" may
+    // need the thread (the tool cannot see what that C code keeps per thread).
+    if calls_cgo_package(cx.pkg, file, func, lock.end_byte()) {
+        return;
+    }
+    // Owner's decision "R6.2 comments and cgo": C called under the lock with nothing showing thread-local
+    // state is reported without a fix, with what to audit on the C side.
+    let calls_c = calls_c_after(file, func, lock.end_byte());
     // §6.2: anything in the package that suggests per-thread state.
-    if package_touches_thread_state(cx.pkg) {
+    if package_touches_thread_state(cx.pkg, calls_c) {
+        return;
+    }
+    if calls_c {
+        cx.report(TextRange::of(call), C_MESSAGE)
+            .withhold(C_WITHHELD);
         return;
     }
     let fix = removal_fix(src, lock, unlock).map(|edit| {
@@ -388,11 +444,74 @@ fn runs_foreign_callbacks(func: Node<'_>, src: &str) -> bool {
     found
 }
 
-/// cgo, assembly or any per-thread marker in any file of the package.
-fn package_touches_thread_state(pkg: &Package) -> bool {
+/// Does the function call, after `from`, a function of a package of this module that imports "C"?
+fn calls_cgo_package(
+    pkg: &Package,
+    file: &crate::package::PkgFile,
+    func: Node<'_>,
+    from: usize,
+) -> bool {
+    let mut found = false;
+    syntax::walk(func, &mut |n| {
+        if found || n.start_byte() < from || n.kind() != "selector_expression" {
+            return;
+        }
+        let Some(op) = n
+            .child_by_field_name("operand")
+            .filter(|o| o.kind() == "identifier")
+        else {
+            return;
+        };
+        let name = file.node_text(op);
+        found = file.imports().iter().any(|i| {
+            i.is_usable()
+                && i.local == name
+                && crate::cgo::module_package_uses_cgo(&pkg.module, &i.path)
+        });
+    });
+    found
+}
+
+/// Does the function call a `C.` name after `from` (the lock), in a file that imports "C"?
+fn calls_c_after(file: &crate::package::PkgFile, func: Node<'_>, from: usize) -> bool {
+    if !file.imports_path("C") {
+        return false;
+    }
+    let mut found = false;
+    syntax::walk(func, &mut |n| {
+        found |= n.start_byte() >= from
+            && n.kind() == "call_expression"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                f.kind() == "selector_expression"
+                    && f.child_by_field_name("operand")
+                        .is_some_and(|o| o.kind() == "identifier" && file.node_text(o) == "C")
+            });
+    });
+    found
+}
+
+/// Thread-local storage spelled in C sources: cgo preambles and the `.c`/`.h` files next to the Go files.
+const C_THREAD_LOCAL: &[&str] = &[
+    "__thread",
+    "_Thread_local",
+    "thread_local",
+    "pthread_getspecific",
+    "pthread_setspecific",
+    "pthread_key_create",
+    "TlsAlloc",
+];
+
+/// cgo, assembly or any per-thread marker in any file of the package. With `c_called` the lock is around a
+/// C call the rule reports without a fix, so cgo itself is no reason to stay silent; thread-local storage in
+/// the directory's C sources still is.
+fn package_touches_thread_state(pkg: &Package, c_called: bool) -> bool {
     if pkg.files.iter().any(|f| {
-        crate::prefilter::imports(f.text.as_bytes(), "C")
+        (!c_called && crate::prefilter::imports(f.text.as_bytes(), "C"))
             || mentions_thread_state(f.text.as_bytes())
+            || (c_called
+                && C_THREAD_LOCAL
+                    .iter()
+                    .any(|w| memchr::memmem::find(f.text.as_bytes(), w.as_bytes()).is_some()))
     }) {
         return true;
     }
@@ -401,6 +520,14 @@ fn package_touches_thread_state(pkg: &Package) -> bool {
         entries.flatten().any(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
+            let c_source = [".c", ".h"].iter().any(|x| name.ends_with(x));
+            if c_called && c_source {
+                return std::fs::read(e.path()).map_or(true, |text| {
+                    C_THREAD_LOCAL
+                        .iter()
+                        .any(|w| memchr::memmem::find(&text, w.as_bytes()).is_some())
+                });
+            }
             [".s", ".S", ".c", ".syso"]
                 .iter()
                 .any(|x| name.ends_with(x))

@@ -71,6 +71,8 @@
 //! - The `select` has only a `default`.
 //! - `runtime` or `sync/atomic` is shadowed or dot-imported (the calls are not recognised).
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.1; `selectgo` in `src/runtime/select.go`; `Gosched` in `src/runtime/proc.go`; the Go
@@ -176,7 +178,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             return;
         }
     }
-    if in_test_code(file, for_stmt) {
+    if in_test_code(file, for_stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     let what = if stmts.is_empty() {

@@ -74,6 +74,8 @@
 //!   what the call is for.
 //! - Files importing `os/signal` (a dump triggered by SIGQUIT/SIGUSR1 is on demand).
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions.
+//! - Test-support packages: `*test` and `testutil` names, benchmark harnesses, `e2e/` and `integration/`
+//!   trees.
 //!
 //! ## References
 //! go-semantics §6.4; `runtime.Stack` in `src/runtime/mprof.go`; Go 1.19 release notes (goroutine profile
@@ -132,7 +134,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     }
     // Tests dump stacks to diagnose hangs.
-    if in_test_code(file, call) {
+    if in_test_code(file, call) || crate::testhelpers::in_test_support(cx.pkg, file) {
         return;
     }
     // A dump triggered by a signal (SIGQUIT, SIGUSR1) is on demand.
