@@ -10,8 +10,9 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 const GOMOD: &str = "module example.com/m\n\ngo 1.22\n";
-/// R3a removes the yield; R5 (unsafe) adds the automaxprocs import, go.mod's require and go.sum.
-const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n}\n";
+/// R3a removes the yield; R5 (unsafe) adds the automaxprocs import to this long-running main (it blocks
+/// forever), go.mod's require and go.sum.
+const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n\tselect {}\n}\n";
 /// R6.1 removes the empty default.
 const SPIN: &str = "package sub\n\nfunc F(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
 /// R6.1 on a method-call operand: an unsafe fix, left alone without --unsafe-fixes.
