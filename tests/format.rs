@@ -53,8 +53,9 @@ func warmup() {
 const BROKEN: &str =
     "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tdefault:\n\t\t}\n\t}\n";
 
-/// A main package below go 1.25: R5 offers an unsafe fix (a blank import plus go.mod/go.sum lines).
-const MAIN: &str = "package main\n\nfunc main() {}\n";
+/// A long-running main package (it blocks) below go 1.25: R5 offers an unsafe fix (a blank import plus
+/// go.mod/go.sum lines).
+const MAIN: &str = "package main\n\nfunc main() { select {} }\n";
 
 fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
