@@ -7,8 +7,9 @@ use common::{GOMOD, commit_all, files_under, gofix as run, tree};
 use git2::Repository;
 use std::collections::BTreeMap;
 use std::path::Path;
-/// R3a removes the yield; R5 (unsafe) adds the automaxprocs import, go.mod's require and go.sum.
-const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n}\n";
+/// R3a removes the yield; R5 (unsafe) adds the automaxprocs import to this long-running main (it blocks
+/// forever), go.mod's require and go.sum.
+const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n\tselect {}\n}\n";
 /// R6.1 removes the empty default.
 const SPIN: &str = "package sub\n\nfunc F(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
 /// R6.1 on a method-call operand: an unsafe fix, left alone without --unsafe-fixes.

@@ -50,8 +50,9 @@ func warmup() {
 const BROKEN: &str =
     "package m\n\nfunc f(a chan int) {\n\tfor {\n\t\tselect {\n\t\tdefault:\n\t\t}\n\t}\n";
 
-/// A main package below go 1.25: R5 offers an unsafe fix (a blank import plus go.mod/go.sum lines).
-const MAIN: &str = "package main\n\nfunc main() {}\n";
+/// A long-running main package (it blocks) below go 1.25: R5 offers an unsafe fix (a blank import plus
+/// go.mod/go.sum lines).
+const MAIN: &str = "package main\n\nfunc main() { select {} }\n";
 
 /// The binary's output; stdout must be UTF-8 (it carries the JSON and SARIF documents).
 fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {

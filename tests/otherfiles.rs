@@ -13,7 +13,7 @@ const DOCKERFILE: &str = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN
 const DOCKERFILE_FIXED: &str = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -ldflags=\"-s -w\" -o /out/api ./cmd/api\n\nFROM scratch\nCOPY --from=build /out/api /api\n";
 const MAKEFILE_CRLF: &str = "LDFLAGS := -X main.version=1.0\r\n\r\nbuild:\r\n\tgo build -ldflags '$(LDFLAGS)' -o bin/api ./cmd/api\r\n";
 const MAKEFILE_CRLF_FIXED: &str = "LDFLAGS := -s -w -X main.version=1.0\r\n\r\nbuild:\r\n\tgo build -trimpath -ldflags '$(LDFLAGS)' -o bin/api ./cmd/api\r\n";
-const MAIN: &str = "package main\n\nfunc main() {}\n";
+const MAIN: &str = "package main\n\nfunc main() { select {} }\n";
 
 fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     module_named("example.com/api", files)

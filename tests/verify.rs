@@ -122,7 +122,7 @@ fn a_go_mod_edit_is_verified_through_the_overlay_without_writing_go_sum() {
     if !go_available() {
         return;
     }
-    let main = "package main\n\nfunc main() {}\n";
+    let main = "package main\n\nfunc main() { select {} }\n";
     let dir = module(&[("go.mod", GOMOD), ("cmd/app/main.go", main)]);
     let before = snapshot(dir.path());
     let (diff, err, code) = run(
@@ -151,7 +151,7 @@ fn a_go_mod_edit_is_verified_inside_a_workspace() {
     if !go_available() {
         return;
     }
-    let main = "package main\n\nfunc main() {}\n";
+    let main = "package main\n\nfunc main() { select {} }\n";
     let dir = module(&[
         ("go.work", "go 1.22\n\nuse ./m\n"),
         ("m/go.mod", GOMOD),

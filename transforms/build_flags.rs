@@ -52,7 +52,7 @@
 //! ## When it does not fire
 //! - Debug, development, test, tool and demo builds: Makefile targets, Dockerfile stages, GoReleaser build
 //!   ids and output names with a word like debug, dev, test, e2e, integration, race, cover, bench, run,
-//!   demo, example, sample, tool, gen, generator, mock, fixture; files named `Dockerfile.dev`,
+//!   demo, playground, example, sample, tool, gen, generator, mock, fixture; files named `Dockerfile.dev`,
 //!   `debug.Dockerfile`, `test.mk`, or below a directory of the module named so (`test/e2e/Dockerfile`,
 //!   `examples/`, `tools/`); a package argument below such a directory or one the engine's `context` fact
 //!   classes as test, example, benchmark, fixture or developer tool (`./test/integration/...`,
@@ -169,6 +169,7 @@ fn debug_ish(name: &str) -> bool {
                     | "dbg"
                     | "demo"
                     | "demos"
+                    | "playground"
                     | "example"
                     | "examples"
                     | "sample"

@@ -98,7 +98,9 @@
 //! - The function calls `ReadMemStats` more than once, or subtracts `Mallocs`, `Frees` or `TotalAlloc`
 //!   (or a variable holding one) from anything but another field of the same snapshot: allocation
 //!   accounting needs the stopped-world exactness.
-//! - Test files, files importing `testing`, and `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions.
+//! - Test files, files importing `testing`, and `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions; code the
+//!   engine's `context` fact places in test helpers, examples, demos, samples, benchmarks, fixtures or
+//!   developer tools (a one-shot tool's pause costs nothing that matters).
 //! - The call is an `if`/`switch` initializer, or the function reads no field that needs a metric.
 //! - A comment sits inside the call or a block comment follows it, or the call's trailing comment has a
 //!   trailing comment on the line above or below (gofmt aligns them and would re-pad that line).
@@ -293,6 +295,11 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     }
     // §1.4.3: no test files, no files importing testing, no test/benchmark/fuzz/example functions.
     if file.is_test || file.imports_path("testing") {
+        return;
+    }
+    // The seeds' When-NOT: one-shot tools, demos and benchmarks, where the stop-the-world pause costs
+    // nothing that matters (the engine's `context` fact).
+    if crate::context::file_role(cx.pkg, file).is_some() {
         return;
     }
     if let Some(top) = syntax::enclosing_top_function(stmt)
