@@ -425,6 +425,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn broken_ranges_are_the_declarations_holding_the_error() {
+        let src = "package m\n\nimport \"fmt\"\n\nfunc ok() { fmt.Println() }\n\nfunc bad(n int { return }\n\nvar x = 1\n";
+        let tree = parse(src);
+        assert!(broken_ranges(&parse("package m\n\nfunc f() {}\n")).is_empty());
+        let broken = broken_ranges(&tree);
+        assert_eq!(broken.len(), 1);
+        assert!(src[broken[0].clone()].starts_with("func bad(n int {"));
+        assert_eq!(&src[..header_end(&tree)], "package m\n\nimport \"fmt\"");
+        let err = first_error(&tree).unwrap();
+        assert_eq!(describe_error(err, src), "syntax error: missing `)`");
+        let stray = "package m\n\nfunc f() {}\n\n}}\n";
+        let t = parse(stray);
+        assert!(
+            describe_error(first_error(&t).unwrap(), stray)
+                .starts_with("syntax error: unexpected `}")
+        );
+    }
+
+    #[test]
     fn finds_shadowing_declarations() {
         let src =
             "package m\nfunc f(time int) { for i, v := range xs { _ = v }; var q = 1; r := 2 }\n";
