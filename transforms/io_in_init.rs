@@ -93,7 +93,9 @@
 //! - Registration, flag definitions and pure table building (`sql.Register`, `http.HandleFunc`,
 //!   `x = flag.String(...)`, `x = buildTable()` with no I/O): they must happen at import time, or gain
 //!   nothing from laziness. Only calls to known I/O APIs count, in `init` or one level into a helper of the
-//!   package.
+//!   package: the standard library's file, network, user and template loaders, and any method or function
+//!   named `Dial`, `DialContext`, `DialTimeout`, `Connect`, `ConnectContext`, `Ping` or `PingContext`
+//!   (the connect step of database, broker, secret-store and RPC clients).
 //! - `init` touching inherited file descriptors, the environment or process state (`os.Setenv`,
 //!   `os.Unsetenv`, `os.Chdir`, `os.NewFile`, `net.FileListener`, `syscall`, `x/sys/unix`, systemd socket
 //!   activation, `plugin`): deferring it changes what child processes inherit.
@@ -1252,9 +1254,31 @@ fn calls_io(file: &PkgFile, node: Node<'_>) -> bool {
         found = IO_CALLS
             .iter()
             .any(|(path, fs)| fs.iter().any(|f| file.is_pkg_call(n, path, f)))
-            || io_method_chain(file, n);
+            || io_method_chain(file, n)
+            || dials(file, n);
     });
     found
+}
+
+/// Names that connect to another process whatever package declares them: the clients of databases,
+/// secret stores, brokers and RPC services (`grpc.Dial`, `redis.Dial`, `vault.Dial(addr)`, `db.Ping()`) spell
+/// their connect step this way. Detection only: the fix stays Unsafe whatever the callee.
+const DIAL_NAMES: &[&str] = &[
+    "Dial",
+    "DialContext",
+    "DialTimeout",
+    "Connect",
+    "ConnectContext",
+    "Ping",
+    "PingContext",
+];
+
+/// A call of a function or method named in `DIAL_NAMES`, through a selector (`pkg.Dial`, `c.Connect`).
+fn dials(file: &PkgFile, call: Node<'_>) -> bool {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")
+        .and_then(|f| f.child_by_field_name("field"))
+        .is_some_and(|name| DIAL_NAMES.contains(&file.node_text(name)))
 }
 
 /// `exec.Command(...).Output()`, `http.DefaultClient.Get(...)`, `template.New(..).ParseFiles(...)`.
