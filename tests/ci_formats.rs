@@ -365,6 +365,11 @@ fn sarif_fingerprints_follow_a_finding_when_lines_move() {
     let distinct: std::collections::BTreeSet<&String> = both.iter().map(|r| &r.1).collect();
     assert_eq!(distinct.len(), 4);
 
+    // Run in the module's directory, below the repository root: the URI is relative to the root.
+    assert_eq!(
+        doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "svc/poll.go"
+    );
     let driver = &doc["runs"][0]["tool"]["driver"];
     assert_eq!(
         driver["informationUri"],
