@@ -215,7 +215,8 @@ pub static EXERCISES: &[Exercise] = &[
         topic: "runtime.NumGoroutine polled by metrics",
         codes: &[],
         no_rule: "no finding by design: NumGoroutine reads scheduler counters without stopping the world \
-                  (go-semantics §6.5); the expensive call in metrics handlers is ReadMemStats (R1)",
+                  (`NumGoroutine` in src/runtime/debug.go); the expensive call in metrics handlers is \
+                  ReadMemStats (R1)",
     },
     ex(
         "source",

@@ -365,6 +365,11 @@ fn sarif_fingerprints_follow_a_finding_when_lines_move() {
     let distinct: std::collections::BTreeSet<&String> = both.iter().map(|r| &r.1).collect();
     assert_eq!(distinct.len(), 4);
 
+    // Run in the module's directory, below the repository root: the URI is relative to the root.
+    assert_eq!(
+        doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "svc/poll.go"
+    );
     let driver = &doc["runs"][0]["tool"]["driver"];
     assert_eq!(
         driver["informationUri"],
@@ -538,6 +543,21 @@ fn action_release_workflow_and_pre_commit_hooks_parse_and_fit_their_schemas() {
             "{}: expressions go through env",
             step["name"]
         );
+        // shellcheck too where it is installed (warnings and errors only).
+        let script_file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(script_file.path(), format!("#!/usr/bin/env bash\n{script}")).unwrap();
+        if let Ok(sc) = Command::new("shellcheck")
+            .args(["-S", "warning"])
+            .arg(script_file.path())
+            .output()
+        {
+            assert!(
+                sc.status.success(),
+                "{}: shellcheck:\n{}",
+                step["name"],
+                String::from_utf8_lossy(&sc.stdout)
+            );
+        }
         let st = Command::new("bash")
             .args(["-n", "-c", script])
             .output()

@@ -110,8 +110,9 @@
 //!   the runtime's own sizing off, in go.mod, go.work or a `//go:debug` line.
 //!
 //! ## References
-//! go-semantics §5 and the owner's decision on R5's two directions; §7.3 item 4 (main-module GODEBUG);
-//! Go 1.25 release notes, "Container-aware GOMAXPROCS"; `runtime.GOMAXPROCS` documentation;
+//! Go 1.25 release notes, "Container-aware GOMAXPROCS"; `runtime.GOMAXPROCS` documentation
+//! (`src/runtime/debug.go`); the GODEBUG documentation (`doc/godebug.md`: the main module's go line sets
+//! the `containermaxprocs` and `updatemaxprocs` defaults);
 //! go.uber.org/automaxprocs (`automaxprocs.go`, `maxprocs/maxprocs.go`).
 
 use crate::fix::{Fix, ImportChange, ModuleEdit, TextRange};

@@ -71,7 +71,8 @@
 //! function that uses `goto`.
 //!
 //! ## References
-//! go-semantics §6.1 and the owner's decisions on R6.1; the Go spec, "Select statements".
+//! The Go spec, "Select statements" (with a `default`, a `select` never blocks); `selectgo` in
+//! `src/runtime/select.go`.
 
 use crate::fix::{Applicability, Fix, TextRange};
 use crate::rewrite::delete_statement;

@@ -109,8 +109,9 @@
 //! `else`, an init statement, a condition with calls, or would leave a variable unused).
 //!
 //! ## References
-//! go-semantics §3.1, §3.3 (as amended by the owner's decision on R3b) and §3.4; `runtime.GC` in
-//! `src/runtime/mgc.go`; `debug.FreeOSMemory` in `src/runtime/mheap.go`; the `runtime/pprof` package doc.
+//! `runtime.GC` in `src/runtime/mgc.go`; `debug.FreeOSMemory` in `src/runtime/mheap.go`; the
+//! `runtime/pprof` package doc; "A Guide to the Go Garbage Collector" (go.dev/doc/gc-guide: `GOGC`,
+//! `GOMEMLIMIT`).
 
 use crate::fix::{Fix, TextRange};
 use crate::package::{Package, PkgFile};

@@ -123,8 +123,9 @@
 //!   trees.
 //!
 //! ## References
-//! go-semantics §6.3, §0.3 and §7.3; `errgroup.Group.SetLimit` in golang.org/x/sync (go.dev/issue/27837);
-//! Go 1.22 release notes (per-iteration loop variables).
+//! `errgroup.Group.SetLimit` in golang.org/x/sync (go.dev/issue/27837); `sync.WaitGroup` docs; Go 1.22
+//! release notes (per-iteration loop variables); the go directive in the Go modules reference
+//! (go.dev/ref/mod), which sets a file's language version.
 
 use crate::fix::{Edit, Fix, ImportChange, TextRange};
 use crate::package::PkgFile;

@@ -112,8 +112,8 @@
 //!   `integration/` trees.
 //!
 //! ## References
-//! go-semantics §3.1, §3.2 and §3.4; `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes
-//! (asynchronous preemption); the Go memory model.
+//! `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes (asynchronous preemption, and
+//! the platforms without it); the Go memory model (go.dev/ref/mem).
 
 use crate::buildtags::{
     collect_unknown_tags, eval, file_constraint, filename_platform, platform_tag,

@@ -84,7 +84,7 @@
 //! packages `T` names are imported through the engine, and an import the deletion leaves unused goes.
 //!
 //! ## Version gating
-//! `sync.OnceValue` needs Go 1.21 in the file that receives the declaration (`G_api`, go-semantics §7.3).
+//! `sync.OnceValue` needs Go 1.21 in the file that receives the declaration (the file's language version).
 //! Below that, the error-checking shape becomes a `sync.Once` accessor function (`xOnce`, `xVal`,
 //! `func x() T`); the bare `x = f(...)` shape is reported without a fix, because a `sync.Once` accessor
 //! returns the zero value after a panic where `OnceValue` would panic again.
@@ -133,8 +133,9 @@
 //! `--opt R4.main=true` also rewrites `init` functions of `main` packages.
 //!
 //! ## References
-//! go-semantics §4 (R4) with the owner's decision on inherited process state, §0.2, §0.3 and §7.3; the Go
-//! spec, "Package initialization"; `sync.OnceValue` in `src/sync/oncefunc.go` (Go 1.21 release notes).
+//! The Go spec, "Package initialization"; `sync.OnceValue` in `src/sync/oncefunc.go` (Go 1.21 release
+//! notes); the `os/exec` docs (a child process inherits the environment, which is why an `init` that
+//! changes it is left alone); the go directive in the Go modules reference (go.dev/ref/mod).
 
 use crate::fix::{Edit, Fix, ImportChange, TextRange};
 use crate::package::{Package, PkgFile};

@@ -96,7 +96,7 @@
 //!   trees.
 //!
 //! ## References
-//! go-semantics §6.2 and §0.3; `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
+//! `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
 //! (nesting, exiting while locked); Go 1.16 release notes (`syscall.Setuid` on all threads).
 
 use crate::fix::{Edit, Fix, TextRange};

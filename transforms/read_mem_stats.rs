@@ -108,9 +108,9 @@
 //!   function while the file already imports the package under that name.
 //!
 //! ## References
-//! go-semantics §1 (facts, metric catalog, field mapping, rewrite spec, version gating) and §7.3;
-//! `src/runtime/mstats.go` (`readmemstats_m`), `src/runtime/metrics_test.go` (`TestReadMetrics`),
-//! `runtime/metrics` package documentation; Go 1.16 release notes.
+//! `src/runtime/mstats.go` (`ReadMemStats`, `readmemstats_m`), `src/runtime/metrics_test.go`
+//! (`TestReadMetrics`: which MemStats fields equal which metrics), the `runtime/metrics` package
+//! documentation (the metric catalog, `src/runtime/metrics/description.go`); Go 1.16 release notes.
 
 use crate::fix::{Edit, Fix, FixAvailability, ImportChange, TextRange};
 use crate::syntax::{self, named_children};

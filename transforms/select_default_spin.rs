@@ -62,7 +62,7 @@
 //! ## When it does not fire
 //! - The loop body holds anything besides the `select`: the non-blocking cancellation check inside a
 //!   working loop (`select { case <-ctx.Done(): return; default: }` then the work) is the common, correct
-//!   use (go-semantics §6.1).
+//!   use.
 //! - The `default` is empty (R6.1 reports it) or does anything else: sleeps, blocks, calls a function or a
 //!   method (I/O, real work, `wg.Add`), receives or sends, or leaves the loop (`break`, `return`, `goto`, a
 //!   labeled `continue` or `break` of an outer loop).
@@ -75,8 +75,8 @@
 //!   trees.
 //!
 //! ## References
-//! go-semantics §6.1; `selectgo` in `src/runtime/select.go`; `Gosched` in `src/runtime/proc.go`; the Go
-//! spec, "Select statements".
+//! `selectgo` in `src/runtime/select.go`; `Gosched` in `src/runtime/proc.go`; the Go spec, "Select
+//! statements".
 
 use crate::fix::TextRange;
 use crate::removal::in_test_code;

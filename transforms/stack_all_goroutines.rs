@@ -78,8 +78,8 @@
 //!   trees.
 //!
 //! ## References
-//! go-semantics §6.4; `runtime.Stack` in `src/runtime/mprof.go`; Go 1.19 release notes (goroutine profile
-//! pause).
+//! `runtime.Stack` in `src/runtime/mprof.go` (stops the world when `all` is true); Go 1.19 release notes
+//! (goroutine profile pause).
 
 use crate::fix::TextRange;
 use crate::package::{Package, PkgFile};

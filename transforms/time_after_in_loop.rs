@@ -127,8 +127,9 @@
 //! `--opt R2.sync-timers=true`: emit the plain-`Reset` shape for 1.23 <= `G_rt` < 1.27 (see above).
 //!
 //! ## References
-//! go-semantics §2 (R2) and the owner's decisions on R2; `time.NewTimer`, `Timer.Stop` and `Timer.Reset`
-//! docs; Go 1.23 release notes, "Timer changes"; go.dev/issue/37196 (the pre-1.23 drain race).
+//! `time.NewTimer`, `Timer.Stop` and `Timer.Reset` docs (`src/time/sleep.go`); Go 1.23 release notes,
+//! "Timer changes"; the `asynctimerchan` setting in the GODEBUG documentation (`doc/godebug.md`);
+//! go.dev/issue/37196 (the pre-1.23 drain race).
 
 use crate::fix::{Applicability, Edit, Fix, TextRange};
 use crate::gomod::Module;

@@ -253,8 +253,10 @@ struct Log<'a> {
 }
 
 /// A URI reference for a printed path: relative paths resolve against `%SRCROOT%` (the checkout root in
-/// code scanning), absolute ones become `file://` URIs.
+/// code scanning), absolute ones become `file://` URIs. Inside a git work tree a path is made relative to
+/// its root, so a run from a subdirectory still names files as code scanning does.
 fn artifact_location(path: &str) -> ArtifactLocation {
+    let path = &crate::emit::repo_relative(path);
     let encoded = percent_encode(path);
     if path.starts_with('/') {
         ArtifactLocation {
