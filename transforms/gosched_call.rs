@@ -74,7 +74,7 @@
 //! Inside a loop, Safe when every enclosing loop of the function ends by itself — a `for range`, or a
 //! three-clause `for i := a; i < n; i++` whose variable only its post statement changes — and its body does
 //! work besides the yield and its exit checks (`if closed() { return }`): such a loop cannot become a spin,
-//! it only loses its yields (the platforms §3.1 lists preempt it anyway).
+//! it only loses its yields (every platform it fires on preempts goroutines asynchronously since Go 1.14).
 //! A range variable that only the deleted `if` read becomes `_` (`for i, v :=` → `for _, v :=`,
 //! `for i :=` → `for range`).
 //!
