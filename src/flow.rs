@@ -46,6 +46,44 @@ pub fn cold_in_loop(node: Node<'_>, loop_stmt: Node<'_>, src: &str) -> Option<&'
     None
 }
 
+/// Is `node` in the then-branch of an error check (`if err != nil { … }`, `if r := recover(); r != nil`)
+/// within its own function? Such code runs once per failure, not once per call.
+pub fn in_error_branch(node: Node<'_>, src: &str) -> bool {
+    let mut cur = node;
+    while let Some(parent) = cur.parent() {
+        if syntax::is_function(parent) {
+            // A deferred `func() { if r := recover(); r != nil { … } }()` is still the caller's error path.
+            let deferred = parent.kind() == "func_literal"
+                && parent
+                    .parent()
+                    .and_then(|c| c.parent())
+                    .is_some_and(|d| d.kind() == "defer_statement");
+            if !deferred {
+                return false;
+            }
+        }
+        if parent.kind() == "if_statement"
+            && parent
+                .child_by_field_name("consequence")
+                .is_some_and(|c| c.id() == cur.id())
+            && parent
+                .child_by_field_name("condition")
+                .is_some_and(|c| is_error_check(c, src) || is_recover_check(parent, src))
+        {
+            return true;
+        }
+        cur = parent;
+    }
+    false
+}
+
+/// `if r := recover(); r != nil`: the initializer recovers a panic.
+fn is_recover_check(if_stmt: Node<'_>, src: &str) -> bool {
+    if_stmt
+        .child_by_field_name("initializer")
+        .is_some_and(|i| syntax::text(i, src).contains("recover()"))
+}
+
 /// `err != nil`, `e != nil`, `x.Err() != nil`, or such a check joined with `&&`/`||`.
 pub fn is_error_check(cond: Node<'_>, src: &str) -> bool {
     match cond.kind() {
@@ -243,6 +281,16 @@ mod tests {
         assert_eq!(cold(src, "logD(x)"), Some("a branch that leaves the loop"));
         assert_eq!(cold(src, "logE(x)"), Some("a branch that leaves the loop"));
         assert_eq!(cold(src, "logF(x)"), None);
+    }
+
+    #[test]
+    fn error_branches_outside_loops() {
+        let src = "package m\n\nfunc f() {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tlogA(r)\n\t\t}\n\t}()\n\tif err := g(); err != nil {\n\t\tlogB(err)\n\t}\n\tlogC(1)\n}\n";
+        let tree = syntax::parse(src);
+        let at = |t| in_error_branch(first(tree.root_node(), src, t), src);
+        assert!(at("logA(r)"));
+        assert!(at("logB(err)"));
+        assert!(!at("logC(1)"));
     }
 
     #[test]

@@ -98,7 +98,8 @@
 //!   in a struct, map, slice or channel, appended, captured by a function literal, redeclared, or
 //!   handed to a goroutine (`go f(buf)`).
 //! - Code that runs once or rarely (`crate::flow`): constructors (`New…`), teardown (`Close`, `Shutdown`),
-//!   set-up, configuration and reload functions.
+//!   set-up, configuration and reload functions, and error paths (`if err != nil { … }`, a deferred
+//!   `if r := recover(); r != nil { … }` that formats the panic's stack).
 //!
 //! A buffer passed to other calls than `copy`, `len`, `cap`, `clear`, a `string(...)` conversion, a
 //! `Read`, `ReadAt`, `ReadFull`, `Write` or `WriteAt` method (the `io.Reader`/`io.Writer` contracts forbid
@@ -200,7 +201,8 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // Constructors, teardown and configuration run once or rarely: not a per-call cost.
-    if flow::one_shot_function(top, &file.text).is_some() {
+    if flow::one_shot_function(top, &file.text).is_some() || flow::in_error_branch(call, &file.text)
+    {
         return;
     }
     let path = if size > THRESHOLD {
