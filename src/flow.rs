@@ -8,7 +8,8 @@ use crate::syntax::{self, named_children};
 use tree_sitter::Node;
 
 /// Why `node`, inside `loop_stmt`, does not run on every iteration: it sits in an error branch
-/// (`if err != nil { … }`), or in a branch that leaves the loop or the function (`break`, `return`, `goto`,
+/// (`if err != nil { … }`), a debug-only branch (`if debug { … }`), or in a branch that leaves the loop or
+/// the function (`break`, `return`, `goto`,
 /// `panic`, `os.Exit`, `log.Fatal…`). `None` when it may run on every iteration.
 pub fn cold_in_loop(node: Node<'_>, loop_stmt: Node<'_>, src: &str) -> Option<&'static str> {
     let body = loop_stmt.child_by_field_name("body")?;
@@ -23,12 +24,18 @@ pub fn cold_in_loop(node: Node<'_>, loop_stmt: Node<'_>, src: &str) -> Option<&'
                 let is_then = stmt
                     .child_by_field_name("consequence")
                     .is_some_and(|c| c.id() == parent.id());
-                if is_then
-                    && stmt
-                        .child_by_field_name("condition")
-                        .is_some_and(|c| is_error_check(c, src))
-                {
+                let cond = stmt.child_by_field_name("condition");
+                if is_then && cond.is_some_and(|c| is_error_check(c, src)) {
                     return Some("an error branch");
+                }
+                // `if x.debug > 1 { … }`, `if verbose { … }`: off in production runs.
+                if is_then
+                    && cond.is_some_and(|c| {
+                        let t = syntax::text(c, src).to_ascii_lowercase();
+                        t.contains("debug") || t.contains("verbose")
+                    })
+                {
+                    return Some("a debug-only branch");
                 }
                 if leaves(parent, loop_stmt, src) {
                     return Some("a branch that leaves the loop");
@@ -281,6 +288,8 @@ mod tests {
         assert_eq!(cold(src, "logD(x)"), Some("a branch that leaves the loop"));
         assert_eq!(cold(src, "logE(x)"), Some("a branch that leaves the loop"));
         assert_eq!(cold(src, "logF(x)"), None);
+        let debug = "package m\n\nfunc f(xs []int, debug int) {\n\tfor _, x := range xs {\n\t\tif debug > 1 {\n\t\t\tlogA(x)\n\t\t}\n\t}\n}\n";
+        assert_eq!(cold(debug, "logA(x)"), Some("a debug-only branch"));
     }
 
     #[test]

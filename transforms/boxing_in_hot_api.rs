@@ -74,6 +74,8 @@
 //!   in a branch that leaves the loop (`break`, `return`, `panic`, `log.Fatal`), or in a one-shot
 //!   function (`main`, `init`, constructors, teardown, set-up and configuration functions). Logging a
 //!   failure, or a loop that logs once and stops, costs nothing on the hot path.
+//! - A home-grown variadic API named for errors or debugging (`errorf`, `Fatalf`, `warn`, `debugLogf`, or
+//!   called on a receiver named so, `err.addf`): it runs on failure or diagnostic paths.
 //! - A home-grown variadic API declared in another file than the call, or with declarations of the name
 //!   that disagree on their parameters; a call that passes a slice on (`f(format, args...)`).
 //! - Every value is a constant, a `slog.Attr` built with `slog.Int`/`slog.String`/…, or of a type we cannot
@@ -263,6 +265,15 @@ fn home_grown_variadic(cx: &mut Ctx<'_>, call: Node<'_>) {
         }
         _ => return,
     };
+    // Error reporting and debug output (`errorf`, `Fatalf`, `warn`, `debugLogf`, `err.addf`) run on failure
+    // or diagnostic paths, not per iteration of a hot loop.
+    let receiver = (callee.kind() == "selector_expression")
+        .then(|| callee.child_by_field_name("operand"))
+        .flatten()
+        .map_or("", |o| syntax::text(o, src));
+    if [name, receiver].iter().any(|n| failure_or_debug(n)) {
+        return;
+    }
     let Some(args) = call.child_by_field_name("arguments") else {
         return;
     };
@@ -287,6 +298,16 @@ fn home_grown_variadic(cx: &mut Ctx<'_>, call: Node<'_>) {
         syntax::text(hit, src)
     );
     cx.report(TextRange::of(call), msg);
+}
+
+/// A name that says it reports a failure or prints debug output.
+fn failure_or_debug(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "err", "fatal", "panic", "warn", "diag", "debug", "fail", "trace",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// How many parameters come before the `...any` of every function (or, for `method`, every method) named
