@@ -96,7 +96,7 @@
 //! - The buffer may outlive the call or be shared, so reuse would be wrong: the `make` is not bound to a
 //!   single new variable, or the variable is returned (also as `buf[:n]`), assigned or aliased, stored
 //!   in a struct, map, slice or channel, appended, captured by a function literal, redeclared, or
-//!   handed to a goroutine (`go f(buf)`).
+//!   handed to a goroutine (`go f(buf)`), or filled by `runtime.Stack` (a stack dump, R7.3's concern).
 //! - Code that runs once or rarely (`crate::flow`): constructors (`New…`), teardown (`Close`, `Shutdown`),
 //!   set-up, configuration and reload functions, and error paths (`if err != nil { … }`, a deferred
 //!   `if r := recover(); r != nil { … }` that formats the panic's stack).
@@ -414,7 +414,11 @@ fn helper_call(file: &PkgFile, call: Node<'_>, helpers: &mut Vec<String>) -> boo
     let Some(f) = call.child_by_field_name("function") else {
         return false;
     };
-    if call.parent().is_some_and(|p| p.kind() == "go_statement") {
+    // A stack dump (`runtime.Stack(buf, …)`) costs far more than its buffer, and R7.3 owns it; debug
+    // endpoints that dump stacks are the legitimate use.
+    if call.parent().is_some_and(|p| p.kind() == "go_statement")
+        || file.is_pkg_call(call, "runtime", "Stack")
+    {
         return false;
     }
     let name = match f.kind() {
