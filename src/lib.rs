@@ -20,6 +20,7 @@ pub mod docs;
 pub mod emit;
 pub mod engine;
 pub mod fix;
+pub mod flow;
 pub mod gomod;
 pub mod imports;
 pub mod loops;

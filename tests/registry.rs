@@ -154,7 +154,7 @@ fn readme_tables_are_fresh() {
 
 #[test]
 fn catalogue_covers_all_28_exercises_and_every_rule() {
-    use gofix_rt::catalogue::{EXERCISES, Fix};
+    use gofix_rt::catalogue::{EXERCISES, Fix, Outcome};
     for seed in ["architecture", "source"] {
         let numbers: Vec<u8> = EXERCISES
             .iter()
@@ -174,6 +174,20 @@ fn catalogue_covers_all_28_exercises_and_every_rule() {
             "{} {}: neither a rule nor a reason",
             e.seed,
             e.number
+        );
+        // What the textbook shape gets must be a tier one of the exercise's rules offers.
+        let offers = |ok: &[Fix]| e.codes.iter().any(|(_, k)| ok.contains(k));
+        let possible = match e.textbook {
+            Outcome::FixedSafe => offers(&[Fix::Safe, Fix::SafeOrUnsafe]),
+            Outcome::FixedUnsafe => offers(&[Fix::Unsafe, Fix::SafeOrUnsafe]),
+            Outcome::Reported => !e.codes.is_empty(),
+            Outcome::ReportedFixWithProfile => offers(&[Fix::SafeWithProfile]),
+            Outcome::NotFlagged => e.codes.is_empty(),
+        };
+        assert!(
+            possible,
+            "{} {}: textbook outcome {:?} is not a tier of {:?}",
+            e.seed, e.number, e.textbook, e.codes
         );
         for (c, kind) in e.codes {
             let t = registry::lookup(c)

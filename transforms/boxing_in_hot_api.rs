@@ -1,8 +1,9 @@
 //! # boxing-in-hot-api (R7.9)
 //!
 //! ## What it does
-//! Reports a structured-logging call inside a `for` loop of the same function that passes a non-constant
-//! number or string as a loosely typed (`...any` or `map[string]any`) value:
+//! Reports a structured-logging call inside a `for` loop of the same function, on a path that runs per
+//! iteration, that passes a non-constant number or string as a loosely typed (`...any` or
+//! `map[string]any`) value:
 //! - `log/slog`: `slog.Info/Debug/Warn/Error(msg, "k", v, ...)`, their `…Context` forms and `slog.Log`, called
 //!   on the package or on a `*slog.Logger` the function declares (`logger *slog.Logger` parameter,
 //!   `l := slog.New(…)`, `slog.Default()`, `….With(…)`);
@@ -27,11 +28,10 @@
 //!
 //! import "log/slog"
 //!
-//! func load(batches [][]byte, store func([]byte) error) {
+//! func load(batches [][]byte, store func([]byte)) {
 //! 	for i, b := range batches {
-//! 		if err := store(b); err != nil {
-//! 			slog.Warn("store failed", "batch", i, "bytes", len(b), "err", err)
-//! 		}
+//! 		slog.Debug("storing", "batch", i, "bytes", len(b))
+//! 		store(b)
 //! 	}
 //! }
 //! ```
@@ -45,12 +45,11 @@
 //! 	"log/slog"
 //! )
 //!
-//! func load(batches [][]byte, store func([]byte) error) {
+//! func load(batches [][]byte, store func([]byte)) {
 //! 	for i, b := range batches {
-//! 		if err := store(b); err != nil {
-//! 			slog.LogAttrs(context.Background(), slog.LevelWarn, "store failed",
-//! 				slog.Int("batch", i), slog.Int("bytes", len(b)), slog.Any("err", err))
-//! 		}
+//! 		slog.LogAttrs(context.Background(), slog.LevelDebug, "storing",
+//! 			slog.Int("batch", i), slog.Int("bytes", len(b)))
+//! 		store(b)
 //! 	}
 //! }
 //! ```
@@ -63,9 +62,22 @@
 //! `log/slog` appeared in Go 1.21: a file below 1.21 cannot use it, so the logrus message suggests `slog`
 //! only from 1.21 and otherwise says to build the fields once outside the loop.
 //!
+//! The same holds for any API of the package whose last parameter is `...any` / `...interface{}` (a home-grown
+//! `Logf(format string, args ...any)`, an event `Emit`), called in a loop with such a value, and for a
+//! keyed literal that stores such a value in an `interface{}` field of a package struct that the package
+//! reads back with a type switch on numbers (a metric holding `Value interface{}`).
+//!
 //! ## When it does not fire
 //! - The call is not inside a `for` loop of its own function (a function literal in the loop is its own
 //!   function), or it is in test code (`*_test.go`, files importing `testing`, test functions).
+//! - The call does not run per iteration (`crate::flow`): it sits in an error branch (`if err != nil`),
+//!   in a branch that leaves the loop (`break`, `return`, `panic`, `log.Fatal`), or in a one-shot
+//!   function (`main`, `init`, constructors, teardown, set-up and configuration functions). Logging a
+//!   failure, or a loop that logs once and stops, costs nothing on the hot path.
+//! - A home-grown variadic API named for errors or debugging (`errorf`, `Fatalf`, `warn`, `debugLogf`, or
+//!   called on a receiver named so, `err.addf`): it runs on failure or diagnostic paths.
+//! - A home-grown variadic API declared in another file than the call, or with declarations of the name
+//!   that disagree on their parameters; a call that passes a slice on (`f(format, args...)`).
 //! - Every value is a constant, a `slog.Attr` built with `slog.Int`/`slog.String`/…, or of a type we cannot
 //!   see (fields, map values, errors and pointers: interfaces and pointers are not boxed again).
 //! - `LogAttrs` and zap's typed `Info(msg, zap.Int(…))` calls.
@@ -77,6 +89,7 @@
 //! `src/runtime/iface.go`; zap's README ("Performance"); logrus `Fields`.
 
 use crate::fix::TextRange;
+use crate::flow;
 use crate::package::PkgFile;
 use crate::removal::in_test_code;
 use crate::syntax::{self, named_children};
@@ -88,12 +101,16 @@ pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.9",
         name: "boxing-in-hot-api",
-        summary: "structured logging with ...any key/values in a loop: each number or string is boxed on the heap per call",
+        summary: "logging or metrics through ...any / interface{} in a loop: each number or string is boxed on the heap per call",
         fix: crate::fix::FixAvailability::Never,
         prefilter: &[
             "\"log/slog\"",
             "\"go.uber.org/zap\"",
             "\"github.com/sirupsen/logrus\"",
+            "...any",
+            "...interface{}",
+            "interface{}",
+            " any\n",
         ],
         tier: crate::transform::Tier::BehindProfile,
         options: &[],
@@ -110,6 +127,14 @@ const QUERY: &str = r#"
    function: (selector_expression operand: (_) @recv field: (field_identifier) @fn)
    arguments: (argument_list) @args) @match
  (#match? @fn "^(Debug|Info|Warn|Error|Log|DebugContext|InfoContext|WarnContext|ErrorContext|Debugw|Infow|Warnw|Errorw|DPanicw|Panicw|Fatalw|WithFields)$"))
+
+((call_expression
+   function: [(identifier) (selector_expression)] @callee
+   arguments: (argument_list) @vargs) @variadic)
+
+((composite_literal
+   type: (type_identifier) @ty
+   body: (literal_value)) @lit)
 "#;
 
 const SLOG: &str = "log/slog";
@@ -117,6 +142,12 @@ const ZAP: &str = "go.uber.org/zap";
 const LOGRUS: &str = "github.com/sirupsen/logrus";
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    if let Some(call) = m.node("variadic") {
+        return home_grown_variadic(cx, call);
+    }
+    if let Some(lit) = m.node("lit") {
+        return any_field_store(cx, lit);
+    }
     let (Some(call), Some(recv), Some(func), Some(args)) = (
         m.node("match"),
         m.node("recv"),
@@ -127,7 +158,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     };
     let file = cx.file();
     let src = cx.src();
-    if syntax::enclosing_loop(call).is_none() || in_test_code(file, call) {
+    if !hot_loop_call(file, call) {
         return;
     }
     let name = cx.text(func);
@@ -187,6 +218,265 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         )
     };
     cx.report(TextRange::of(call), msg);
+}
+
+/// Is `call` in a `for` loop of its own function, on a path that runs per iteration: not test code, not in
+/// an error branch or a branch that leaves the loop, not in a one-shot function (constructor, teardown,
+/// configuration, `main`)?
+fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
+    let src = file.text.as_str();
+    let Some(lp) = syntax::enclosing_loop(call) else {
+        return false;
+    };
+    if in_test_code(file, call) || flow::cold_in_loop(call, lp, src).is_some() {
+        return false;
+    }
+    !syntax::enclosing_top_function(call).is_some_and(|f| {
+        flow::one_shot_function(f, src).is_some()
+            || f.child_by_field_name("name")
+                .is_some_and(|n| syntax::text(n, src) == "main")
+    })
+}
+
+/// A call in a hot loop of a function or method the package declares with a `...any` (or
+/// `...interface{}`) last parameter, passing a visibly scalar value to it: a home-grown `Logf`, `Emit`, ….
+fn home_grown_variadic(cx: &mut Ctx<'_>, call: Node<'_>) {
+    let file = cx.file();
+    let src = file.text.as_str();
+    let Some(callee) = call.child_by_field_name("function") else {
+        return;
+    };
+    let (name, method) = match callee.kind() {
+        "identifier" => (syntax::text(callee, src), false),
+        "selector_expression" => {
+            // A package's function (`fmt.Sprintf`, `slog.Info`) is not this package's API.
+            if callee.child_by_field_name("operand").is_some_and(|o| {
+                o.kind() == "identifier"
+                    && file
+                        .imports()
+                        .iter()
+                        .any(|i| i.local == syntax::text(o, src))
+            }) {
+                return;
+            }
+            let Some(f) = callee.child_by_field_name("field") else {
+                return;
+            };
+            (syntax::text(f, src), true)
+        }
+        _ => return,
+    };
+    // Error reporting and debug output (`errorf`, `Fatalf`, `warn`, `debugLogf`, `err.addf`) run on failure
+    // or diagnostic paths, not per iteration of a hot loop.
+    let receiver = (callee.kind() == "selector_expression")
+        .then(|| callee.child_by_field_name("operand"))
+        .flatten()
+        .map_or("", |o| syntax::text(o, src));
+    if [name, receiver].iter().any(|n| failure_or_debug(n)) {
+        return;
+    }
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return;
+    };
+    // `f(xs...)` passes a slice the caller built: nothing is boxed at this call.
+    if (0..args.child_count()).any(|i| args.child(i).is_some_and(|c| c.kind() == "..."))
+        || !hot_loop_call(file, call)
+    {
+        return;
+    }
+    let Some(fixed) = variadic_any_params(cx, name, method) else {
+        return;
+    };
+    let args = named_children(args);
+    let Some(scope) = syntax::enclosing_function(call) else {
+        return;
+    };
+    let Some(hit) = boxed(file, scope, args.get(fixed..).unwrap_or(&[])) else {
+        return;
+    };
+    let msg = format!(
+        "`{name}` takes `...any`, so in this loop every call boxes `{}` into `any` (a heap allocation for all but small integers) and allocates the variadic slice; where a profile shows the loop hot, give the hot values a typed path (typed parameters, or typed attributes as `slog.Attr` does)",
+        syntax::text(hit, src)
+    );
+    cx.report(TextRange::of(call), msg);
+}
+
+/// A name that says it reports a failure or prints debug output.
+fn failure_or_debug(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "err", "fatal", "panic", "warn", "diag", "debug", "fail", "trace",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// How many parameters come before the `...any` of every function (or, for `method`, every method) named
+/// `name` in the package; `None` when there is none, or the declarations disagree.
+fn variadic_any_params(cx: &Ctx<'_>, name: &str, method: bool) -> Option<usize> {
+    let needle = if method {
+        format!(") {name}(")
+    } else {
+        format!("func {name}(")
+    };
+    let mut found: Option<usize> = None;
+    for f in &cx.pkg.files {
+        if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
+            continue;
+        }
+        for d in named_children(f.tree().root_node()) {
+            let kind_ok = if method {
+                d.kind() == "method_declaration"
+            } else {
+                d.kind() == "function_declaration"
+            };
+            if !kind_ok
+                || d.child_by_field_name("name")
+                    .is_none_or(|n| f.node_text(n) != name)
+            {
+                continue;
+            }
+            let params = named_children(d.child_by_field_name("parameters")?);
+            let (last, before) = params.split_last()?;
+            if last.kind() != "variadic_parameter_declaration"
+                || !last
+                    .child_by_field_name("type")
+                    .is_some_and(|t| is_empty_interface(f, t))
+            {
+                return None;
+            }
+            let n: usize = before
+                .iter()
+                .map(|p| {
+                    let mut c = p.walk();
+                    p.children_by_field_name("name", &mut c).count().max(1)
+                })
+                .sum();
+            if found.is_some_and(|x| x != n) {
+                return None;
+            }
+            found = Some(n);
+        }
+    }
+    found
+}
+
+/// `any` or `interface{}`.
+fn is_empty_interface(f: &PkgFile, t: Node<'_>) -> bool {
+    match t.kind() {
+        "type_identifier" => f.node_text(t) == "any",
+        "interface_type" => named_children(t).is_empty(),
+        _ => false,
+    }
+}
+
+/// A keyed literal of a package struct type storing a visibly scalar value in an `any` / `interface{}`
+/// field that the package reads back with a type switch on numbers: the metric holder of the seeds.
+fn any_field_store(cx: &mut Ctx<'_>, lit: Node<'_>) {
+    let file = cx.file();
+    let src = file.text.as_str();
+    let (Some(ty), Some(body)) = (
+        lit.child_by_field_name("type"),
+        lit.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    if in_test_code(file, lit) {
+        return;
+    }
+    let Some(scope) = syntax::enclosing_function(lit) else {
+        return;
+    };
+    if syntax::enclosing_top_function(lit)
+        .is_some_and(|f| flow::one_shot_function(f, src).is_some())
+    {
+        return;
+    }
+    let ty_name = syntax::text(ty, src);
+    for el in named_children(body) {
+        if el.kind() != "keyed_element" {
+            continue;
+        }
+        let (Some(k), Some(v)) = (
+            el.child_by_field_name("key")
+                .and_then(|k| named_children(k).into_iter().next()),
+            el.child_by_field_name("value")
+                .and_then(|v| named_children(v).into_iter().next()),
+        ) else {
+            continue;
+        };
+        let field = syntax::text(k, src);
+        if !typed_scalar(file, scope, v)
+            || !any_field(cx, ty_name, field)
+            || !switches_on_numbers(cx, field)
+        {
+            continue;
+        }
+        let msg = format!(
+            "`{ty_name}.{field}` is an `interface{{}}` field that holds numbers (the package reads it back with a type switch): storing `{}` boxes it on the heap on every call, and every read pays the switch; give the value a typed field (or one typed map or generic type per kind of value)",
+            syntax::text(v, src)
+        );
+        cx.report(TextRange::of(el), msg);
+        return;
+    }
+}
+
+/// Does the package declare struct type `ty` with field `field` of type `any` / `interface{}`?
+fn any_field(cx: &Ctx<'_>, ty: &str, field: &str) -> bool {
+    let needle = format!("type {ty} struct");
+    cx.pkg.files.iter().any(|f| {
+        if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
+            return false;
+        }
+        let mut hit = false;
+        syntax::walk(f.tree().root_node(), &mut |n| {
+            if hit || n.kind() != "type_spec" {
+                return;
+            }
+            let (Some(name), Some(st)) =
+                (n.child_by_field_name("name"), n.child_by_field_name("type"))
+            else {
+                return;
+            };
+            if f.node_text(name) != ty || st.kind() != "struct_type" {
+                return;
+            }
+            syntax::walk(st, &mut |d| {
+                if d.kind() != "field_declaration" {
+                    return;
+                }
+                let mut c = d.walk();
+                let named = d
+                    .children_by_field_name("name", &mut c)
+                    .any(|x| f.node_text(x) == field);
+                hit |= named
+                    && d.child_by_field_name("type")
+                        .is_some_and(|t| is_empty_interface(f, t));
+            });
+        });
+        hit
+    })
+}
+
+/// Does some file of the package switch on the type of `….field` with a numeric case?
+fn switches_on_numbers(cx: &Ctx<'_>, field: &str) -> bool {
+    let needle = format!(".{field}.(type)");
+    cx.pkg.files.iter().any(|f| {
+        if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
+            return false;
+        }
+        let mut hit = false;
+        syntax::walk(f.tree().root_node(), &mut |n| {
+            if hit || n.kind() != "type_case" {
+                return;
+            }
+            let mut c = n.walk();
+            hit = n
+                .children_by_field_name("type", &mut c)
+                .any(|t| t.kind() == "type_identifier" && syntax::is_numeric_type(f.node_text(t)));
+        });
+        hit
+    })
 }
 
 /// The first value that gets boxed.

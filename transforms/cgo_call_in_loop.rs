@@ -68,6 +68,9 @@
 //!   (`&buf[i]`, `unsafe.Pointer(&b[off])`), a slice expression or `unsafe.SliceData(...)` — C gets a run
 //!   of elements (a `write`-style call per block), or the loop steps by something other than one
 //!   (`i += chunk`).
+//! - The call does not run per element (`crate::flow`): it sits in an error branch (`if err != nil`) or a
+//!   branch that leaves the loop (`break`, `return`, `panic`), or in a one-shot function (`init`, `New…`,
+//!   `Close`, `Shutdown`, configuration and reload functions).
 //! - The loop is not per element: `for { }` and `for cond { }` loops (event and poll loops), `range`
 //!   over a channel declared in the function or over a call's result (other than `len(...)`), a
 //!   counted loop bounded by an integer literal of 16 or less (or a constant of the file with such a
@@ -85,6 +88,7 @@
 //! `src/runtime/cgocall.go`.
 
 use crate::fix::TextRange;
+use crate::flow;
 use crate::package::PkgFile;
 use crate::removal::in_test_code;
 use crate::syntax;
@@ -184,6 +188,14 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     if in_test_code(file, call) {
+        return;
+    }
+    // Not per element: an error branch or a branch that leaves the loop, or a one-shot function.
+    let src = file.text.as_str();
+    if flow::cold_in_loop(call, lp, src).is_some()
+        || syntax::enclosing_top_function(call)
+            .is_some_and(|f| flow::one_shot_function(f, src).is_some())
+    {
         return;
     }
     // One finding per loop: only its first qualifying call reports.

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Reports a channel that carries nothing but a tally: every send puts a constant on it (`ch <- 1`,
 //! `ch <- struct{}{}`), and every receive, all in one goroutine, only adds what it got to a counter
-//! (`total += <-ch`, `for v := range ch { total += v }`, `case <-ch: n++`). The channel is a local
+//! (`total += <-ch`, `for v := range ch { total += v }`, `case <-ch: n++`), or drops it (`for v := range ch
+//! { _ = v }`, a reducer left as a stub). The channel is a local
 //! variable made with `make(chan …)` in the function, or a struct field declared and used in this file only.
 //!
 //! ## Why is this bad?
@@ -194,9 +195,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
     }
     let msg = if file.versions.api >= GoVersion(19) {
-        "this channel only carries constants to one goroutine that adds them up: every send takes the channel lock and may wake or park a goroutine to add one to an integer; count with an `atomic.Int64` (`n.Add(1)`, `n.Load()`) instead"
+        "this channel only carries constants to one goroutine that counts (or drops) them: every send takes the channel lock and may wake or park a goroutine to add one to an integer; count with an `atomic.Int64` (`n.Add(1)`, `n.Load()`) instead"
     } else {
-        "this channel only carries constants to one goroutine that adds them up: every send takes the channel lock and may wake or park a goroutine to add one to an integer; count with `atomic.AddInt64(&n, 1)` on an `int64` instead"
+        "this channel only carries constants to one goroutine that counts (or drops) them: every send takes the channel lock and may wake or park a goroutine to add one to an integer; count with `atomic.AddInt64(&n, 1)` on an `int64` instead"
     };
     cx.report(TextRange::of(make), msg);
 }
@@ -394,7 +395,8 @@ fn classify<'t>(n: Node<'t>, make: Node<'t>, src: &str) -> Option<Use<'t>> {
             let [stmt] = syntax::block_statements(body)[..] else {
                 return None;
             };
-            let counter = increment(stmt, var, src)?;
+            // `_ = v` (the reduction left as a stub): the values are dropped, so only their count matters.
+            let counter = increment(stmt, var, src).or_else(|| discards(stmt, var?, src))?;
             Some(Use::Count {
                 func: syntax::enclosing_function(for_stmt)?,
                 counter,
@@ -523,6 +525,21 @@ fn increment(stmt: Node<'_>, var: Option<&str>, src: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `_ = v`: the received value dropped; the counter is then the receive itself (`_`).
+fn discards(stmt: Node<'_>, var: &str, src: &str) -> Option<String> {
+    let [left] = named_children(stmt.child_by_field_name("left")?)[..] else {
+        return None;
+    };
+    let [right] = named_children(stmt.child_by_field_name("right")?)[..] else {
+        return None;
+    };
+    (stmt.kind() == "assignment_statement"
+        && syntax::text(stmt.child_by_field_name("operator")?, src) == "="
+        && syntax::text(left, src) == "_"
+        && syntax::text(right, src) == var)
+        .then(|| "_".to_string())
 }
 
 /// A counter is a variable or a field (`n`, `s.total`), not an index into something.

@@ -1,12 +1,14 @@
 //! # deep-recursion-untrusted (R7.15)
 //!
 //! ## What it does
-//! Reports a function that calls itself directly to walk decoded input — a parameter of type
-//! `map[string]any`, `[]any` (or the `interface{}` spellings), `any` when the function takes such maps
-//! or slices apart, `json.RawMessage`, `*json.Decoder`, `*html.Node` (`golang.org/x/net/html`) or a
-//! `yaml.Node` (`gopkg.in/yaml.v3`) — recursing on the elements of that argument (a range variable, an
-//! index, a child node, or the same decoder) with no depth bound: no integer parameter and no
-//! `depth`/`level`/`limit`-named value is compared with anything in the function.
+//! Reports a function that calls itself directly to walk decoded input — a `*json.Decoder` token stream,
+//! an `*html.Node` (`golang.org/x/net/html`), or a parameter of type `map[string]any`, `[]any` (or the
+//! `interface{}` spellings) or `any` taken apart as such maps and slices in a file that decodes with a
+//! decoder that does not cap nesting (YAML v2, TOML, XML, msgpack, CBOR, …) — recursing on the elements of
+//! that argument (a range variable, an index, a child node, or the same decoder) with no depth bound: no
+//! integer parameter and no `depth`/`level`/`limit`-named value is compared with anything in the
+//! function. Values decoded by `encoding/json`'s `Unmarshal` or by `gopkg.in/yaml.v3` are not reported:
+//! those decoders cap nesting.
 //!
 //! ## Why is this bad?
 //! The nesting depth of the input decides the recursion depth, and whoever writes the input chooses
@@ -15,86 +17,74 @@
 //! deep document pays repeated copies on every parse that reaches a new depth; input that no decoder
 //! limits (a token stream, an HTML tree, a hand-rolled parser) can go on until the stack reaches its
 //! 1 GB maximum, where the runtime stops the whole process with a fatal error that `recover` cannot
-//! catch. `encoding/json`'s `Unmarshal` itself refuses nesting beyond 10,000 levels for this reason.
+//! catch. `encoding/json`'s `Unmarshal`/`Decode` and `gopkg.in/yaml.v3` refuse nesting beyond 10,000
+//! levels for this reason, but `json.Decoder.Token` does not: a token-stream walker has no such cap.
 //!
 //! ## Example
 //! ```go
-//! package cfg
+//! package feed
 //!
-//! import (
-//! 	"encoding/json"
-//! 	"strings"
-//! )
+//! import "encoding/json"
 //!
-//! func Keys(data []byte) ([]string, error) {
-//! 	var doc any
-//! 	if err := json.Unmarshal(data, &doc); err != nil {
-//! 		return nil, err
+//! // skipValue consumes one value of a token stream, however deeply it nests.
+//! func skipValue(dec *json.Decoder) error {
+//! 	tok, err := dec.Token()
+//! 	if err != nil {
+//! 		return err
 //! 	}
-//! 	var keys []string
-//! 	collectKeys(doc, "", &keys)
-//! 	return keys, nil
-//! }
-//!
-//! func collectKeys(v any, prefix string, out *[]string) {
-//! 	switch t := v.(type) {
-//! 	case map[string]any:
-//! 		for k, child := range t {
-//! 			*out = append(*out, prefix+k)
-//! 			collectKeys(child, prefix+k+".", out)
+//! 	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+//! 		for dec.More() {
+//! 			if d == '{' {
+//! 				if _, err := dec.Token(); err != nil {
+//! 					return err
+//! 				}
+//! 			}
+//! 			if err := skipValue(dec); err != nil {
+//! 				return err
+//! 			}
 //! 		}
-//! 	case []any:
-//! 		for _, child := range t {
-//! 			collectKeys(child, strings.TrimSuffix(prefix, ".")+"[].", out)
-//! 		}
+//! 		_, err = dec.Token()
 //! 	}
+//! 	return err
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```go
-//! package cfg
+//! package feed
 //!
 //! import (
 //! 	"encoding/json"
 //! 	"errors"
-//! 	"strings"
 //! )
 //!
 //! const maxDepth = 64
 //!
-//! var errTooDeep = errors.New("document nested too deeply")
+//! var errTooDeep = errors.New("value nested too deeply")
 //!
-//! func Keys(data []byte) ([]string, error) {
-//! 	var doc any
-//! 	if err := json.Unmarshal(data, &doc); err != nil {
-//! 		return nil, err
-//! 	}
-//! 	var keys []string
-//! 	err := collectKeys(doc, "", 0, &keys)
-//! 	return keys, err
-//! }
-//!
-//! func collectKeys(v any, prefix string, depth int, out *[]string) error {
+//! // skipValue consumes one value of a token stream, refusing nesting beyond maxDepth.
+//! func skipValue(dec *json.Decoder, depth int) error {
 //! 	if depth > maxDepth {
 //! 		return errTooDeep
 //! 	}
-//! 	switch t := v.(type) {
-//! 	case map[string]any:
-//! 		for k, child := range t {
-//! 			*out = append(*out, prefix+k)
-//! 			if err := collectKeys(child, prefix+k+".", depth+1, out); err != nil {
-//! 				return err
-//! 			}
-//! 		}
-//! 	case []any:
-//! 		for _, child := range t {
-//! 			if err := collectKeys(child, strings.TrimSuffix(prefix, ".")+"[].", depth+1, out); err != nil {
-//! 				return err
-//! 			}
-//! 		}
+//! 	tok, err := dec.Token()
+//! 	if err != nil {
+//! 		return err
 //! 	}
-//! 	return nil
+//! 	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+//! 		for dec.More() {
+//! 			if d == '{' {
+//! 				if _, err := dec.Token(); err != nil {
+//! 					return err
+//! 				}
+//! 			}
+//! 			if err := skipValue(dec, depth+1); err != nil {
+//! 				return err
+//! 			}
+//! 		}
+//! 		_, err = dec.Token()
+//! 	}
+//! 	return err
 //! }
 //! ```
 //! Or walk with an explicit stack (a slice of pending nodes), which keeps the goroutine stack flat.
@@ -115,6 +105,11 @@
 //!   `reflect.Value`): whether such values come from untrusted input cannot be told from the code, and
 //!   trees the program builds itself are bounded by it. `go/ast` trees are not reported either
 //!   (`go/parser` limits nesting).
+//! - Maps, slices and `any` values in a file whose only decoders cap nesting (`encoding/json`'s
+//!   `Unmarshal`/`Decode`, `gopkg.in/yaml.v3`: 10,000 levels, a depth Go's stack handles), and `yaml.v3`
+//!   node trees: the fatal error is out of reach.
+//! - A recursive call that also passes a slice of another parameter (`walk(v[k], path[1:])`): the depth is
+//!   bounded by the path the caller gives, not by the input.
 //! - Maps and slices of `any` (and `any` itself) in a file that shows no decoding: no import of a JSON,
 //!   YAML, TOML, XML, gob, msgpack or CBOR package and no `Unmarshal(`/`.Decode(` call. A walk over
 //!   values the program builds itself (an encoder writing a header table, a validator of its own
@@ -208,7 +203,8 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
         (false, "RawMessage") if is("encoding/json") => Some(Input::Container),
         (true, "Decoder") if is("encoding/json") => Some(Input::Decoder),
         (true, "Node") if is("golang.org/x/net/html") => Some(Input::Tree),
-        (_, "Node") if is("gopkg.in/yaml.v3") => Some(Input::Tree),
+        // yaml.v3's parser refuses nesting beyond 10,000 levels (`max_flow_level`, `max_indents` in
+        // scannerc.go), so its node trees are bounded before they reach the walk.
         _ => None,
     }
 }
@@ -288,7 +284,8 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     ]
     .iter()
     .any(|t| body_text.contains(t));
-    let decodes = file_decodes(file);
+    // Values from a decoder that caps nesting are bounded before they reach the walk.
+    let decodes = file_decoding(file) == Decoding::Uncapped;
     // The first self-call that recurses on an element of a decoded-input parameter.
     let mut hit = None;
     syntax::walk(body, &mut |n| {
@@ -303,6 +300,15 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .map(syntax::named_children)
             .unwrap_or_default();
         if args.len() != flat.len() {
+            return;
+        }
+        // `walk(v[k], path[1:])`: the depth is bounded by a path the caller gives, not by the input.
+        if args.iter().enumerate().any(|(i, a)| {
+            a.kind() == "slice_expression"
+                && !inputs.iter().any(|(j, _, _)| *j == i)
+                && a.child_by_field_name("operand")
+                    .is_some_and(|o| flat.iter().any(|(n, _, _)| n == file.node_text(o)))
+        }) {
             return;
         }
         for &(i, pname, kind) in &inputs {
@@ -369,15 +375,40 @@ fn has_bound(file: &PkgFile, body: Node<'_>, int_params: &[&str]) -> bool {
     bound
 }
 
-/// Does the file show that it decodes input: an import of a JSON, YAML, TOML, XML, gob, msgpack or
-/// CBOR package, or a call spelled `Unmarshal(` or `.Decode(`?
-fn file_decodes(file: &PkgFile) -> bool {
-    file.imports().iter().any(|i| {
-        ["json", "yaml", "toml", "xml", "gob", "msgpack", "cbor"]
+/// What decoding a file shows.
+#[derive(PartialEq)]
+enum Decoding {
+    None,
+    /// Only decoders that refuse nesting beyond a fixed depth: `encoding/json` (`maxNestingDepth`, 10,000,
+    /// in scanner.go) and `gopkg.in/yaml.v3` (10,000 in scannerc.go).
+    Capped,
+    /// A decoder with no such cap (YAML v2, TOML, XML, gob, msgpack, CBOR), or decoding calls we cannot
+    /// attribute.
+    Uncapped,
+}
+
+/// Does the file show that it decodes input (an import of a JSON, YAML, TOML, XML, gob, msgpack or CBOR
+/// package, or a call spelled `Unmarshal(` or `.Decode(`), and with what?
+fn file_decoding(file: &PkgFile) -> Decoding {
+    const CAPPED: &[&str] = &["encoding/json", "gopkg.in/yaml.v3"];
+    let mut capped = false;
+    for i in file.imports() {
+        let decoder = ["json", "yaml", "toml", "xml", "gob", "msgpack", "cbor"]
             .iter()
-            .any(|w| i.path.contains(w))
-    }) || file.text.contains("Unmarshal(")
-        || file.text.contains(".Decode(")
+            .any(|w| i.path.contains(w));
+        if decoder && CAPPED.contains(&i.path.as_str()) {
+            capped = true;
+        } else if decoder {
+            return Decoding::Uncapped;
+        }
+    }
+    if capped {
+        Decoding::Capped
+    } else if file.text.contains("Unmarshal(") || file.text.contains(".Decode(") {
+        Decoding::Uncapped
+    } else {
+        Decoding::None
+    }
 }
 
 /// `name(...)` for a function, `recv.name(...)` for a method.
@@ -434,18 +465,38 @@ mod tests {
     use super::*;
     use crate::testing::{check_detect_only_go, check_no_fix_go};
 
-    const WALK: &str = "package p\n\nimport \"encoding/json\"\n\nvar _ = json.Valid\n\nfunc walk(v any) int {\n\tn := 1\n\tswitch t := v.(type) {\n\tcase map[string]any:\n\t\tfor _, c := range t {\n\t\t\tn += walk(c)\n\t\t}\n\tcase []any:\n\t\tfor i := range t {\n\t\t\tn += walk(t[i])\n\t\t}\n\t}\n\treturn n\n}\n";
+    const WALK: &str = "package p\n\nimport \"github.com/BurntSushi/toml\"\n\nvar _ = toml.Unmarshal\n\nfunc walk(v any) int {\n\tn := 1\n\tswitch t := v.(type) {\n\tcase map[string]any:\n\t\tfor _, c := range t {\n\t\t\tn += walk(c)\n\t\t}\n\tcase []any:\n\t\tfor i := range t {\n\t\t\tn += walk(t[i])\n\t\t}\n\t}\n\treturn n\n}\n";
 
     #[test]
     fn reports_dynamic_walks() {
         let msgs = check_detect_only_go(&TRANSFORM, "1.22", WALK);
         assert_eq!(msgs.len(), 1);
         assert!(msgs[0].contains("`walk`"), "{msgs:?}");
-        let container = "package p\n\nimport \"encoding/json\"\n\nvar _ = json.Valid\n\nfunc count(m map[string]any) int {\n\tn := len(m)\n\tfor _, v := range m {\n\t\tif sub, ok := v.(map[string]any); ok {\n\t\t\tn += count(sub)\n\t\t}\n\t}\n\treturn n\n}\n";
+        let container = "package p\n\nimport \"github.com/BurntSushi/toml\"\n\nvar _ = toml.Unmarshal\n\nfunc count(m map[string]any) int {\n\tn := len(m)\n\tfor _, v := range m {\n\t\tif sub, ok := v.(map[string]any); ok {\n\t\t\tn += count(sub)\n\t\t}\n\t}\n\treturn n\n}\n";
         check_detect_only_go(&TRANSFORM, "1.22", container);
         // The same walk in a file that decodes nothing: values the program built itself.
-        let own = WALK.replace("import \"encoding/json\"\n\nvar _ = json.Valid\n\n", "");
+        let own = WALK.replace(
+            "import \"github.com/BurntSushi/toml\"\n\nvar _ = toml.Unmarshal\n\n",
+            "",
+        );
         check_no_fix_go(&TRANSFORM, "1.22", &own);
+        // encoding/json and yaml.v3 refuse nesting beyond 10,000 levels: the walk is bounded.
+        for capped in [
+            "encoding/json\"\n\nvar _ = json.Valid",
+            "gopkg.in/yaml.v3\"\n\nvar _ = yaml.Unmarshal",
+        ] {
+            let src = WALK.replace(
+                "github.com/BurntSushi/toml\"\n\nvar _ = toml.Unmarshal",
+                capped,
+            );
+            check_no_fix_go(&TRANSFORM, "1.22", &src);
+        }
+        // A walk bounded by a path the caller gives.
+        let path = WALK
+            .replace("walk(v any)", "walk(v any, path []string)")
+            .replace("walk(c)", "walk(c, path[1:])")
+            .replace("walk(t[i])", "walk(t[i], path[1:])");
+        check_no_fix_go(&TRANSFORM, "1.22", &path);
     }
 
     #[test]
@@ -464,7 +515,8 @@ mod tests {
         let html = "package p\n\nimport \"golang.org/x/net/html\"\n\nfunc text(n *html.Node, out *[]string) {\n\tif n.Type == html.TextNode {\n\t\t*out = append(*out, n.Data)\n\t}\n\tfor c := n.FirstChild; c != nil; c = c.NextSibling {\n\t\ttext(c, out)\n\t}\n}\n";
         check_detect_only_go(&TRANSFORM, "1.22", html);
         let yaml = "package p\n\nimport \"gopkg.in/yaml.v3\"\n\nfunc count(n *yaml.Node) int {\n\tc := 1\n\tfor _, k := range n.Content {\n\t\tc += count(k)\n\t}\n\treturn c\n}\n";
-        check_detect_only_go(&TRANSFORM, "1.22", yaml);
+        // yaml.v3 caps nesting at parse time.
+        check_no_fix_go(&TRANSFORM, "1.22", yaml);
         // Another package named html.
         check_no_fix_go(
             &TRANSFORM,

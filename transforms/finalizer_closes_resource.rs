@@ -1,12 +1,12 @@
 //! # finalizer-closes-resource (R7.8)
 //!
 //! ## What it does
-//! Reports `runtime.SetFinalizer(obj, f)` where `f` (a function literal, or a function of the package named
-//! there) releases an operating-system resource: it calls a `Close` method (`x.Close()`, `x.conn.Close()`),
+//! Reports `runtime.SetFinalizer(obj, f)` where `f` (a function literal, a function of the package named
+//! there, or a method expression `(*T).close` of a package type) releases an operating-system resource: it calls a `Close` method (`x.Close()`, `x.conn.Close()`),
 //! `syscall.Close` / `unix.Close` / `Munmap` / `CloseHandle`, or `os.Remove` / `os.RemoveAll` — and the
-//! type the finalizer receives has no close-like method of its own in the package (`Close`, `Release`,
-//! `Shutdown`, `Stop`, `Free`, `Destroy`, `Dispose`, any case), so the finalizer is the only way the resource
-//! is ever released.
+//! type the finalizer receives has no exported close-like method of its own in the package (`Close`,
+//! `Release`, `Shutdown`, `Stop`, `Free`, `Destroy`, `Dispose`; an unexported `close` is no path for the
+//! package's callers), so the finalizer is the only way the resource is ever released.
 //!
 //! ## Why is this bad?
 //! A finalizer runs only after a garbage collection finds the object unreachable, on one runtime goroutine
@@ -68,12 +68,12 @@
 //! or later (the function appeared in Go 1.24).
 //!
 //! ## When it does not fire
-//! - The finalized type has a close-like method in the package, or the package clears a finalizer somewhere
+//! - The finalized type has an exported close-like method in the package, or the package clears a finalizer somewhere
 //!   (`runtime.SetFinalizer(x, nil)`, typically in the `Close` of a wrapper type): the finalizer is a safety
 //!   net behind an explicit close path (the pattern `os.File` and `net` connections use), which is fine.
 //! - The finalizer frees memory only (`C.free`, a pool `Put`) or only logs that the object was not closed.
-//! - The finalizer is `nil` (clearing it), a method value or expression, a function of another package, or a
-//!   function whose body we cannot see; its parameter is an interface or a generic type.
+//! - The finalizer is `nil` (clearing it), a method value, a function of another package, or a function
+//!   or method whose body we cannot see; its parameter is an interface or a generic type.
 //! - `runtime` is shadowed or dot-imported. `runtime.AddCleanup` calls are not reported.
 //! - Test code (`*_test.go`, files importing `testing`, test functions).
 //!
@@ -153,6 +153,19 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             };
             (recv, releases(f, body))
         }
+        // `(*T).close` / `T.close`: a method expression of a package type; its receiver is the parameter.
+        "parenthesized_expression" | "selector_expression" => {
+            let Some((ty, method)) = method_expression(cx, fin) else {
+                return;
+            };
+            let Some((i, decl)) = method_decl(cx, &ty, &method) else {
+                return;
+            };
+            let Some(body) = decl.child_by_field_name("body") else {
+                return;
+            };
+            (ParamType::Local(ty), releases(&cx.pkg.files[i], body))
+        }
         _ => return,
     };
     let Some(what) = released else { return };
@@ -164,7 +177,8 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             format!("give `{t}` an explicit `Close` that callers `defer`")
         }
         ParamType::Qualified(t) => {
-            format!("call `{t}`'s `Close` explicitly (with `defer`) where its use ends")
+            // Name the release the finalizer makes, not a `Close` method `t` may not have.
+            format!("make that call explicitly (with `defer`) where the `{t}`'s use ends")
         }
     };
     let net = if file.versions.api >= GoVersion(24) {
@@ -272,7 +286,64 @@ fn disarms_finalizers(cx: &Ctx<'_>) -> bool {
     })
 }
 
-/// Does any file of the package declare a close-like method on `T` or `*T`?
+/// `(*T).m` or `T.m` where `T` is a type name (not a package or a value): the type and the method.
+fn method_expression(cx: &Ctx<'_>, fin: Node<'_>) -> Option<(String, String)> {
+    let sel = match fin.kind() {
+        "selector_expression" => fin,
+        _ => named_children(fin)
+            .into_iter()
+            .next()
+            .filter(|n| n.kind() == "selector_expression")?,
+    };
+    let operand = sel.child_by_field_name("operand")?;
+    let method = cx.text(sel.child_by_field_name("field")?).to_string();
+    // `(*T)` parses as a parenthesized unary `*` (or a pointer type); `T` as an identifier.
+    let mut inner = operand;
+    while matches!(
+        inner.kind(),
+        "parenthesized_expression" | "parenthesized_type" | "unary_expression" | "pointer_type"
+    ) {
+        inner = named_children(inner).into_iter().next()?;
+    }
+    if !matches!(inner.kind(), "identifier" | "type_identifier") {
+        return None;
+    }
+    let ty = cx.text(inner).to_string();
+    let needle = format!("type {ty} ");
+    cx.pkg
+        .files
+        .iter()
+        .any(|f| memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some())
+        .then_some((ty, method))
+}
+
+/// The declaration of method `method` on `T` or `*T` in the package, with the index of its file.
+fn method_decl<'a>(cx: &Ctx<'a>, ty: &str, method: &str) -> Option<(usize, Node<'a>)> {
+    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
+        named_children(f.tree().root_node())
+            .into_iter()
+            .find(|d| {
+                d.kind() == "method_declaration"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| f.node_text(n) == method)
+                    && receiver_is(f, *d, ty)
+            })
+            .map(|d| (i, d))
+    })
+}
+
+fn receiver_is(f: &PkgFile, d: Node<'_>, type_name: &str) -> bool {
+    d.child_by_field_name("receiver").is_some_and(|r| {
+        let mut on_type = false;
+        syntax::walk(r, &mut |x| {
+            on_type |= x.kind() == "type_identifier" && f.node_text(x) == type_name;
+        });
+        on_type
+    })
+}
+
+/// Does any file of the package declare an exported close-like method on `T` or `*T`? An unexported
+/// `close` is no path for the package's callers: the finalizer stays the only release they get.
 fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
     cx.pkg.files.iter().any(|f| {
         let text = f.text.as_bytes();
@@ -284,17 +355,11 @@ fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
                 return false;
             }
             let is_close_like = d.child_by_field_name("name").is_some_and(|n| {
-                let name = f.node_text(n).to_ascii_lowercase();
-                CLOSE_LIKE.contains(&name.as_str())
+                let name = f.node_text(n);
+                name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && CLOSE_LIKE.contains(&name.to_ascii_lowercase().as_str())
             });
-            is_close_like
-                && d.child_by_field_name("receiver").is_some_and(|r| {
-                    let mut on_type = false;
-                    syntax::walk(r, &mut |x| {
-                        on_type |= x.kind() == "type_identifier" && f.node_text(x) == type_name;
-                    });
-                    on_type
-                })
+            is_close_like && receiver_is(f, d, type_name)
         })
     })
 }

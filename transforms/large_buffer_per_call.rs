@@ -2,8 +2,9 @@
 //!
 //! ## What it does
 //! Reports `buf := make([]byte, N)` (or `var buf = make([]byte, N)`) inside a function when `N` is a
-//! constant of at least 32 KiB and the buffer is scratch space: every later use of `buf` only reads
-//! into it, writes from it, copies, indexes or measures it, and it is never returned, stored or shared.
+//! constant of at least 32 KiB and the buffer is scratch space: every later use of `buf` reads into it,
+//! writes from it, copies, indexes or measures it, or hands it to a helper call (named in the message),
+//! and it is never returned, stored or shared.
 //!
 //! ## Why is this bad?
 //! Every call allocates and zeroes a fresh block of `N` bytes. Above 32 KiB the allocation skips the
@@ -95,15 +96,22 @@
 //! - The buffer may outlive the call or be shared, so reuse would be wrong: the `make` is not bound to a
 //!   single new variable, or the variable is returned (also as `buf[:n]`), assigned or aliased, stored
 //!   in a struct, map, slice or channel, appended, captured by a function literal, redeclared, or
-//!   passed to any call other than `copy`, `len`, `cap`, `clear`, a `string(...)` conversion, a `Read`,
-//!   `ReadAt`, `ReadFull`, `Write` or `WriteAt` method (the `io.Reader`/`io.Writer` contracts forbid
-//!   keeping the slice), `io.ReadFull`, `io.ReadAtLeast` or `io.CopyBuffer`.
+//!   handed to a goroutine (`go f(buf)`), or filled by `runtime.Stack` (a stack dump, R7.3's concern).
+//! - Code that runs once or rarely (`crate::flow`): constructors (`New…`), teardown (`Close`, `Shutdown`),
+//!   set-up, configuration and reload functions, and error paths (`if err != nil { … }`, a deferred
+//!   `if r := recover(); r != nil { … }` that formats the panic's stack).
+//!
+//! A buffer passed to other calls than `copy`, `len`, `cap`, `clear`, a `string(...)` conversion, a
+//! `Read`, `ReadAt`, `ReadFull`, `Write` or `WriteAt` method (the `io.Reader`/`io.Writer` contracts forbid
+//! keeping the slice), `io.ReadFull`, `io.ReadAtLeast` or `io.CopyBuffer` is still reported: the message
+//! names the helpers and says to check that they keep no part of it before pooling it.
 //!
 //! ## References
 //! `mallocgc` and `maxSmallSize` in `src/runtime/malloc.go`; `sync.Pool` in `src/sync/pool.go`; the
 //! `io.Reader` and `io.Writer` documentation ("Implementations must not retain p").
 
 use crate::fix::TextRange;
+use crate::flow;
 use crate::package::{Package, PkgFile};
 use crate::removal::in_test_code;
 use crate::syntax;
@@ -190,7 +198,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(name) = bound_name(file, call) else {
         return;
     };
-    if !scratch_only(file, func, call, &name) {
+    let Some(helpers) = scratch_only(file, func, call, &name) else {
+        return;
+    };
+    // Constructors, teardown and configuration run once or rarely: not a per-call cost.
+    if flow::one_shot_function(top, &file.text).is_some() || flow::in_error_branch(call, &file.text)
+    {
         return;
     }
     let path = if size > THRESHOLD {
@@ -203,12 +216,27 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     } else {
         "on every call"
     };
-    cx.report(
-        TextRange::of(call),
+    let msg = if helpers.is_empty() {
         format!(
             "allocates and zeroes {size} bytes {when} ({path}; GC pressure) for a buffer that never leaves the function; reuse one (a sync.Pool of *[]byte, or a buffer owned by the caller)"
-        ),
-    );
+        )
+    } else {
+        // Passed to helpers: nothing shows they keep it, but pooling is right only if they do not.
+        let list = helpers
+            .iter()
+            .map(|h| format!("`{h}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        format!(
+            "allocates and zeroes {size} bytes {when} ({path}; GC pressure) for a scratch buffer handed to {list}; reuse one (a sync.Pool of *[]byte, or a buffer owned by the caller) once you have checked that {} no part of it after the call returns (a result that points into the buffer would see it overwritten by the next call)",
+            if helpers.len() == 1 {
+                "it keeps"
+            } else {
+                "they keep"
+            }
+        )
+    };
+    cx.report(TextRange::of(call), msg);
 }
 
 /// Could `bytes` hold a reportable call: `= make([]byte, ...)` or `= make([]uint8, ...)` (bound with `:=` or
@@ -302,10 +330,12 @@ fn bound_name(file: &PkgFile, call: Node<'_>) -> Option<String> {
 }
 
 /// Is every mention of `name` in `func` after the declaration a scratch-space use, with no other
-/// declaration of the name in the function?
-fn scratch_only(file: &PkgFile, func: Node<'_>, call: Node<'_>, name: &str) -> bool {
+/// declaration of the name in the function? The helpers it is handed to (calls that may or may not keep
+/// it), in order; `None` when it is not scratch space.
+fn scratch_only(file: &PkgFile, func: Node<'_>, call: Node<'_>, name: &str) -> Option<Vec<String>> {
     let mut decls = 0;
     let mut ok = true;
+    let mut helpers: Vec<String> = vec![];
     syntax::walk(func, &mut |n| {
         if !ok {
             return;
@@ -323,13 +353,13 @@ fn scratch_only(file: &PkgFile, func: Node<'_>, call: Node<'_>, name: &str) -> b
             ok = false;
             return;
         }
-        ok = local_use(file, n, name);
+        ok = local_use(file, n, name, &mut helpers);
     });
-    ok && decls == 1
+    (ok && decls == 1).then_some(helpers)
 }
 
 /// Is the expression `e` (the buffer `name`, or a slice of it) used only as scratch space?
-fn local_use(file: &PkgFile, e: Node<'_>, name: &str) -> bool {
+fn local_use(file: &PkgFile, e: Node<'_>, name: &str, helpers: &mut Vec<String>) -> bool {
     let Some(parent) = e.parent() else {
         return false;
     };
@@ -339,11 +369,11 @@ fn local_use(file: &PkgFile, e: Node<'_>, name: &str) -> bool {
             .is_some_and(|o| o.id() == e.id())
     };
     match parent.kind() {
-        "parenthesized_expression" => local_use(file, parent, name),
+        "parenthesized_expression" => local_use(file, parent, name, helpers),
         // `buf[i]` is a byte (a value or an assignment target).
         "index_expression" => is_field("operand"),
         // `buf[a:b]` is the buffer again.
-        "slice_expression" => is_field("operand") && local_use(file, parent, name),
+        "slice_expression" => is_field("operand") && local_use(file, parent, name, helpers),
         "range_clause" => is_field("right"),
         // Only a comparison with nil can take a slice operand.
         "binary_expression" => true,
@@ -351,7 +381,9 @@ fn local_use(file: &PkgFile, e: Node<'_>, name: &str) -> bool {
         "expression_list" => parent
             .parent()
             .is_some_and(|stmt| is_self_assignment(file, stmt, parent, name)),
-        "argument_list" => parent.parent().is_some_and(|c| scratch_call(file, c)),
+        "argument_list" => parent
+            .parent()
+            .is_some_and(|c| scratch_call(file, c) || helper_call(file, c, helpers)),
         _ => false,
     }
 }
@@ -375,6 +407,33 @@ fn is_self_assignment(file: &PkgFile, stmt: Node<'_>, list: Node<'_>, name: &str
     };
     let rights = syntax::named_children(list);
     rights.len() == 1 && l.kind() == "identifier" && file.node_text(*l) == name
+}
+
+/// A call of a helper (a function or method, not `append`, not in a `go` statement) that may or may not keep
+/// the buffer: recorded for the message's caveat.
+fn helper_call(file: &PkgFile, call: Node<'_>, helpers: &mut Vec<String>) -> bool {
+    let Some(f) = call.child_by_field_name("function") else {
+        return false;
+    };
+    // A stack dump (`runtime.Stack(buf, …)`) costs far more than its buffer, and R7.3 owns it; debug
+    // endpoints that dump stacks are the legitimate use.
+    if call.parent().is_some_and(|p| p.kind() == "go_statement")
+        || file.is_pkg_call(call, "runtime", "Stack")
+    {
+        return false;
+    }
+    let name = match f.kind() {
+        "identifier" if file.node_text(f) != "append" => file.node_text(f),
+        "selector_expression" => file.node_text(f),
+        _ => return false,
+    };
+    if name.len() > 40 || name.contains('\n') {
+        return false;
+    }
+    if !helpers.iter().any(|h| h == name) {
+        helpers.push(name.to_string());
+    }
+    true
 }
 
 /// Calls that use a byte slice argument without keeping it.
@@ -565,7 +624,7 @@ mod tests {
             "\treturn buf[:n]\n",
             "\ts.data = buf\n\treturn nil\n",
             "\tch <- buf\n\treturn nil\n",
-            "\tkeep(buf)\n\treturn nil\n",
+            "\tgo keep(buf)\n\treturn nil\n",
             "\tgo func() { _ = buf }()\n\treturn nil\n",
             "\tother := buf[:n]\n\treturn other\n",
         ] {
@@ -574,6 +633,18 @@ mod tests {
             );
             check_no_fix_go(&TRANSFORM, "1.22", &src);
         }
+    }
+
+    #[test]
+    fn helpers_are_named_with_the_retention_caveat() {
+        let src = "package m\n\nimport \"io\"\n\nfunc fill([]byte) int { return 0 }\n\nfunc f(r io.Reader) int {\n\tbuf := make([]byte, 64<<10)\n\tn, _ := r.Read(buf)\n\treturn fill(buf[:n])\n}\n";
+        let msgs = check_detect_only_go(&TRANSFORM, "1.22", src);
+        assert!(
+            msgs[0].contains("handed to `fill`") && msgs[0].contains("keeps no part of it"),
+            "{msgs:?}"
+        );
+        // The same buffer in a constructor is made once.
+        check_no_fix_go(&TRANSFORM, "1.22", &src.replace("func f(", "func NewF("));
     }
 
     #[test]

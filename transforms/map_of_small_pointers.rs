@@ -101,6 +101,7 @@ use crate::package::{Package, PkgFile};
 use crate::removal::in_test_code;
 use crate::syntax;
 use crate::transform::{Ctx, Match, Meta, Transform};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -124,13 +125,9 @@ pub(crate) static TRANSFORM: Transform = Transform {
     other_files: None,
 };
 
-const QUERY: &str = r#"
-(for_statement
-  (range_clause
-    left: (expression_list (_) (identifier) @v)
-    right: [(identifier) (selector_expression)] @map)
-  body: (block) @body) @match
-"#;
+// One match per file: the loops are gathered in `run`, so the package-wide checks run once per map and
+// type, not once per loop (which made a large file quadratic).
+const QUERY: &str = r#"(source_file) @file"#;
 
 const MAX_FIELDS: usize = 4;
 
@@ -164,55 +161,110 @@ fn has_pointer_map(bytes: &[u8]) -> bool {
     false
 }
 
+/// A `for _, v := range m { … }` loop: the loop, `v`, the ranged expression and the body.
+fn range_loop(n: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>, Node<'_>)> {
+    let clause = syntax::named_children(n)
+        .into_iter()
+        .find(|c| c.kind() == "range_clause")?;
+    let left = clause.child_by_field_name("left")?;
+    let [_, v] = syntax::named_children(left)[..] else {
+        return None;
+    };
+    let map = clause.child_by_field_name("right")?;
+    let body = n.child_by_field_name("body")?;
+    (v.kind() == "identifier"
+        && matches!(map.kind(), "identifier" | "selector_expression")
+        && body.kind() == "block")
+        .then_some((n, v, map, body))
+}
+
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let (Some(lp), Some(v), Some(map), Some(body)) =
-        (m.node("match"), m.node("v"), m.node("map"), m.node("body"))
-    else {
+    let Some(root) = m.node("file") else {
         return;
     };
     let file = cx.file();
     let pkg = cx.pkg;
-    if in_test_code(file, lp) {
+    let mut loops = Vec::new();
+    syntax::walk(root, &mut |n| {
+        if n.kind() == "for_statement"
+            && let Some(l) = range_loop(n)
+        {
+            loops.push(l);
+        }
+    });
+    if loops.is_empty() {
         return;
     }
-    let Some((map_name, map_type)) = resolve_map(pkg, file, map) else {
-        return;
-    };
-    if !map_name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-        return;
+    let vars = package_vars(file);
+    // (map, T, key) -> the fields of T when the package-wide conditions hold.
+    let mut facts: HashMap<(String, String, String), Option<Vec<String>>> = HashMap::new();
+    for (lp, v, map, body) in loops {
+        if in_test_code(file, lp) {
+            continue;
+        }
+        let Some((map_name, map_type)) = resolve_map(pkg, file, &vars, map) else {
+            continue;
+        };
+        if !map_name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            continue;
+        }
+        let (Some(key), Some(value)) = (
+            map_type.child_by_field_name("key"),
+            map_type.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let Some(elem) = pointee(value) else {
+            continue;
+        };
+        let t = file.node_text(elem).to_string();
+        let key = file.node_text(key).to_string();
+        let fields = facts
+            .entry((map_name.clone(), t.clone(), key.clone()))
+            .or_insert_with(|| package_facts(pkg, &map_name, &t, &key));
+        let Some(fields) = fields else {
+            continue;
+        };
+        let v_name = file.node_text(v);
+        if v_name == "_" || !reads_only_fields(file, body, v_name, fields) {
+            continue;
+        }
+        let shown = file.node_text(map);
+        let msg = format!(
+            "`{shown}` is a `map[{key}]*{t}` of pointers to a small struct, and this loop reads every value: each entry is a separate heap object the GC has to trace and the loop chases one pointer per entry; where a profile shows it hot, store the values inline as `map[{key}]{t}` (nothing in the package writes through or shares the pointers; updates become `v := m[k]; v.f = x; m[k] = v`)"
+        );
+        cx.report(TextRange::of(map), msg);
     }
-    let (Some(key), Some(value)) = (
-        map_type.child_by_field_name("key"),
-        map_type.child_by_field_name("value"),
-    ) else {
-        return;
-    };
-    let Some(elem) = pointee(value) else {
-        return;
-    };
-    let t = file.node_text(elem).to_string();
-    let key = file.node_text(key).to_string();
-    let Some(fields) = small_struct_fields(pkg, &t) else {
-        return;
-    };
-    if has_pointer_method(pkg, &t) {
-        return;
+}
+
+/// The package-wide conditions on a `map[key]*T` named `map_name`: `T` is a small struct without
+/// pointer methods, its pointers live only in such maps, nothing writes through them, and every store
+/// into the map is a fresh value. The fields of `T` when all hold.
+fn package_facts(pkg: &Package, map_name: &str, t: &str, key: &str) -> Option<Vec<String>> {
+    let fields = small_struct_fields(pkg, t)?;
+    (!has_pointer_method(pkg, t)
+        && pointers_stay_in_maps(pkg, t, key)
+        && !mutated(pkg, t, &fields)
+        && fresh_insertions(pkg, map_name, t))
+    .then_some(fields)
+}
+
+/// The package-level `var` specs of `file`, by the names they declare.
+fn package_vars<'t>(file: &'t PkgFile) -> HashMap<&'t str, Vec<Node<'t>>> {
+    let mut out: HashMap<&str, Vec<Node<'_>>> = HashMap::new();
+    for d in syntax::named_children(file.tree().root_node()) {
+        if d.kind() != "var_declaration" {
+            continue;
+        }
+        syntax::walk(d, &mut |n| {
+            if n.kind() == "var_spec" {
+                for x in syntax::declared_names(n) {
+                    out.entry(file.node_text(x)).or_default().push(n);
+                }
+            }
+        });
     }
-    let v_name = file.node_text(v);
-    if v_name == "_" || !reads_only_fields(file, body, v_name, &fields) {
-        return;
-    }
-    if !pointers_stay_in_maps(pkg, &t, &key) || mutated(pkg, &t, &fields) {
-        return;
-    }
-    if !fresh_insertions(pkg, &map_name, &t) {
-        return;
-    }
-    let shown = file.node_text(map);
-    let msg = format!(
-        "`{shown}` is a `map[{key}]*{t}` of pointers to a small struct, and this loop reads every value: each entry is a separate heap object the GC has to trace and the loop chases one pointer per entry; where a profile shows it hot, store the values inline as `map[{key}]{t}` (nothing in the package writes through or shares the pointers; updates become `v := m[k]; v.f = x; m[k] = v`)"
-    );
-    cx.report(TextRange::of(map), msg);
+    out
 }
 
 /// The pointed-to type name of `*T` (plain `T` only).
@@ -231,6 +283,7 @@ fn pointee(t: Node<'_>) -> Option<Node<'_>> {
 fn resolve_map<'t>(
     pkg: &'t Package,
     file: &'t PkgFile,
+    vars: &HashMap<&str, Vec<Node<'t>>>,
     map: Node<'t>,
 ) -> Option<(String, Node<'t>)> {
     match map.kind() {
@@ -244,23 +297,7 @@ fn resolve_map<'t>(
                 return None;
             }
             // A package-level variable, spelled in this file.
-            let root = file.tree().root_node();
-            let mut found = Vec::new();
-            for d in syntax::named_children(root) {
-                if d.kind() != "var_declaration" {
-                    continue;
-                }
-                syntax::walk(d, &mut |n| {
-                    if n.kind() == "var_spec"
-                        && syntax::declared_names(n)
-                            .iter()
-                            .any(|x| file.node_text(*x) == name)
-                    {
-                        found.push(n);
-                    }
-                });
-            }
-            let [spec] = found[..] else {
+            let [spec] = vars.get(name).map(Vec::as_slice).unwrap_or_default()[..] else {
                 return None;
             };
             map_type_of_decl(file, spec).map(|t| (name.to_string(), t))

@@ -102,7 +102,10 @@
 //! - Nothing blocking follows the receive in that goroutine before the function ends, or
 //!   `signal.Stop`/`signal.Reset`/`os.Exit`/`log.Fatal` comes first. Work started in another goroutine
 //!   (`go srv.Shutdown(ctx)`) and deferred calls are not counted.
+//! - A `defer signal.Stop(ch)` in the function: the handler is scoped to it on purpose.
 //! - `signal.NotifyContext` (its `stop` function is the caller's to call); test code.
+//!
+//! Several `Notify` calls on one channel make one finding (at the first), for the signals they name together.
 //!
 //! ## References
 //! `os/signal` package documentation ("Changing the behavior of signals in Go programs": a send that
@@ -162,14 +165,26 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if !file.is_pkg_call(call, "os/signal", "Notify") || in_test_code(file, call) {
         return;
     }
-    let (sigint, sigterm) = stop_signals(file, call);
-    if !sigint && !sigterm {
-        return;
-    }
     let Some(scope) = syntax::enclosing_top_function(call) else {
         return;
     };
     let name = file.node_text(ch);
+    // Several `Notify` calls on one channel make one finding, at the first, for all their signals.
+    let notifies = notify_calls(file, scope, name);
+    if notifies.first().is_some_and(|n| n.id() != call.id()) {
+        return;
+    }
+    let (sigint, sigterm) = notifies
+        .iter()
+        .map(|c| stop_signals(file, *c))
+        .fold((false, false), |a, b| (a.0 || b.0, a.1 || b.1));
+    if !sigint && !sigterm {
+        return;
+    }
+    // `defer signal.Stop(ch)`: the author scopes the handler to this function on purpose.
+    if defers_stop(file, scope, name) {
+        return;
+    }
     let Some(decl) = syntax::sole_declaration(scope, name, &file.text) else {
         return;
     };
@@ -185,10 +200,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(blocking) = first_blocking_after(file, recv) else {
         return;
     };
-    let shown = match file.node_text(blocking) {
-        t if t.len() <= 50 && !t.contains('\n') => t.to_string(),
-        _ => "the cleanup".to_string(),
-    };
+    let shown = shown_call(file, blocking);
     let (which, second) = match (sigint, sigterm) {
         (true, true) => (
             "SIGINT and SIGTERM",
@@ -201,6 +213,67 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         "after this receive the same goroutine runs `{shown}` and nothing reads `{name}` again: `signal.Notify` replaced the default action of {which}, so a second signal only sits in the channel's buffer (or is dropped) and {second} cannot stop a stuck shutdown; call `signal.Stop({name})` right after the first signal (the next one then ends the process), or keep a goroutine receiving that exits on the second"
     );
     cx.report(TextRange::of(recv), msg);
+}
+
+/// The blocking call or receive as the message shows it: whole when short, else its callee with `(…)`.
+fn shown_call(file: &PkgFile, n: Node<'_>) -> String {
+    let t = file.node_text(n);
+    if t.len() <= 50 && !t.contains('\n') {
+        return t.to_string();
+    }
+    if n.kind() == "call_expression"
+        && let Some(f) = n.child_by_field_name("function")
+    {
+        let callee = file.node_text(f);
+        let callee = if callee.len() <= 40 && !callee.contains('\n') {
+            callee
+        } else {
+            f.child_by_field_name("field")
+                .map_or("a call", |x| file.node_text(x))
+        };
+        return format!("{callee}(…)");
+    }
+    match n.child_by_field_name("operand") {
+        Some(o) if o.kind() == "identifier" || o.kind() == "selector_expression" => {
+            format!("<-{}", file.node_text(o))
+        }
+        _ => "a channel receive".to_string(),
+    }
+}
+
+/// The `signal.Notify(name, …)` calls in `scope`, in source order.
+fn notify_calls<'t>(file: &PkgFile, scope: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let mut out = vec![];
+    syntax::walk(scope, &mut |n| {
+        if n.kind() == "call_expression"
+            && file.is_pkg_call(n, "os/signal", "Notify")
+            && n.child_by_field_name("arguments")
+                .and_then(|a| syntax::named_children(a).into_iter().next())
+                .is_some_and(|a| file.node_text(a) == name)
+        {
+            out.push(n);
+        }
+    });
+    out
+}
+
+/// Is there a `defer signal.Stop(name)` (or `signal.Reset`) in `scope`?
+fn defers_stop(file: &PkgFile, scope: Node<'_>, name: &str) -> bool {
+    let mut found = false;
+    syntax::walk(scope, &mut |n| {
+        if found || n.kind() != "defer_statement" {
+            return;
+        }
+        let Some(c) = syntax::named_children(n).into_iter().next() else {
+            return;
+        };
+        found = c.kind() == "call_expression"
+            && (file.is_pkg_call(c, "os/signal", "Stop")
+                || file.is_pkg_call(c, "os/signal", "Reset"))
+            && c.child_by_field_name("arguments")
+                .is_some_and(|a| file.node_text(a).contains(name));
+    });
+    found
 }
 
 /// Which of SIGINT and SIGTERM the `Notify` call names (`os.Interrupt` is SIGINT; no signal at all

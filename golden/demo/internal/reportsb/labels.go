@@ -1,33 +1,44 @@
 package reportsb
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
-// LabelsIn decodes a JSON document and counts its string leaves.
+// LabelsIn counts the string leaves of a JSON document, reading it as a token stream.
 func LabelsIn(data []byte) (int, error) {
-	var doc any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return 0, err
-	}
-	return CountLabels(doc), nil
+	return countLabels(json.NewDecoder(bytes.NewReader(data)))
 }
 
-// CountLabels counts the string leaves of a decoded JSON document, recursing on every nested value.
-func CountLabels(v any) int {
-	switch t := v.(type) {
-	case map[string]any:
-		n := 0
-		for _, child := range t {
-			n += CountLabels(child)
-		}
-		return n
-	case []any:
-		n := 0
-		for _, child := range t {
-			n += CountLabels(child)
-		}
-		return n
-	case string:
-		return 1
+// countLabels reads one value from the stream and counts its string leaves, recursing into every nested
+// object or array; Token has no nesting cap.
+func countLabels(dec *json.Decoder) (int, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return 0, err
 	}
-	return 0
+	switch t := tok.(type) {
+	case string:
+		return 1, nil
+	case json.Delim:
+		if t != '{' && t != '[' {
+			return 0, nil
+		}
+		n := 0
+		for dec.More() {
+			if t == '{' {
+				if _, err := dec.Token(); err != nil {
+					return 0, err
+				}
+			}
+			c, err := countLabels(dec)
+			if err != nil {
+				return 0, err
+			}
+			n += c
+		}
+		_, err = dec.Token()
+		return n, err
+	}
+	return 0, nil
 }
