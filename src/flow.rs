@@ -212,6 +212,18 @@ fn is_terminating_call(c: Node<'_>, src: &str) -> bool {
     }
 }
 
+/// Does the `for` statement `lp` iterate over the program's command line (`os.Args`, `flag.Args()`,
+/// `flag.NArg()`)? Such a loop runs a handful of times per process, however hot its body looks.
+pub fn loops_over_command_line(lp: Node<'_>, src: &str) -> bool {
+    let header_end = lp
+        .child_by_field_name("body")
+        .map_or(lp.end_byte(), |b| b.start_byte());
+    let header = &src[lp.start_byte()..header_end];
+    ["os.Args", "flag.Args()", "flag.NArg()"]
+        .iter()
+        .any(|p| header.contains(p))
+}
+
 /// Why the function declaration `func_node` runs once or rarely, judged by its name: a constructor
 /// (`New…`, `new…`), teardown (`Close`, `Shutdown`, `Stop`), set-up or configuration (`init`, `Setup…`,
 /// `Init…`, `…Config…`, `Reload…`, `Load…Config`). `None` for anything else (and for literals).

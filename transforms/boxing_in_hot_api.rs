@@ -72,8 +72,9 @@
 //!   function), or it is in test code (`*_test.go`, files importing `testing`, test functions).
 //! - The call does not run per iteration (`crate::flow`): it sits in an error branch (`if err != nil`),
 //!   in a branch that leaves the loop (`break`, `return`, `panic`, `log.Fatal`), or in a one-shot
-//!   function (`main`, `init`, constructors, teardown, set-up and configuration functions). Logging a
-//!   failure, or a loop that logs once and stops, costs nothing on the hot path.
+//!   function (`init`, constructors, teardown, set-up and configuration functions), or in a loop over the
+//!   command line (`os.Args`, `flag.Args()`). Logging a failure, or a loop that logs once and stops, costs
+//!   nothing on the hot path. A loop in `main` that drives the program's work is reported like any other.
 //! - A home-grown variadic API named for errors or debugging (`errorf`, `Fatalf`, `warn`, `debugLogf`, or
 //!   called on a receiver named so, `err.addf`): it runs on failure or diagnostic paths.
 //! - A home-grown variadic API declared in another file than the call, or with declarations of the name
@@ -222,7 +223,8 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
 
 /// Is `call` in a `for` loop of its own function, on a path that runs per iteration: not test code, not in
 /// an error branch or a branch that leaves the loop, not in a one-shot function (constructor, teardown,
-/// configuration, `main`)?
+/// configuration), not in a loop over the command line? (A loop in `main` that drives the program's work
+/// is as hot as any other.)
 fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
     let src = file.text.as_str();
     let Some(lp) = syntax::enclosing_loop(call) else {
@@ -231,11 +233,9 @@ fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
     if in_test_code(file, call) || flow::cold_in_loop(call, lp, src).is_some() {
         return false;
     }
-    !syntax::enclosing_top_function(call).is_some_and(|f| {
-        flow::one_shot_function(f, src).is_some()
-            || f.child_by_field_name("name")
-                .is_some_and(|n| syntax::text(n, src) == "main")
-    })
+    !flow::loops_over_command_line(lp, src)
+        && !syntax::enclosing_top_function(call)
+            .is_some_and(|f| flow::one_shot_function(f, src).is_some())
 }
 
 /// A call in a hot loop of a function or method the package declares with a `...any` (or
