@@ -233,9 +233,9 @@ fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
     if in_test_code(file, call) || flow::cold_in_loop(call, lp, src).is_some() {
         return false;
     }
-    !flow::loops_over_command_line(lp, src)
-        && !syntax::enclosing_top_function(call)
-            .is_some_and(|f| flow::one_shot_function(f, src).is_some())
+    let one_shot = syntax::enclosing_top_function(call)
+        .is_some_and(|f| flow::one_shot_function(f, src).is_some());
+    !flow::loops_over_command_line(lp, src) && !one_shot
 }
 
 /// A call in a hot loop of a function or method the package declares with a `...any` (or
