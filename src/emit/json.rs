@@ -1,4 +1,4 @@
-//! `--format json`: one JSON document per run, schema described in README's "JSON output" section.
+//! `--format json`: one JSON document per run, schema described in docs/ci.md, "JSON output".
 //! The field names below are that schema; `SCHEMA_VERSION` changes when a field is renamed or removed
 //! (adding a field does not change it).
 
