@@ -3,11 +3,11 @@
 //! is installed: .ci/run installs it), SARIF fingerprints and help links, the `--dry-run | git apply`
 //! pipe from a subdirectory of a repository, and the short finding lines.
 
+mod common;
+use common::gofix as run;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// Two spinning loops: R6.1 removes each empty `default` (a Safe fix of plain byte edits).
 const POLL: &str = "package poll\n\nfunc drain(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n\nfunc wait(b chan string) {\n\tfor {\n\t\tselect {\n\t\tcase <-b:\n\t\tdefault:\n\t\t}\n\t}\n}\n";
@@ -52,19 +52,6 @@ fn repo(sub: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "init"]);
     (dir, module)
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
 }
 
 /// A workflow command split into its command, properties and message (GitHub's grammar:

@@ -3,10 +3,9 @@
 //! command line over the file, `gofix-rt config`; and the option, selection and `explain` checks of the
 //! command line that share the same registry facts.
 
+mod common;
+use common::gofix as run;
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 const GOMOD: &str = "module example.com/warm\n\ngo 1.22\n";
 /// R3a (a lone `Gosched`, Safe) and R3b (a `GC` call) in one function.
@@ -22,19 +21,6 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(p, body).unwrap();
     }
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
 }
 
 /// The codes reported on stdout, in order.

@@ -2,10 +2,8 @@
 //! code 2, findings in the declarations without an ERROR or MISSING node still reported, and fixes that
 //! never touch the broken declaration. Other files of the tree are analysed and fixed as usual.
 
-use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
+mod common;
+use common::gofix as run;
 
 /// `drain` is clean and yields for no reason (R3a removes the yield); `refill` has an unclosed
 /// parameter list; `report` after it is clean again.
@@ -56,19 +54,6 @@ fn tree() -> tempfile::TempDir {
     std::fs::write(dir.path().join("mixed.go"), MIXED).unwrap();
     std::fs::write(dir.path().join("other.go"), OTHER).unwrap();
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
 }
 
 fn error_lines(stderr: &str) -> Vec<&str> {

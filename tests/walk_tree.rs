@@ -1,10 +1,10 @@
 //! Reading the tree as the go tool does: ignore rules never hide a file git tracks, and broken links or
 //! link loops where no rule reads are no run error.
 
+mod common;
+use common::gofix as run;
 use std::path::Path;
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// A main package with one R3a finding (a stray Gosched).
 const YIELDS: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\tprintln(\"status\")\n\truntime.Gosched()\n}\n";
@@ -22,19 +22,6 @@ fn git(dir: &Path, args: &[&str]) {
         .output()
         .expect("git on PATH");
     assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-        out.status.code().unwrap(),
-    )
 }
 
 #[test]

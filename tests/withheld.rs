@@ -3,11 +3,11 @@
 //! `fixWithheld` (and the same skipped reason) in the result's properties. A fixable finding next to it
 //! carries none of these, so a bot can count withheld fixes by the field alone.
 
+mod common;
+use common::BIN;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_gofix-rt");
 
 /// Two R3a findings: a spin-wait (reported, the fix withheld) and a yield in a loop that ends by itself
 /// (a Safe fix).
