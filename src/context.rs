@@ -137,8 +137,54 @@ pub fn file_role(pkg: &Package, file: &PkgFile) -> Option<Role> {
     }) {
         return Some(Role::Test);
     }
+    if let Some(r) = file
+        .package_name()
+        .and_then(|n| package_name_role(n.trim_end_matches("_test")))
+    {
+        return Some(r);
+    }
     dir_role(pkg.module.root.as_deref(), &pkg.dir)
 }
+
+/// Is `file` test support (test code, a test helper or a benchmark harness), where what a runtime rule says
+/// about production paths (a forced GC, a yield, a pinned thread) is the code's job: provoking
+/// interleavings, measuring, isolating?
+pub fn in_test_support(pkg: &Package, file: &PkgFile) -> bool {
+    matches!(file_role(pkg, file), Some(Role::Test | Role::Benchmark))
+}
+
+/// The role a package's own name gives it: test support (`testing`, `httptest`, `testutil`) or a benchmark
+/// harness (`benchmark`, `*bench`), wherever its directory is.
+fn package_name_role(name: &str) -> Option<Role> {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with("bench") || n.ends_with("benchmark") || n.ends_with("benchmarks") {
+        return Some(Role::Benchmark);
+    }
+    test_support_name(&n).then_some(Role::Test)
+}
+
+/// Package names that say "test support": `testing`, `*test` (`fstest`, `checktest`), `testutil(s)`,
+/// `testhelper(s)`, `testenv`, `*testing`.
+fn test_support_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    (n.ends_with("test") && !ENGLISH_TEST_WORDS.contains(&n.as_str()))
+        || n.ends_with("testing")
+        || [
+            "testutil",
+            "testutils",
+            "testhelper",
+            "testhelpers",
+            "testenv",
+        ]
+        .contains(&n.as_str())
+}
+
+/// Words that end in "test" and are not about tests.
+const ENGLISH_TEST_WORDS: &[&str] = &[
+    "latest", "contest", "attest", "protest", "detest", "greatest", "fastest", "shortest",
+    "nearest", "longest", "smallest", "biggest", "largest", "highest", "lowest", "newest",
+    "oldest", "earliest",
+];
 
 /// The role of a package: its directory's, or the one every non-test file shares.
 pub fn package_role(pkg: &Package) -> Option<Role> {
@@ -316,5 +362,41 @@ mod tests {
         // Words that merely end in "test" are not tests.
         assert_eq!(role("cmd/latest"), None);
         assert_eq!(role("contest/api"), None);
+    }
+}
+
+#[cfg(test)]
+mod package_name_tests {
+    use super::{Role, package_name_role};
+
+    #[test]
+    fn benchmark_harness_names() {
+        assert_eq!(package_name_role("loadbench"), Some(Role::Benchmark));
+        assert_eq!(package_name_role("httptest"), Some(Role::Test));
+    }
+
+    #[test]
+    fn names_of_test_support() {
+        for n in [
+            "testing",
+            "httptest",
+            "checktest",
+            "testutil",
+            "testenv",
+            "benchmark",
+            "xtesting",
+        ] {
+            assert!(package_name_role(n).is_some(), "{n}");
+        }
+        for n in [
+            "server",
+            "latest",
+            "contest",
+            "attestation",
+            "http",
+            "testify",
+        ] {
+            assert!(package_name_role(n).is_none(), "{n}");
+        }
     }
 }

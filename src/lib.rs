@@ -39,7 +39,6 @@ pub mod source;
 pub mod split;
 pub mod suppress;
 pub mod syntax;
-pub mod testhelpers;
 #[doc(hidden)]
 pub mod testing;
 pub mod transform;

@@ -156,7 +156,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     // precondition withholds is not worth a report (the Safe removal still applies, as it always did).
     let file = cx.file();
     let test_code = crate::removal::in_test_code(file, for_stmt)
-        || crate::testhelpers::in_test_support(cx.pkg, file);
+        || crate::context::in_test_support(cx.pkg, file);
     // Loop header: a three-clause or range loop polls a bounded number of times (a "try n times" on
     // purpose), not the spin shape.
     let mut header = named_children(for_stmt);

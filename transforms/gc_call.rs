@@ -175,7 +175,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // Owner's decision / §3.2.4: never in tests, benchmarks, TestMain.
-    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(stmt) else {

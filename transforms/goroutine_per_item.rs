@@ -187,7 +187,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     let file = cx.file();
-    if in_test_code(file, for_stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(top) = syntax::enclosing_function(for_stmt) else {

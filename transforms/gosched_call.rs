@@ -175,7 +175,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     };
     // §3.2.4: never in tests (they yield to provoke interleavings).
-    if in_test_code(file, stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     // §3.2.5: not in files built only for platforms without asynchronous preemption.

@@ -306,7 +306,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let Some(local) = runtime_local(file) else {
         return;
     };
-    if in_test_code(file, lock) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, lock) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     let Some(func) = syntax::enclosing_function(lock) else {

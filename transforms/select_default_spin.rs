@@ -178,7 +178,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             return;
         }
     }
-    if in_test_code(file, for_stmt) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     let what = if stmts.is_empty() {

@@ -134,7 +134,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         return;
     }
     // Tests dump stacks to diagnose hangs.
-    if in_test_code(file, call) || crate::testhelpers::in_test_support(cx.pkg, file) {
+    if in_test_code(file, call) || crate::context::in_test_support(cx.pkg, file) {
         return;
     }
     // A dump triggered by a signal (SIGQUIT, SIGUSR1) is on demand.
