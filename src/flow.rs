@@ -163,7 +163,7 @@ fn leaves(b: Node<'_>, loop_stmt: Node<'_>, src: &str) -> bool {
 }
 
 /// The `for`, `switch` or `select` a bare `break` at `n` leaves.
-fn innermost_breakable(n: Node<'_>) -> Option<usize> {
+pub fn innermost_breakable(n: Node<'_>) -> Option<usize> {
     syntax::ancestors(n)
         .take_while(|a| !syntax::is_function(*a))
         .find(|a| {

@@ -330,18 +330,10 @@ fn explain_covers_sup_and_lists_each_rules_option_keys() {
 #[test]
 fn pr_body_into_a_missing_directory_fails_before_any_branch_is_made() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = git2::Repository::init(dir.path()).unwrap();
     std::fs::write(dir.path().join("go.mod"), GOMOD).unwrap();
     std::fs::write(dir.path().join("prime.go"), PRIME).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "initial", &tree, &[])
-        .unwrap();
+    common::commit_all(dir.path());
+    let repo = git2::Repository::open(dir.path()).unwrap();
     let err = one_line_error(
         dir.path(),
         &["--branch", "tidy", "--pr-body", "no/such/dir/pr.md"],

@@ -468,18 +468,7 @@ fn exits(file: &PkgFile, s: Node<'_>, list: Node<'_>, lp: Node<'_>) -> Exit {
                 return Exit::Function;
             }
             // An unlabeled break leaves the innermost for/switch/select around it: the loop itself?
-            if syntax::ancestors(list)
-                .find(|a| {
-                    matches!(
-                        a.kind(),
-                        "for_statement"
-                            | "expression_switch_statement"
-                            | "type_switch_statement"
-                            | "select_statement"
-                    )
-                })
-                .is_some_and(|a| a.id() == lp.id())
-            {
+            if crate::flow::innermost_breakable(list) == Some(lp.id()) {
                 Exit::Loop
             } else {
                 Exit::No
