@@ -338,7 +338,7 @@ fn process_dir(
     // package-wide facts from files that matched nothing. The go tool also compiles files the walk
     // left out (git-ignored generated code, files outside an explicit file list): they are read as
     // context so package-level names are seen, but never edited.
-    let context = unwalked_go_files(dir, paths, settings.max_file_size, sources);
+    let (context, other_files) = unwalked_go_files(dir, paths, settings.max_file_size, sources);
     let mut groups: BTreeMap<String, Vec<PkgFile>> = BTreeMap::new();
     let walked = read.into_iter().map(|(p, b, c)| (p.clone(), b, c, true));
     let unwalked = context.into_iter().map(|(p, b)| (p, b, false, false));
@@ -371,6 +371,7 @@ fn process_dir(
             continue;
         }
         let mut pkg = Package::new(dir.to_path_buf(), name, module.clone(), files);
+        pkg.other_files = other_files.clone();
         for f in pkg.files.iter().filter(|f| f.candidate) {
             out.parsed += 1;
             // One line per file, like `gofmt -e`; the rest of the file is still analysed (apply.rs).
@@ -430,27 +431,41 @@ fn process_dir(
     out
 }
 
+/// A Go file read only as package context: its path and bytes.
+type ContextFile = (PathBuf, Vec<u8>);
+
 /// The `.go` files of `dir` that the go tool would compile but the walk did not select, readable and
-/// valid; problems with them are not the run's business (nobody asked to scan them).
+/// valid (problems with them are not the run's business: nobody asked to scan them), and the names of
+/// the directory's other regular files (`None` when it cannot be listed).
 fn unwalked_go_files(
     dir: &Path,
     walked: &[PathBuf],
     max: u64,
     sources: &Sources,
-) -> Vec<(PathBuf, Vec<u8>)> {
-    let on_disk: Vec<PathBuf> = std::fs::read_dir(if dir.as_os_str().is_empty() {
+) -> (Vec<ContextFile>, Option<Vec<String>>) {
+    let listing: Option<Vec<PathBuf>> = std::fs::read_dir(if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     })
+    .ok()
     .map(|entries| {
         entries
             .flatten()
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .map(|e| dir.join(e.file_name()))
             .collect()
-    })
-    .unwrap_or_default();
+    });
+    let other_files = listing.as_ref().map(|l| {
+        let mut names: Vec<String> = l
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter(|n| !n.ends_with(".go"))
+            .collect();
+        names.sort();
+        names
+    });
+    let on_disk = listing.unwrap_or_default();
     // Buffers never saved are package files too.
     let in_memory = sources
         .overlay
@@ -474,7 +489,7 @@ fn unwalked_go_files(
         .filter_map(|p| sources.read(&p, max).ok().map(|b| (p, b)))
         .collect();
     out.sort();
-    out
+    (out, other_files)
 }
 
 /// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.

@@ -32,6 +32,7 @@ pub mod progress;
 pub mod registry;
 pub mod removal;
 pub mod rewrite;
+pub mod semantic;
 pub mod server;
 pub mod settings;
 pub mod shard;

@@ -223,6 +223,9 @@ pub struct Package {
     pub name: String,
     pub module: Arc<Module>,
     pub files: Vec<PkgFile>,
+    /// The names of the directory's regular files that are not Go (assembly, C sources, `.syso`...), as
+    /// the engine listed them; `None` when the directory could not be listed.
+    pub other_files: Option<Vec<String>>,
 }
 
 impl Package {
@@ -232,6 +235,43 @@ impl Package {
             name,
             module,
             files,
+            other_files: Some(vec![]),
+        }
+    }
+
+    /// Does the directory hold a non-Go file whose name ends with one of `suffixes` (`.s`, `.c`, `.syso`)?
+    /// True when the directory could not be listed: the rules that ask stay careful.
+    pub fn has_other_file(&self, suffixes: &[&str]) -> bool {
+        self.other_files.as_ref().is_none_or(|names| {
+            names
+                .iter()
+                .any(|n| suffixes.iter().any(|s| n.ends_with(s)))
+        })
+    }
+
+    /// Assembly in the directory (`.s`, or `.S` run through the C preprocessor by cgo): code the
+    /// rules cannot read may reach any package-level name.
+    pub fn has_assembly(&self) -> bool {
+        self.has_other_file(&[".s", ".S"])
+    }
+
+    /// The bytes of the directory's non-Go files whose names end with one of `suffixes`, read by the
+    /// engine on demand (C sources a rule must look into); a file that cannot be read is `None`.
+    pub fn other_file_texts(&self, suffixes: &[&str]) -> Vec<(String, Option<Vec<u8>>)> {
+        self.other_files
+            .iter()
+            .flatten()
+            .filter(|n| suffixes.iter().any(|s| n.ends_with(s)))
+            .map(|n| (n.clone(), std::fs::read(self.dir_path().join(n)).ok()))
+            .collect()
+    }
+
+    /// The directory as a path the file system accepts (`.` for the current directory).
+    fn dir_path(&self) -> &std::path::Path {
+        if self.dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            &self.dir
         }
     }
 

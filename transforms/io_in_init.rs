@@ -475,7 +475,7 @@ fn whole_body_fix(
     if directive_above(&var_file.text, decl.decl.start_byte())
         || directive_above(&var_file.text, decl.spec.start_byte())
         || !var_file.editable
-        || has_asm(pkg)
+        || pkg.has_assembly()
         || linkname_mentions(pkg, name)
     {
         return Err(format!(
@@ -694,7 +694,11 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     // §0.2 / §4.5.9: generated files, assembly, linkname.
-    if !var_file.editable || var_file.generated || has_asm(pkg) || linkname_mentions(pkg, &name) {
+    if !var_file.editable
+        || var_file.generated
+        || pkg.has_assembly()
+        || linkname_mentions(pkg, &name)
+    {
         return None;
     }
     // §4.5.8 and §4.7: the call does real I/O; no registration, flags or process state on the way.
@@ -1153,19 +1157,6 @@ fn same_constraints(a: &PkgFile, b: &PkgFile) -> bool {
         && crate::buildtags::file_constraint(&a.text).ok()
             == crate::buildtags::file_constraint(&b.text).ok()
         && crate::buildtags::file_constraint(&a.text).is_ok()
-}
-
-fn has_asm(pkg: &Package) -> bool {
-    std::fs::read_dir(if pkg.dir.as_os_str().is_empty() {
-        std::path::Path::new(".")
-    } else {
-        &pkg.dir
-    })
-    .map(|rd| {
-        rd.flatten()
-            .any(|e| e.file_name().to_string_lossy().ends_with(".s"))
-    })
-    .unwrap_or(true)
 }
 
 fn linkname_mentions(pkg: &Package, name: &str) -> bool {

@@ -515,24 +515,21 @@ fn package_touches_thread_state(pkg: &Package, c_called: bool) -> bool {
     }) {
         return true;
     }
-    // Assembly in the directory (`.s`, `.S`), and C files compiled by cgo.
-    std::fs::read_dir(&pkg.dir).map_or(true, |entries| {
-        entries.flatten().any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            let c_source = [".c", ".h"].iter().any(|x| name.ends_with(x));
-            if c_called && c_source {
-                return std::fs::read(e.path()).map_or(true, |text| {
+    // Assembly in the directory, C files compiled by cgo (their thread-local storage when C is called:
+    // cgo itself is reported, not a reason for silence) and prebuilt objects.
+    if c_called {
+        pkg.has_assembly()
+            || pkg.has_other_file(&[".syso"])
+            || pkg.other_file_texts(&[".c", ".h"]).iter().any(|(_, text)| {
+                text.as_ref().is_none_or(|t| {
                     C_THREAD_LOCAL
                         .iter()
-                        .any(|w| memchr::memmem::find(&text, w.as_bytes()).is_some())
-                });
-            }
-            [".s", ".S", ".c", ".syso"]
-                .iter()
-                .any(|x| name.ends_with(x))
-        })
-    })
+                        .any(|w| memchr::memmem::find(t, w.as_bytes()).is_some())
+                })
+            })
+    } else {
+        pkg.has_assembly() || pkg.has_other_file(&[".c", ".syso"])
+    }
 }
 
 /// One edit removing both statements: the pair as one block of lines when the unlock follows on the

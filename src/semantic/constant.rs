@@ -1,0 +1,1 @@
+//! Constant values (filled in by the constant-evaluator work).

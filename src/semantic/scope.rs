@@ -1,0 +1,1 @@
+//! Scopes and bindings (filled in by the resolver work).
