@@ -95,13 +95,15 @@ pub fn go_available() -> bool {
     ok
 }
 
-/// `go ARGS` in `dir` with the local toolchain (never a download) and `-mod=mod` (a case's go.sum may
-/// lack lines); its success and its combined output.
+/// `go ARGS` in `dir` with the local toolchain (never a download), `-mod=mod` (a case's go.sum may
+/// lack lines) and `-trimpath`, so the go build cache keys a package by its contents, not the temporary
+/// directory it was written to: a tree checked before costs a cache lookup; its success and its
+/// combined output.
 pub fn go(dir: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new("go")
         .current_dir(dir)
         .args(args)
-        .env("GOFLAGS", "-mod=mod")
+        .env("GOFLAGS", "-mod=mod -trimpath")
         .env("GOTOOLCHAIN", "local")
         .output()
         .unwrap();
