@@ -70,6 +70,8 @@ pub struct PackageOutcome {
     pub suppressed: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
+    /// Every fix applied, in order (file: the finding's file index).
+    pub ledger: Vec<crate::ledger::Applied<usize>>,
 }
 
 /// Runs the selected transforms on the candidate files of `pkg`; in fix modes the texts of `pkg` are
@@ -94,7 +96,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             outcome.findings = resolve(pkg, &diagnostics, settings);
             return outcome;
         }
-        if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
+        if !apply(pkg, &diagnostics, &accepted, pass, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
             let mut last = PackageOutcome::default();
             let remaining = collect(pkg, settings, &mut last);
@@ -169,7 +171,7 @@ pub fn process_one(
             })
     });
     if let Some(i) = target.filter(|_| !withheld) {
-        apply(pkg, &diagnostics, &[i], &mut outcome);
+        apply(pkg, &diagnostics, &[i], 0, &mut outcome);
     }
     let mut last = PackageOutcome::default();
     let remaining = collect(pkg, settings, &mut last);
@@ -461,6 +463,7 @@ fn apply(
     pkg: &mut Package,
     diags: &[Diagnostic],
     accepted: &[usize],
+    pass: usize,
     outcome: &mut PackageOutcome,
 ) -> bool {
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
@@ -527,6 +530,13 @@ fn apply(
             outcome
                 .module_edits
                 .extend(fix.module_edits.iter().cloned());
+            outcome.ledger.push(crate::ledger::Applied {
+                code: diags[i].code,
+                file: diags[i].file,
+                pass,
+                applicability: fix.applicability,
+                edits: fix.edits.len(),
+            });
         }
     }
     true

@@ -34,6 +34,8 @@ pub struct FileOutcome {
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
     pub suppressed: BTreeMap<&'static str, usize>,
+    /// Every fix applied, in order, for the run's ledger.
+    pub ledger: Vec<crate::ledger::Applied>,
 }
 
 /// Fix passes on one file; a rule's findings must be gone after its fix, so two passes are the rule.
@@ -83,7 +85,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     let mut text = source.text.clone();
     let mut found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
     if settings.mode != Mode::Check {
-        for _ in 0..MAX_PASSES {
+        for pass in 0..MAX_PASSES {
             let accepted = select(&found, settings.threshold, &withheld);
             if accepted.is_empty() {
                 break;
@@ -97,6 +99,14 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
                     }
                 }
                 *out.applied.entry(found[i].0).or_default() += 1;
+                let (applicability, fix_edits) = f.fix.as_ref().expect("accepted fixes exist");
+                out.ledger.push(crate::ledger::Applied {
+                    code: found[i].0,
+                    file: display.clone(),
+                    pass,
+                    applicability: *applicability,
+                    edits: fix_edits.len(),
+                });
             }
             text = apply_edits(&text, edits);
             found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
