@@ -115,7 +115,18 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     let lines = LineIndex::new(&text);
     out.findings = found
         .into_iter()
-        .map(|(code, f)| (display.clone(), finding(code, &f, &text, &lines, &display)))
+        .map(|(code, f)| {
+            let skipped = crate::ledger::Skip::of(
+                f.fix.as_ref().map(|(a, _)| *a),
+                false,
+                settings.threshold,
+                settings.mode != Mode::Check,
+                withheld.contains(&code),
+            );
+            let mut found = finding(code, &f, &text, &lines, &display);
+            found.skipped = skipped;
+            (display.clone(), found)
+        })
         .collect();
     out.findings
         .sort_by(|a, b| (a.1.line, a.1.col, a.1.code).cmp(&(b.1.line, b.1.col, b.1.code)));
@@ -307,6 +318,7 @@ fn finding(
         fix_title: f.fix.as_ref().map(|_| fix_title(code)),
         low_priority: false,
         withheld: None,
+        skipped: None,
         end_line,
         end_col,
         range: f.range,

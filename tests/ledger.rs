@@ -72,3 +72,30 @@ fn branch_with_three_rules_runs_the_engine_three_times() {
         .count();
     assert_eq!(runs, 3, "{stderr}");
 }
+
+/// The reason JSON prints is the one the pass loop recorded: a code withheld from a package (as
+/// `--verify` withholds it) reads "verify failed" even when the settings given to the emitter withhold
+/// nothing; a fix below the threshold reads "unsafe fixes not enabled".
+#[test]
+fn json_prints_the_reasons_the_pass_loop_recorded() {
+    let dir = sample();
+    let rules = ["R3a", "R5"].map(|c| gofix_rt::registry::lookup(c).unwrap());
+    let mut s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
+    s.withheld = vec![(dir.path().to_path_buf(), "R3a")];
+    let out = engine::run(&s);
+    let plain = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
+    let doc: serde_json::Value =
+        serde_json::from_str(&gofix_rt::emit::json::render(&out, &plain, None)).unwrap();
+    let reason = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .map(|f| f["skipped_reason"].clone())
+            .unwrap_or_else(|| panic!("no {code} finding in {doc}"))
+    };
+    assert_eq!(reason("R3a"), "verify failed");
+    assert_eq!(reason("R5"), "unsafe fixes not enabled");
+    assert!(out.ledger.is_empty(), "{:?}", out.ledger);
+}

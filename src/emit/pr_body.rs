@@ -182,23 +182,38 @@ pub fn profile_section(
     s
 }
 
-/// Why a finding is still there after the run.
+/// Why a finding is still there after the run, as the pass loop recorded it.
 fn reason(f: &Finding, threshold: Applicability) -> String {
+    use crate::ledger::Skip;
     if f.code == SUPPRESSION_CODE {
         return "a `//gofixrt:` directive to correct or remove".into();
     }
-    match f.fix {
-        None => {
+    // A branch is made by a fix run, so every remaining finding has a reason; the threshold stands in
+    // for one only if a finding comes from elsewhere.
+    let skipped = f
+        .skipped
+        .or_else(|| Skip::of(f.fix, f.withheld.is_some(), threshold, true, false));
+    match skipped {
+        Some(Skip::DetectOnly) if f.fix == Some(Applicability::DisplayOnly) => {
+            "suggestion only: the report shows a shape to adapt by hand".into()
+        }
+        Some(Skip::DetectOnly) | None => {
             "detect-only: the rule has no safe automatic rewrite for this shape; change it by hand"
                 .into()
         }
-        Some(Applicability::DisplayOnly) => {
-            "suggestion only: the report shows a shape to adapt by hand".into()
-        }
-        Some(Applicability::Unsafe) if threshold > Applicability::Unsafe => {
+        Some(Skip::Precondition) => format!(
+            "fix withheld: {}; change it by hand",
+            f.withheld
+                .as_deref()
+                .unwrap_or("a precondition does not hold")
+        ),
+        Some(Skip::UnsafeNotEnabled) => {
             "unsafe fix not enabled: review it and rerun with `--unsafe-fixes`".into()
         }
-        Some(_) => {
+        Some(Skip::VerifyFailed) => {
+            "fix withheld by --verify: the package did not build or vet with it".into()
+        }
+        Some(Skip::Conflict) => {
             "conflict: its edit overlapped another fix; run gofix-rt again on this branch".into()
         }
     }
