@@ -252,6 +252,49 @@ pub fn path_for(file: &Path, slug: Option<&str>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::Skip;
+
+    fn remaining(fix: Option<Applicability>, withheld: Option<&str>, skipped: Skip) -> Finding {
+        Finding {
+            code: "R6.1",
+            line: 3,
+            col: 2,
+            message: "m".into(),
+            fix,
+            fix_title: None,
+            low_priority: false,
+            withheld: withheld.map(String::from),
+            skipped: Some(skipped),
+            end_line: 3,
+            end_col: 9,
+            range: crate::fix::TextRange { start: 0, end: 1 },
+            utf16_cols: (2, 9),
+            fix_edits: vec![],
+            fix_imports: vec![],
+            fix_module_edits: vec![],
+            heat: None,
+        }
+    }
+
+    #[test]
+    fn reasons_are_the_ones_the_pass_loop_recorded() {
+        let safe = Applicability::Safe;
+        let pre = remaining(
+            None,
+            Some("the condition reads a field"),
+            Skip::Precondition,
+        );
+        assert_eq!(
+            reason(&pre, safe),
+            "fix withheld: the condition reads a field; change it by hand"
+        );
+        let verify = remaining(Some(safe), None, Skip::VerifyFailed);
+        assert!(reason(&verify, safe).starts_with("fix withheld by --verify"));
+        let conflict = remaining(Some(safe), None, Skip::Conflict);
+        assert!(reason(&conflict, safe).starts_with("conflict: "));
+        let hint = remaining(Some(Applicability::DisplayOnly), None, Skip::DetectOnly);
+        assert!(reason(&hint, safe).starts_with("suggestion only"));
+    }
 
     #[test]
     fn split_bodies_get_the_slug_before_the_extension() {
