@@ -29,6 +29,8 @@ pub struct Finding {
     pub low_priority: bool,
     /// The precondition that withheld (or lowered) the fix, as the rule said it.
     pub withheld: Option<String>,
+    /// Why the pass loop left it unfixed (`None`: a report-only run would have fixed it).
+    pub skipped: Option<crate::ledger::Skip>,
     /// Where the finding ends (1-based, columns in bytes), and the byte range it covers in the file's
     /// normalised text (BOM dropped, CRLF read as LF when every line ends so).
     pub end_line: usize,
@@ -70,6 +72,8 @@ pub struct PackageOutcome {
     pub suppressed: BTreeMap<usize, BTreeMap<&'static str, usize>>,
     /// Internal errors (a fix that broke parsing, a malformed fix, a pass limit hit), per file index.
     pub internal_errors: Vec<(usize, String)>,
+    /// Every fix applied, in order (file: the finding's file index).
+    pub ledger: Vec<crate::ledger::Applied<usize>>,
 }
 
 /// Runs the selected transforms on the candidate files of `pkg`; in fix modes the texts of `pkg` are
@@ -79,7 +83,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
     for pass in 0..MAX_PASSES {
         let diagnostics = collect(pkg, settings, &mut outcome);
         if !fix {
-            outcome.findings = resolve(pkg, &diagnostics, settings);
+            outcome.findings = resolve(pkg, &diagnostics, settings, false);
             return outcome;
         }
         let withheld: Vec<&str> = settings
@@ -91,15 +95,15 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
         let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
         if accepted.is_empty() {
-            outcome.findings = resolve(pkg, &diagnostics, settings);
+            outcome.findings = resolve(pkg, &diagnostics, settings, true);
             return outcome;
         }
-        if !apply(pkg, &diagnostics, &accepted, &mut outcome) {
+        if !apply(pkg, &diagnostics, &accepted, pass, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
             let mut last = PackageOutcome::default();
             let remaining = collect(pkg, settings, &mut last);
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings);
+            outcome.findings = resolve(pkg, &remaining, settings, true);
             return outcome;
         }
         // Fixes made only of module edits (a file to create) leave the Go text as it was: a new pass would
@@ -120,7 +124,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
                 })
             });
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings);
+            outcome.findings = resolve(pkg, &remaining, settings, true);
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
@@ -138,7 +142,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
     let mut last = PackageOutcome::default();
     let remaining = collect(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings);
+    outcome.findings = resolve(pkg, &remaining, settings, true);
     outcome
 }
 
@@ -169,12 +173,12 @@ pub fn process_one(
             })
     });
     if let Some(i) = target.filter(|_| !withheld) {
-        apply(pkg, &diagnostics, &[i], &mut outcome);
+        apply(pkg, &diagnostics, &[i], 0, &mut outcome);
     }
     let mut last = PackageOutcome::default();
     let remaining = collect(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings);
+    outcome.findings = resolve(pkg, &remaining, settings, true);
     outcome
 }
 
@@ -461,6 +465,7 @@ fn apply(
     pkg: &mut Package,
     diags: &[Diagnostic],
     accepted: &[usize],
+    pass: usize,
     outcome: &mut PackageOutcome,
 ) -> bool {
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
@@ -527,16 +532,31 @@ fn apply(
             outcome
                 .module_edits
                 .extend(fix.module_edits.iter().cloned());
+            outcome.ledger.push(crate::ledger::Applied {
+                code: diags[i].code,
+                file: diags[i].file,
+                pass,
+                applicability: fix.applicability,
+                edits: fix.edits.len(),
+            });
         }
     }
     true
 }
 
+/// Positions resolved and, for each finding, why it is still here (`fixing`: this run applies fixes).
 fn resolve(
     pkg: &Package,
     diags: &[Diagnostic],
     settings: &Settings,
+    fixing: bool,
 ) -> BTreeMap<usize, Vec<Finding>> {
+    let by_verify = |code: &str| {
+        settings
+            .withheld
+            .iter()
+            .any(|(dir, c)| *dir == pkg.dir && *c == code)
+    };
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let mut indexes: BTreeMap<usize, crate::source::LineIndex> = BTreeMap::new();
     // (line, byte column, UTF-16 column), all 1-based.
@@ -578,6 +598,13 @@ fn resolve(
             fix_title: fix.map(|f| f.title.clone()),
             low_priority: d.low_priority,
             withheld: d.withheld.clone(),
+            skipped: crate::ledger::Skip::of(
+                fix.map(|f| f.applicability),
+                d.withheld.is_some(),
+                settings.threshold,
+                fixing,
+                by_verify(d.code),
+            ),
             end_line,
             end_col,
             range: d.range,

@@ -140,7 +140,7 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
     }
     steps.push(full_step);
 
-    let applicability = applicabilities(settings, &order, &workdir, &cwd)?;
+    let applicability = applicabilities(settings, &full, &workdir, &cwd)?;
     let splitter = opts.split_by.map(|by| {
         let owners = crate::codeowners::find(|p| blob_at(&repo, &head_tree, p));
         Splitter::new(by, &workdir, owners)
@@ -442,13 +442,13 @@ fn tree_for<'r>(
     repo.find_tree(id).map_err(git_err)
 }
 
-/// Applicabilities of the fixes each (file, code) would get, from a report-mode run; only needed when
+/// Applicabilities of the fixes applied per (file, code), read from the run's ledger; only needed when
 /// unsafe fixes are enabled (otherwise every applied fix is safe).
 type Applicabilities = BTreeMap<(String, &'static str), BTreeSet<Applicability>>;
 
 fn applicabilities(
     settings: &Settings,
-    order: &[&'static Transform],
+    full: &RunOutcome,
     workdir: &Path,
     cwd: &Path,
 ) -> Result<Applicabilities, String> {
@@ -456,14 +456,9 @@ fn applicabilities(
     if settings.threshold == Applicability::Safe {
         return Ok(map);
     }
-    let mut s = settings.clone();
-    s.mode = Mode::Check;
-    s.transforms = order.to_vec();
-    for (display, f) in engine::run(&s).findings {
-        if let Some(a) = f.fix.filter(|&a| a >= settings.threshold) {
-            let p = repo_path(workdir, cwd, Path::new(&display))?;
-            map.entry((p, f.code)).or_default().insert(a);
-        }
+    for a in &full.ledger {
+        let p = repo_path(workdir, cwd, Path::new(&a.file))?;
+        map.entry((p, a.code)).or_default().insert(a.applicability);
     }
     Ok(map)
 }

@@ -58,6 +58,8 @@ pub struct RunOutcome {
     pub files_parsed: usize,
     /// Parser invocations (candidates, package files read for package-wide facts, re-parses after fixes).
     pub parses: usize,
+    /// Every fix applied, per directory in path order, then in the order the pass loop applied them.
+    pub ledger: Vec<crate::ledger::Applied>,
 }
 
 struct DirOutcome {
@@ -69,6 +71,7 @@ struct DirOutcome {
     suppressed_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
+    ledger: Vec<crate::ledger::Applied>,
 }
 
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
@@ -81,7 +84,23 @@ pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
     (files, problems)
 }
 
+/// Whole runs (each one walk of the paths) this process has made: `--branch` and `--verify` are measured
+/// by it. With `GOFIXRT_DEBUG_RUNS` set, each run is also told on stderr.
+pub static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_run(settings: &Settings) {
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    if std::env::var_os("GOFIXRT_DEBUG_RUNS").is_some() {
+        eprintln!(
+            "gofix-rt: engine run {n} ({} rules, {} paths)",
+            settings.transforms.len(),
+            settings.paths.len()
+        );
+    }
+}
+
 pub fn run(settings: &Settings) -> RunOutcome {
+    count_run(settings);
     let parses_before = crate::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
     let (files, problems) = discover(settings);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -225,6 +244,7 @@ fn merge(
         out.suppressed_by_file.extend(o.suppressed_by_file);
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
+        out.ledger.extend(o.ledger);
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
     out.findings.sort_by(|a, b| {
@@ -262,6 +282,7 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
         suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
+        ledger: vec![],
     }
 }
 
@@ -281,6 +302,7 @@ fn process_dir(
         suppressed_by_file: BTreeMap::new(),
         module_edits: vec![],
         parsed: 0,
+        ledger: vec![],
     };
     let mut module = modules.module_for_dir(dir);
     // Build files that are not Go go through their own small pipeline; explicit files with other names
@@ -300,6 +322,7 @@ fn process_dir(
         if let Some(c) = o.change {
             out.changes.push(c);
         }
+        out.ledger.extend(o.ledger);
         for (k, v) in &o.applied {
             *out.applied.entry(k).or_default() += v;
         }
@@ -417,6 +440,13 @@ fn process_dir(
                 .insert(pkg.files[idx].display.clone(), per_code);
         }
         out.module_edits.extend(result.module_edits);
+        let files = &pkg.files;
+        out.ledger.extend(
+            result
+                .ledger
+                .into_iter()
+                .map(|a| a.map_file(|i| files[i].display.clone())),
+        );
         for f in &pkg.files {
             if f.text != f.source.text {
                 out.changes.push(FileChange {

@@ -23,6 +23,7 @@ pub mod fix;
 pub mod flow;
 pub mod gomod;
 pub mod imports;
+pub mod ledger;
 pub mod loops;
 pub mod otherfiles;
 pub mod package;

@@ -34,6 +34,8 @@ pub struct FileOutcome {
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
     pub suppressed: BTreeMap<&'static str, usize>,
+    /// Every fix applied, in order, for the run's ledger.
+    pub ledger: Vec<crate::ledger::Applied>,
 }
 
 /// Fix passes on one file; a rule's findings must be gone after its fix, so two passes are the rule.
@@ -83,7 +85,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     let mut text = source.text.clone();
     let mut found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
     if settings.mode != Mode::Check {
-        for _ in 0..MAX_PASSES {
+        for pass in 0..MAX_PASSES {
             let accepted = select(&found, settings.threshold, &withheld);
             if accepted.is_empty() {
                 break;
@@ -97,6 +99,14 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
                     }
                 }
                 *out.applied.entry(found[i].0).or_default() += 1;
+                let (applicability, fix_edits) = f.fix.as_ref().expect("accepted fixes exist");
+                out.ledger.push(crate::ledger::Applied {
+                    code: found[i].0,
+                    file: display.clone(),
+                    pass,
+                    applicability: *applicability,
+                    edits: fix_edits.len(),
+                });
             }
             text = apply_edits(&text, edits);
             found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
@@ -105,7 +115,18 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     let lines = LineIndex::new(&text);
     out.findings = found
         .into_iter()
-        .map(|(code, f)| (display.clone(), finding(code, &f, &text, &lines, &display)))
+        .map(|(code, f)| {
+            let skipped = crate::ledger::Skip::of(
+                f.fix.as_ref().map(|(a, _)| *a),
+                false,
+                settings.threshold,
+                settings.mode != Mode::Check,
+                withheld.contains(&code),
+            );
+            let mut found = finding(code, &f, &text, &lines, &display);
+            found.skipped = skipped;
+            (display.clone(), found)
+        })
         .collect();
     out.findings
         .sort_by(|a, b| (a.1.line, a.1.col, a.1.code).cmp(&(b.1.line, b.1.col, b.1.code)));
@@ -297,6 +318,7 @@ fn finding(
         fix_title: f.fix.as_ref().map(|_| fix_title(code)),
         low_priority: false,
         withheld: None,
+        skipped: None,
         end_line,
         end_col,
         range: f.range,

@@ -308,6 +308,7 @@ mod line_tests {
             fix_title: None,
             low_priority: false,
             withheld: withheld.map(String::from),
+            skipped: None,
             end_line: 3,
             end_col: 9,
             range: TextRange { start: 0, end: 1 },

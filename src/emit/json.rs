@@ -13,49 +13,10 @@ use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Why a finding that remains was not fixed in this run; `None` only in check mode for a finding that
-/// `--write` would fix.
-pub fn skipped_reason(
-    fix: Option<Applicability>,
-    threshold: Applicability,
-    mode: Mode,
-) -> Option<&'static str> {
-    match fix {
-        None | Some(Applicability::DisplayOnly) => Some("detect-only"),
-        Some(a) if a < threshold => Some("unsafe fixes not enabled"),
-        // At the threshold and still here after a fix run: it overlapped a fix that was applied, or its
-        // fix was reverted (an internal error, listed under problems).
-        _ if mode != Mode::Check => Some("conflict"),
-        _ => None,
-    }
-}
-
-/// Why a remaining finding was not fixed, with the fixes `--verify` withheld from its package (they
-/// broke its build) told apart from conflicts.
-pub fn finding_reason(path: &str, f: &Finding, settings: &Settings) -> Option<&'static str> {
-    if f.fix.is_none() && f.withheld.is_some() {
-        return Some("precondition");
-    }
-    let reason = skipped_reason(f.fix, settings.threshold, settings.mode);
-    let dir = package_dir(path);
-    let withheld = settings
-        .withheld
-        .iter()
-        .any(|(d, code)| *code == f.code && package_dir(&display_path(d)) == dir);
-    if reason == Some("conflict") && withheld {
-        return Some("verify failed");
-    }
-    reason
-}
-
-/// A printed file path's directory, or a printed directory, with `.` and the empty path as one.
-fn package_dir(printed: &str) -> &str {
-    let p = if printed.ends_with(".go") {
-        printed.rsplit_once('/').map_or("", |(d, _)| d)
-    } else {
-        printed
-    };
-    if p == "." { "" } else { p }
+/// Why a remaining finding was not fixed, as the pass loop recorded it (`None` only in check mode for a
+/// finding that `--write` would fix).
+pub fn finding_reason(f: &Finding) -> Option<&'static str> {
+    f.skipped.map(crate::ledger::Skip::as_str)
 }
 
 /// The transform's name for a code (`suppression` for the engine's own SUP findings).
@@ -337,7 +298,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
     let mut files: BTreeMap<&str, FileOut<'_>> = BTreeMap::new();
     let mut findings = vec![];
     for (path, f) in &out.findings {
-        let reason = finding_reason(path, f, settings);
+        let reason = finding_reason(f);
         let entry = file_entry(&mut files, path);
         entry.findings += 1;
         if let Some(reason) = reason {
@@ -499,39 +460,5 @@ fn problem_out(p: &Problem) -> ProblemOut<'_> {
         line: p.pos.map(|(l, _)| l),
         column: p.pos.map(|(_, c)| c),
         message: &p.message,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn skipped_reasons_follow_applicability_threshold_and_mode() {
-        let (safe, unsafe_, display) = (
-            Some(Applicability::Safe),
-            Some(Applicability::Unsafe),
-            Some(Applicability::DisplayOnly),
-        );
-        let s = Applicability::Safe;
-        assert_eq!(skipped_reason(None, s, Mode::Check), Some("detect-only"));
-        assert_eq!(skipped_reason(display, s, Mode::Write), Some("detect-only"));
-        assert_eq!(
-            skipped_reason(unsafe_, s, Mode::DryRun),
-            Some("unsafe fixes not enabled")
-        );
-        assert_eq!(
-            skipped_reason(unsafe_, Applicability::Unsafe, Mode::Write),
-            Some("conflict")
-        );
-        assert_eq!(skipped_reason(safe, s, Mode::Write), Some("conflict"));
-        assert_eq!(skipped_reason(safe, s, Mode::Check), None);
-    }
-
-    #[test]
-    fn package_dirs_of_files_and_directories_compare_equal() {
-        assert_eq!(package_dir("a/b/x.go"), "a/b");
-        assert_eq!(package_dir("a/b"), "a/b");
-        assert_eq!(package_dir("x.go"), package_dir("."));
     }
 }

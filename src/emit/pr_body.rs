@@ -182,23 +182,38 @@ pub fn profile_section(
     s
 }
 
-/// Why a finding is still there after the run.
+/// Why a finding is still there after the run, as the pass loop recorded it.
 fn reason(f: &Finding, threshold: Applicability) -> String {
+    use crate::ledger::Skip;
     if f.code == SUPPRESSION_CODE {
         return "a `//gofixrt:` directive to correct or remove".into();
     }
-    match f.fix {
-        None => {
+    // A branch is made by a fix run, so every remaining finding has a reason; the threshold stands in
+    // for one only if a finding comes from elsewhere.
+    let skipped = f
+        .skipped
+        .or_else(|| Skip::of(f.fix, f.withheld.is_some(), threshold, true, false));
+    match skipped {
+        Some(Skip::DetectOnly) if f.fix == Some(Applicability::DisplayOnly) => {
+            "suggestion only: the report shows a shape to adapt by hand".into()
+        }
+        Some(Skip::DetectOnly) | None => {
             "detect-only: the rule has no safe automatic rewrite for this shape; change it by hand"
                 .into()
         }
-        Some(Applicability::DisplayOnly) => {
-            "suggestion only: the report shows a shape to adapt by hand".into()
-        }
-        Some(Applicability::Unsafe) if threshold > Applicability::Unsafe => {
+        Some(Skip::Precondition) => format!(
+            "fix withheld: {}; change it by hand",
+            f.withheld
+                .as_deref()
+                .unwrap_or("a precondition does not hold")
+        ),
+        Some(Skip::UnsafeNotEnabled) => {
             "unsafe fix not enabled: review it and rerun with `--unsafe-fixes`".into()
         }
-        Some(_) => {
+        Some(Skip::VerifyFailed) => {
+            "fix withheld by --verify: the package did not build or vet with it".into()
+        }
+        Some(Skip::Conflict) => {
             "conflict: its edit overlapped another fix; run gofix-rt again on this branch".into()
         }
     }
@@ -237,6 +252,49 @@ pub fn path_for(file: &Path, slug: Option<&str>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::Skip;
+
+    fn remaining(fix: Option<Applicability>, withheld: Option<&str>, skipped: Skip) -> Finding {
+        Finding {
+            code: "R6.1",
+            line: 3,
+            col: 2,
+            message: "m".into(),
+            fix,
+            fix_title: None,
+            low_priority: false,
+            withheld: withheld.map(String::from),
+            skipped: Some(skipped),
+            end_line: 3,
+            end_col: 9,
+            range: crate::fix::TextRange { start: 0, end: 1 },
+            utf16_cols: (2, 9),
+            fix_edits: vec![],
+            fix_imports: vec![],
+            fix_module_edits: vec![],
+            heat: None,
+        }
+    }
+
+    #[test]
+    fn reasons_are_the_ones_the_pass_loop_recorded() {
+        let safe = Applicability::Safe;
+        let pre = remaining(
+            None,
+            Some("the condition reads a field"),
+            Skip::Precondition,
+        );
+        assert_eq!(
+            reason(&pre, safe),
+            "fix withheld: the condition reads a field; change it by hand"
+        );
+        let verify = remaining(Some(safe), None, Skip::VerifyFailed);
+        assert!(reason(&verify, safe).starts_with("fix withheld by --verify"));
+        let conflict = remaining(Some(safe), None, Skip::Conflict);
+        assert!(reason(&conflict, safe).starts_with("conflict: "));
+        let hint = remaining(Some(Applicability::DisplayOnly), None, Skip::DetectOnly);
+        assert!(reason(&hint, safe).starts_with("suggestion only"));
+    }
 
     #[test]
     fn split_bodies_get_the_slug_before_the_extension() {

@@ -373,7 +373,9 @@ fn fingerprints(out: &RunOutcome) -> Vec<String> {
         .collect()
 }
 
-pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'_>>) -> String {
+/// The SARIF log of a run. `_settings` keeps the signature of the other emitters' `render`: the reasons
+/// SARIF prints come from the run's findings now (src/ledger.rs), not from the settings.
+pub fn render(out: &RunOutcome, _settings: &Settings, verified: Option<Verified<'_>>) -> String {
     let rules = rules();
     let index: BTreeMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let prints = fingerprints(out);
@@ -393,7 +395,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
                 name: rule_name(f.code),
                 applicability: f.fix.map(|a| a.as_str()),
                 low_priority: f.low_priority,
-                skipped_reason: finding_reason(path, f, settings),
+                skipped_reason: finding_reason(f),
                 fix_withheld: f.withheld.as_deref(),
                 profile_function: f.heat.as_ref().map(|h| h.function.as_str()),
                 profile_flat: f.heat.as_ref().map(|h| (h.flat * 10.0).round() / 10.0),
