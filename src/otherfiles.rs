@@ -1,19 +1,19 @@
 //! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the names some
 //! registered rule's `other_files` wants, and each one is read, checked by the selected rules that want it,
-//! fixed (byte edits, non-overlapping, at the run's threshold) and reported through the same `Finding` and
-//! `FileChange` values as Go files, so every emitter, the writer and `--branch` treat them alike.
+//! fixed (byte edits, non-overlapping, at the run's threshold) and reported through the same `Finding`
+//! values as Go files (the engine makes its change a `FileChange`), so every emitter, the writer and
+//! `--branch` treat them alike.
 //! Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at the end of the line), and
 //! `# gofixrt:file-ignore CODE` anywhere.
 
 use crate::apply::{FixEdit, SUPPRESSION_CODE};
-use crate::engine::{FileChange, Problem, read_bytes};
 use crate::fix::{Applicability, Edit, TextRange};
 use crate::gomod::Module;
 use crate::settings::{Mode, Settings};
-use crate::source::{LineIndex, SourceText};
+use crate::source::{LineIndex, SourceText, read_bytes};
 use crate::suppress::{self, Directive};
 use crate::transform::{FileFinding, Transform};
-use crate::walk::display_path;
+use crate::walk::{Problem, display_path};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -30,7 +30,8 @@ pub fn is_other_file_name(name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub findings: Vec<(String, crate::apply::Finding)>,
-    pub change: Option<FileChange>,
+    /// The bytes read and the new bytes, when a fix changed the file.
+    pub change: Option<(Vec<u8>, Vec<u8>)>,
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
     pub suppressed: BTreeMap<&'static str, usize>,
@@ -110,12 +111,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     out.findings
         .sort_by(|a, b| (a.1.line, a.1.col, a.1.code).cmp(&(b.1.line, b.1.col, b.1.code)));
     if text != source.text {
-        out.change = Some(FileChange {
-            path: path.to_path_buf(),
-            display,
-            original: Some(bytes),
-            new: source.encode(&text),
-        });
+        out.change = Some((bytes, source.encode(&text)));
     }
     out
 }

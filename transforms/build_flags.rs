@@ -75,7 +75,7 @@
 
 use crate::documents::make::{self, Vars, simple_var};
 use crate::documents::shell::{self, Word, in_place, is_assignment, unquote, var_ref, words};
-use crate::documents::{dockerfile, yaml};
+use crate::documents::{self, BuildFileKind, dockerfile, yaml};
 use crate::fix::{Applicability, Edit, TextRange};
 use crate::gomod::Module;
 use crate::transform::{FileFinding, Meta, OtherFiles, Transform, always};
@@ -101,40 +101,11 @@ pub(crate) static TRANSFORM: Transform = Transform {
     }),
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Docker,
-    Make,
-    GoReleaser,
-}
-
-fn kind(name: &str) -> Option<Kind> {
-    let lower = name.to_ascii_lowercase();
-    if matches!(
-        name,
-        ".goreleaser.yml" | ".goreleaser.yaml" | "goreleaser.yml" | "goreleaser.yaml"
-    ) {
-        return Some(Kind::GoReleaser);
-    }
-    if matches!(name, "Makefile" | "GNUmakefile" | "makefile") {
-        return Some(Kind::Make);
-    }
-    if let Some(stem) = lower.strip_suffix(".mk") {
-        return (!stem.is_empty() && !debug_ish(stem)).then_some(Kind::Make);
-    }
-    for base in ["dockerfile", "containerfile"] {
-        if lower == base {
-            return Some(Kind::Docker);
-        }
-        // `Dockerfile.prod` / `api.Dockerfile`; a variant named for debugging or tests is not a release.
-        if let Some(variant) = lower
-            .strip_prefix(&format!("{base}."))
-            .or_else(|| lower.strip_suffix(&format!(".{base}")))
-        {
-            return (!variant.is_empty() && !debug_ish(variant)).then_some(Kind::Docker);
-        }
-    }
-    None
+/// The build files of the rule: a variant named for debugging or tests (`Dockerfile.dev`, `test.mk`) is not
+/// a release.
+fn kind(name: &str) -> Option<BuildFileKind> {
+    let (kind, variant) = documents::build_file_kind(name)?;
+    (variant.is_empty() || !debug_ish(&variant)).then_some(kind)
 }
 
 fn wants(name: &str) -> bool {
@@ -153,9 +124,9 @@ fn run_file(path: &str, text: &str, _module: Option<&Module>) -> Vec<FileFinding
         return vec![];
     }
     match kind(name) {
-        Some(Kind::GoReleaser) => goreleaser(text),
-        Some(Kind::Docker) => dockerfile(text),
-        Some(Kind::Make) => makefile(text),
+        Some(BuildFileKind::GoReleaser) => goreleaser(text),
+        Some(BuildFileKind::Dockerfile) => dockerfile(text),
+        Some(BuildFileKind::Makefile) => makefile(text),
         None => vec![],
     }
 }
