@@ -391,7 +391,7 @@ fn filter_suppressed(
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
-fn select(
+pub(crate) fn select(
     diags: &[Diagnostic],
     threshold: Applicability,
     withheld: &[&str],

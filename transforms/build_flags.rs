@@ -73,12 +73,14 @@
 //! - `go help build` (`-trimpath`, `-ldflags`), `go tool link` (`-s`, `-w`).
 //! - GoReleaser builds documentation (default `ldflags`).
 
+use crate::diagnostic::Diagnostic;
 use crate::documents::make::{self, Vars, simple_var};
 use crate::documents::shell::{self, Word, in_place, is_assignment, unquote, var_ref, words};
 use crate::documents::{self, BuildFileKind, dockerfile, yaml};
+use crate::fix::Fix;
 use crate::fix::{Applicability, Edit, TextRange};
 use crate::gomod::Module;
-use crate::transform::{FileFinding, Meta, OtherFiles, Transform, always};
+use crate::transform::{Meta, OtherFiles, Transform, always};
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
@@ -114,7 +116,7 @@ fn wants(name: &str) -> bool {
 
 /// `path` is relative to the module root: a build file under `test/`, `e2e/`, `dev/`, `examples/`...
 /// builds something that is not shipped.
-fn run_file(path: &str, text: &str, _module: Option<&Module>) -> Vec<FileFinding> {
+fn run_file(path: &str, text: &str, _module: Option<&Module>) -> Vec<Diagnostic> {
     let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
     if memchr::memmem::find(text.as_bytes(), b"build").is_none()
         || dirs.split('/').any(|d| {
@@ -577,7 +579,7 @@ fn shell_finding(
     b: &Build,
     trimpath_elsewhere: bool,
     unsure: Option<String>,
-) -> Option<FileFinding> {
+) -> Option<Diagnostic> {
     if b.skip || !b.has_output {
         return None;
     }
@@ -635,12 +637,27 @@ fn shell_finding(
     if !b.unknown.is_empty() {
         msg = msg.replacen(" lacks ", " may lack ", 1);
     }
-    let fix = unsure.is_none().then_some((Applicability::Safe, edits));
-    Some(FileFinding {
+    Some(finding(range, msg, unsure.is_none().then_some(edits)))
+}
+
+/// A finding of the rule in the build file (file 0 of its document), with a Safe fix made of `edits`.
+fn finding(range: TextRange, message: String, edits: Option<Vec<Edit>>) -> Diagnostic {
+    let code = TRANSFORM.meta.code;
+    Diagnostic {
+        code,
+        file: 0,
         range,
-        message: msg,
-        fix,
-    })
+        message,
+        fix: edits.map(|edits| Fix {
+            edits: edits.into_iter().map(|e| (0, e)).collect(),
+            ..Fix::new(
+                format!("{}: apply the suggested edits", TRANSFORM.meta.name),
+                Applicability::Safe,
+            )
+        }),
+        low_priority: false,
+        withheld: None,
+    }
 }
 
 /// Does a `GOFLAGS` setting on some line of the file already carry `-trimpath`?
@@ -652,7 +669,7 @@ fn goflags_trimpath(text: &str) -> bool {
 // ---------------------------------------------------------------------------------------------------------
 // Dockerfile
 
-fn dockerfile(text: &str) -> Vec<FileFinding> {
+fn dockerfile(text: &str) -> Vec<Diagnostic> {
     // A `# escape=` directive changes what a line continuation is; such files are left alone.
     if dockerfile::has_escape_directive(text) {
         return vec![];
@@ -719,7 +736,7 @@ fn debug_recipe(r: &make::Recipe) -> bool {
         })
 }
 
-fn makefile(text: &str) -> Vec<FileFinding> {
+fn makefile(text: &str) -> Vec<Diagnostic> {
     let (vars, recipes) = make::scan(text);
     let trimpath_env = goflags_trimpath(text);
     let mut builds = vec![];
@@ -753,9 +770,11 @@ fn makefile(text: &str) -> Vec<FileFinding> {
     // Two builds reading one variable propose the same edit; keep it on the first only.
     let mut seen: Vec<Edit> = vec![];
     for f in &mut out {
-        if let Some((_, edits)) = &mut f.fix {
-            edits.retain(|e| e.range.is_empty() && e.content.starts_with(' ') || !seen.contains(e));
-            seen.extend(edits.iter().cloned());
+        if let Some(fix) = &mut f.fix {
+            fix.edits.retain(|(_, e)| {
+                e.range.is_empty() && e.content.starts_with(' ') || !seen.contains(e)
+            });
+            seen.extend(fix.edits.iter().map(|(_, e)| e.clone()));
         }
     }
     out
@@ -764,14 +783,14 @@ fn makefile(text: &str) -> Vec<FileFinding> {
 // ---------------------------------------------------------------------------------------------------------
 // GoReleaser
 
-fn goreleaser(text: &str) -> Vec<FileFinding> {
+fn goreleaser(text: &str) -> Vec<Diagnostic> {
     yaml::list_items(text, "builds")
         .iter()
         .filter_map(|item| goreleaser_build(item))
         .collect()
 }
 
-fn goreleaser_build(item: &[yaml::Line<'_>]) -> Option<FileFinding> {
+fn goreleaser_build(item: &[yaml::Line<'_>]) -> Option<Diagnostic> {
     let (_, first) = item[0];
     let dash = first.find('-').expect("an item line");
     let (key_indent, keys) = yaml::item_keys(item);
@@ -906,12 +925,7 @@ fn goreleaser_build(item: &[yaml::Line<'_>]) -> Option<FileFinding> {
     let msg = message(&m, &name, unsure.as_deref())
         .replace("-ldflags=\"-s -w\"", "`-s -w` in ldflags")
         .replace("lacks -trimpath", "lacks `-trimpath` in flags");
-    let fix = unsure.is_none().then_some((Applicability::Safe, edits));
-    Some(FileFinding {
-        range,
-        message: msg,
-        fix,
-    })
+    Some(finding(range, msg, unsure.is_none().then_some(edits)))
 }
 
 #[cfg(test)]

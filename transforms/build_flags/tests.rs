@@ -3,12 +3,12 @@
 use super::*;
 use crate::otherfiles::apply_edits;
 
-fn fixed(name: &str, text: &str) -> (String, Vec<FileFinding>) {
+fn fixed(name: &str, text: &str) -> (String, Vec<Diagnostic>) {
     let found = run_file(name, text, None);
     let edits: Vec<Edit> = found
         .iter()
         .filter_map(|f| f.fix.as_ref())
-        .flat_map(|(_, e)| e.clone())
+        .flat_map(|f| f.edits.iter().map(|(_, e)| e.clone()))
         .collect();
     (apply_edits(text, edits), found)
 }
