@@ -1,10 +1,10 @@
-//! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the names some
-//! registered rule's `other_files` wants, and each one is read, checked by the selected rules that want it,
-//! fixed (byte edits, non-overlapping, at the run's threshold) and reported through the same `Finding`
+//! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the build files
+//! the document layer knows and the engine keeps those some registered rule's `other_files` wants; each
+//! one is read, checked by the selected rules that want it, fixed (their `Fix`es chosen by the pass
+//! loop's conflict rule, `apply::select`, at the run's threshold) and reported through the same `Finding`
 //! values as Go files (the engine makes its change a `FileChange`), so every emitter, the writer and
-//! `--branch` treat them alike.
-//! Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at the end of the line), and
-//! `# gofixrt:file-ignore CODE` anywhere.
+//! `--branch` treat them alike. Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at
+//! the end of the line), and `# gofixrt:file-ignore CODE` anywhere (`suppress::parse_hash_comments`).
 
 use crate::apply::{FixEdit, SUPPRESSION_CODE};
 use crate::diagnostic::Diagnostic;
@@ -12,7 +12,7 @@ use crate::fix::Edit;
 use crate::gomod::Module;
 use crate::settings::{Mode, Settings};
 use crate::source::{LineIndex, SourceText, read_bytes};
-use crate::suppress::{self, Directive};
+use crate::suppress;
 use crate::transform::Transform;
 use crate::walk::{Problem, display_path};
 use std::collections::BTreeMap;
@@ -103,7 +103,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
                 }
                 *out.applied.entry(found[i].code).or_default() += 1;
             }
-            text = apply_edits(&text, edits);
+            text = crate::fix::apply_edits(&text, edits);
             found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
         }
     }
@@ -118,16 +118,6 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
         out.change = Some((bytes, source.encode(&text)));
     }
     out
-}
-
-/// Applies non-overlapping edits back to front (insertions at one offset keep their listed order).
-pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
-    let mut text = text.to_string();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    for e in edits.iter().rev() {
-        text.replace_range(e.range.start..e.range.end, &e.content);
-    }
-    text
 }
 
 /// Every finding of `rules` in `text`, suppressed ones dropped (counted in `suppressed`, which holds the
@@ -158,7 +148,7 @@ fn collect(
     if settings.ignore_suppressions {
         return found;
     }
-    let mut dirs = parse_directives(text);
+    let mut dirs = suppress::parse_hash_comments(text);
     if dirs.is_empty() {
         return found;
     }
@@ -202,24 +192,6 @@ fn collect(
         }
     }
     found
-}
-
-/// `# gofixrt:ignore CODE reason` / `#gofixrt:file-ignore CODE`: a standalone directive governs the next
-/// line that is not a comment, a trailing one its own line.
-pub fn parse_directives(text: &str) -> Vec<Directive> {
-    if memchr::memmem::find(text.as_bytes(), b"gofixrt:").is_none() {
-        return vec![];
-    }
-    crate::suppress::parse_with(
-        text,
-        |line| {
-            line.match_indices('#').find_map(|(pos, _)| {
-                let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
-                rest.strip_prefix("gofixrt:").map(|r| (pos, r))
-            })
-        },
-        |line| line.trim_start().starts_with('#'),
-    )
 }
 
 fn finding(d: &Diagnostic, text: &str, lines: &LineIndex, display: &str) -> crate::apply::Finding {

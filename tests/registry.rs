@@ -70,7 +70,7 @@ fn doc_examples_round_trip() {
                 .flat_map(|f| f.edits.iter().map(|(_, e)| e.clone()))
                 .collect();
             assert_eq!(
-                gofix_rt::otherfiles::apply_edits(&example, edits),
+                gofix_rt::fix::apply_edits(&example, edits),
                 use_instead,
                 "{}: Example does not rewrite to Use instead",
                 t.meta.code

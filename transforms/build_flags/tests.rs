@@ -1,7 +1,7 @@
 //! The rule on Dockerfile, Makefile and GoReleaser texts, without the engine.
 
 use super::*;
-use crate::otherfiles::apply_edits;
+use crate::fix::apply_edits;
 
 fn fixed(name: &str, text: &str) -> (String, Vec<Diagnostic>) {
     let found = run_file(name, text, None);
