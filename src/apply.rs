@@ -395,7 +395,7 @@ fn filter_suppressed(
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
-fn select(
+pub(crate) fn select(
     diags: &[Diagnostic],
     threshold: Applicability,
     withheld: &[&str],
@@ -493,13 +493,8 @@ fn apply(
         .map(|&f| (f, pkg.files[f].broken_texts()))
         .collect();
     for &f in &touched {
-        let mut text = pkg.files[f].text.clone();
-        let mut list = edits.remove(&f).unwrap_or_default();
-        // Back to front; at one offset, later-listed insertions go first so the listed order survives.
-        list.sort_by_key(|e| (e.range.start, e.range.end));
-        for e in list.iter().rev() {
-            text.replace_range(e.range.start..e.range.end, &e.content);
-        }
+        let mut text =
+            crate::fix::apply_edits(&pkg.files[f].text, edits.remove(&f).unwrap_or_default());
         if let Some(changes) = imports.get(&f) {
             text = apply_import_changes(&text, changes);
         }

@@ -14,24 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A per-file problem: unreadable, not UTF-8, too large, syntax error (like gofmt), internal error. Always
-/// exit code 2.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub path: String,
-    pub pos: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(path: String, message: String) -> Problem {
-        Problem {
-            path,
-            pos: None,
-            message,
-        }
-    }
-}
+pub use crate::source::read_bytes;
+pub use crate::walk::Problem;
 
 /// New contents for one file (a Go file, or go.mod/go.sum for module edits).
 #[derive(Debug, Clone)]
@@ -78,6 +62,16 @@ struct DirOutcome {
 /// always read, as the walk does).
 pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
     let (mut files, problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    // The walk picks up every build file the readers know; a run reads those some rule wants.
+    files.retain(|f| {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        settings.paths.contains(f)
+            || name.ends_with(".go")
+            || crate::otherfiles::is_other_file_name(&name)
+    });
     if let Some(rules) = &settings.path_rules {
         files.retain(|f| settings.paths.contains(f) || !rules.excluded(f));
     }
@@ -319,8 +313,13 @@ fn process_dir(
         );
         out.findings.extend(o.findings);
         out.problems.extend(o.problems);
-        if let Some(c) = o.change {
-            out.changes.push(c);
+        if let Some((original, new)) = o.change {
+            out.changes.push(FileChange {
+                path: path.clone(),
+                display: display_path(path),
+                original: Some(original),
+                new,
+            });
         }
         out.ledger.extend(o.ledger);
         for (k, v) in &o.applied {
@@ -520,24 +519,6 @@ fn unwalked_go_files(
         .collect();
     out.sort();
     (out, other_files)
-}
-
-/// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
-pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err("is a directory, not a Go file".into());
-    }
-    if meta.len() > max {
-        return Err(format!(
-            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {}", walk::io_reason(&e)))?;
-    crate::source::validate(&bytes)?;
-    Ok(bytes)
 }
 
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).

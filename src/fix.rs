@@ -159,6 +159,17 @@ impl Fix {
     }
 }
 
+/// Applies non-overlapping edits to `text` back to front (insertions at one offset keep their listed
+/// order).
+pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
+    let mut text = text.to_string();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    for e in edits.iter().rev() {
+        text.replace_range(e.range.start..e.range.end, &e.content);
+    }
+    text
+}
+
 /// Whether a transform can produce fixes at all; the harness checks this against what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixAvailability {

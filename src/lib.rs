@@ -17,6 +17,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod docs;
+pub mod documents;
 pub mod emit;
 pub mod engine;
 pub mod fix;

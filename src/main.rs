@@ -217,7 +217,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     if let Some(p) = s.profile()
         && !quiet
     {
-        err_line(&gofix_rt::profile::signature::render_text(
+        err_line(&gofix_rt::emit::profile_summary::render_text(
             p,
             &outcome.findings,
         ));
@@ -310,7 +310,7 @@ fn run_branch(
     if let Some(p) = s.profile()
         && !quiet
     {
-        err_line(&gofix_rt::profile::signature::render_text(
+        err_line(&gofix_rt::emit::profile_summary::render_text(
             p,
             &outcome.findings,
         ));

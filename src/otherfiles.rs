@@ -1,19 +1,20 @@
-//! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the names some
-//! registered rule's `other_files` wants, and each one is read, checked by the selected rules that want it,
-//! fixed (byte edits, non-overlapping, at the run's threshold) and reported through the same `Finding` and
-//! `FileChange` values as Go files, so every emitter, the writer and `--branch` treat them alike.
-//! Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at the end of the line), and
-//! `# gofixrt:file-ignore CODE` anywhere.
+//! Build files that are not Go (Dockerfile, Makefile, .goreleaser.yml): the walk picks up the build files
+//! the document layer knows and the engine keeps those some registered rule's `other_files` wants; each
+//! one is read, checked by the selected rules that want it, fixed (their `Fix`es chosen by the pass
+//! loop's conflict rule, `apply::select`, at the run's threshold) and reported through the same `Finding`
+//! values as Go files (the engine makes its change a `FileChange`), so every emitter, the writer and
+//! `--branch` treat them alike. Suppressions are `# gofixrt:ignore CODE reason` on the line above (or at
+//! the end of the line), and `# gofixrt:file-ignore CODE` anywhere (`suppress::parse_hash_comments`).
 
 use crate::apply::{FixEdit, SUPPRESSION_CODE};
-use crate::engine::{FileChange, Problem, read_bytes};
-use crate::fix::{Applicability, Edit, TextRange};
+use crate::diagnostic::Diagnostic;
+use crate::fix::Edit;
 use crate::gomod::Module;
 use crate::settings::{Mode, Settings};
-use crate::source::{LineIndex, SourceText};
-use crate::suppress::{self, Directive};
-use crate::transform::{FileFinding, Transform};
-use crate::walk::display_path;
+use crate::source::{LineIndex, SourceText, read_bytes};
+use crate::suppress;
+use crate::transform::Transform;
+use crate::walk::{Problem, display_path};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -30,7 +31,8 @@ pub fn is_other_file_name(name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub findings: Vec<(String, crate::apply::Finding)>,
-    pub change: Option<FileChange>,
+    /// The bytes read and the new bytes, when a fix changed the file.
+    pub change: Option<(Vec<u8>, Vec<u8>)>,
     pub problems: Vec<Problem>,
     pub applied: BTreeMap<&'static str, usize>,
     pub suppressed: BTreeMap<&'static str, usize>,
@@ -86,44 +88,46 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     let mut found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
     if settings.mode != Mode::Check {
         for pass in 0..MAX_PASSES {
-            let accepted = select(&found, settings.threshold, &withheld);
+            // The Go files' conflict rule: at the threshold, in file order, identical edits coalesce.
+            let mut accepted = crate::apply::select(&found, settings.threshold, &withheld, &[true]);
+            // A fix left without edits (R8 keeps one shared edit on the first build) changes nothing.
+            accepted.retain(|&i| found[i].fix.as_ref().is_some_and(|f| !f.edits.is_empty()));
             if accepted.is_empty() {
                 break;
             }
             let mut edits: Vec<Edit> = vec![];
             for &i in &accepted {
-                let (_, f) = &found[i];
-                for e in &f.fix.as_ref().expect("accepted fixes exist").1 {
+                let fix = found[i].fix.as_ref().expect("accepted fixes exist");
+                for (_, e) in &fix.edits {
                     if !edits.contains(e) {
                         edits.push(e.clone());
                     }
                 }
-                *out.applied.entry(found[i].0).or_default() += 1;
-                let (applicability, fix_edits) = f.fix.as_ref().expect("accepted fixes exist");
+                *out.applied.entry(found[i].code).or_default() += 1;
                 out.ledger.push(crate::ledger::Applied {
-                    code: found[i].0,
+                    code: found[i].code,
                     file: display.clone(),
                     pass,
-                    applicability: *applicability,
-                    edits: fix_edits.len(),
+                    applicability: fix.applicability,
+                    edits: fix.edits.len(),
                 });
             }
-            text = apply_edits(&text, edits);
+            text = crate::fix::apply_edits(&text, edits);
             found = collect(&rel, &text, &rules, module, settings, &mut out.suppressed);
         }
     }
     let lines = LineIndex::new(&text);
     out.findings = found
         .into_iter()
-        .map(|(code, f)| {
+        .map(|d| {
             let skipped = crate::ledger::Skip::of(
-                f.fix.as_ref().map(|(a, _)| *a),
-                false,
+                d.fix.as_ref().map(|f| f.applicability),
+                d.withheld.is_some(),
                 settings.threshold,
                 settings.mode != Mode::Check,
-                withheld.contains(&code),
+                withheld.contains(&d.code),
             );
-            let mut found = finding(code, &f, &text, &lines, &display);
+            let mut found = finding(&d, &text, &lines, &display);
             found.skipped = skipped;
             (display.clone(), found)
         })
@@ -131,24 +135,9 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
     out.findings
         .sort_by(|a, b| (a.1.line, a.1.col, a.1.code).cmp(&(b.1.line, b.1.col, b.1.code)));
     if text != source.text {
-        out.change = Some(FileChange {
-            path: path.to_path_buf(),
-            display,
-            original: Some(bytes),
-            new: source.encode(&text),
-        });
+        out.change = Some((bytes, source.encode(&text)));
     }
     out
-}
-
-/// Applies non-overlapping edits back to front (insertions at one offset keep their listed order).
-pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
-    let mut text = text.to_string();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    for e in edits.iter().rev() {
-        text.replace_range(e.range.start..e.range.end, &e.content);
-    }
-    text
 }
 
 /// Every finding of `rules` in `text`, suppressed ones dropped (counted in `suppressed`, which holds the
@@ -160,49 +149,50 @@ fn collect(
     module: Option<&Module>,
     settings: &Settings,
     suppressed: &mut BTreeMap<&'static str, usize>,
-) -> Vec<(&'static str, FileFinding)> {
-    let mut found: Vec<(&'static str, FileFinding)> = vec![];
+) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = vec![];
     for t in rules {
         let o = t.other_files.as_ref().expect("filtered on other_files");
-        for mut f in (o.run)(path, text, module) {
-            if let Some((_, edits)) = &mut f.fix {
-                edits.sort_by_key(|e| (e.range.start, !e.range.is_empty(), e.range.end));
-                let overlap = edits.windows(2).any(|w| w[0].range.end > w[1].range.start);
-                if overlap || edits.iter().any(|e| e.range.end > text.len()) {
-                    f.fix = None;
-                }
+        for mut d in (o.run)(path, text, module) {
+            // A malformed fix (overlapping edits, or past the end) is dropped, the finding kept.
+            if let Some(fix) = &mut d.fix
+                && (fix.normalise().is_err()
+                    || fix.edits.iter().any(|(_, e)| e.range.end > text.len()))
+            {
+                d.fix = None;
             }
-            found.push((t.meta.code, f));
+            found.push(d);
         }
     }
     suppressed.clear();
     if settings.ignore_suppressions {
         return found;
     }
-    let mut dirs = parse_directives(text);
+    let mut dirs = suppress::parse_hash_comments(text);
     if dirs.is_empty() {
         return found;
     }
     let lines = LineIndex::new(text);
-    found.retain(|(code, f)| {
-        let line = lines.line_col(f.range.start).0;
-        let name = crate::registry::lookup(code).map_or("", |t| t.meta.name);
-        let hidden = suppress::suppresses(&mut dirs, code, name, line, line);
+    found.retain(|d| {
+        let line = lines.line_col(d.range.start).0;
+        let name = crate::registry::lookup(d.code).map_or("", |t| t.meta.name);
+        let hidden = suppress::suppresses(&mut dirs, d.code, name, line, line);
         if hidden {
-            *suppressed.entry(*code).or_default() += 1;
+            *suppressed.entry(d.code).or_default() += 1;
         }
         !hidden
     });
     for d in &dirs {
         let mut report = |message: String| {
-            found.push((
-                SUPPRESSION_CODE,
-                FileFinding {
-                    range: d.range,
-                    message,
-                    fix: None,
-                },
-            ))
+            found.push(Diagnostic {
+                code: SUPPRESSION_CODE,
+                file: 0,
+                range: d.range,
+                message,
+                fix: None,
+                low_priority: false,
+                withheld: None,
+            })
         };
         if d.codes.is_empty() {
             report("suppression names no transform; write `# gofixrt:ignore CODE reason`".into());
@@ -224,78 +214,17 @@ fn collect(
     found
 }
 
-/// `# gofixrt:ignore CODE reason` / `#gofixrt:file-ignore CODE`: a standalone directive governs the next
-/// line that is not a comment, a trailing one its own line.
-pub fn parse_directives(text: &str) -> Vec<Directive> {
-    if memchr::memmem::find(text.as_bytes(), b"gofixrt:").is_none() {
-        return vec![];
-    }
-    crate::suppress::parse_with(
-        text,
-        |line| {
-            line.match_indices('#').find_map(|(pos, _)| {
-                let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
-                rest.strip_prefix("gofixrt:").map(|r| (pos, r))
-            })
-        },
-        |line| line.trim_start().starts_with('#'),
-    )
-}
-
-/// The fixes to apply: at or above the threshold, not withheld, in file order, none overlapping another.
-fn select(
-    found: &[(&'static str, FileFinding)],
-    threshold: Applicability,
-    withheld: &[&str],
-) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..found.len())
-        .filter(|&i| {
-            let (code, f) = &found[i];
-            !withheld.contains(code)
-                && f.fix.as_ref().is_some_and(|(a, edits)| {
-                    *a >= threshold && *a > Applicability::DisplayOnly && !edits.is_empty()
-                })
-        })
-        .collect();
-    order.sort_by_key(|&i| {
-        let f = &found[i].1;
-        (f.fix.as_ref().map(|(_, e)| e[0].range.start), found[i].0)
-    });
-    let mut taken: Vec<TextRange> = vec![];
-    let mut accepted = vec![];
-    for i in order {
-        let edits = &found[i].1.fix.as_ref().expect("filtered").1;
-        let clash = edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                let r = e.range;
-                (r.start < t.end && t.start < r.end) || (r.start == t.start && r.end == t.end)
-            })
-        });
-        if !clash {
-            taken.extend(edits.iter().map(|e| e.range));
-            accepted.push(i);
-        }
-    }
-    accepted
-}
-
-fn finding(
-    code: &'static str,
-    f: &FileFinding,
-    text: &str,
-    lines: &LineIndex,
-    display: &str,
-) -> crate::apply::Finding {
+fn finding(d: &Diagnostic, text: &str, lines: &LineIndex, display: &str) -> crate::apply::Finding {
     let pos = |offset: usize| {
         let (l, c) = lines.line_col(offset);
         (l, c, lines.utf16_col(text, offset))
     };
-    let (line, col, u0) = pos(f.range.start);
-    let (end_line, end_col, u1) = pos(f.range.end);
-    let fix_edits = f.fix.as_ref().map_or(vec![], |(_, edits)| {
-        edits
+    let (line, col, u0) = pos(d.range.start);
+    let (end_line, end_col, u1) = pos(d.range.end);
+    let fix_edits = d.fix.as_ref().map_or(vec![], |fix| {
+        fix.edits
             .iter()
-            .map(|e| {
+            .map(|(_, e)| {
                 let (l0, c0, e0) = pos(e.range.start);
                 let (l1, c1, e1) = pos(e.range.end);
                 FixEdit {
@@ -310,18 +239,18 @@ fn finding(
             .collect()
     });
     crate::apply::Finding {
-        code,
+        code: d.code,
         line,
         col,
-        message: f.message.clone(),
-        fix: f.fix.as_ref().map(|(a, _)| *a),
-        fix_title: f.fix.as_ref().map(|_| fix_title(code)),
-        low_priority: false,
-        withheld: None,
+        message: d.message.clone(),
+        fix: d.fix.as_ref().map(|f| f.applicability),
+        fix_title: d.fix.as_ref().map(|f| f.title.clone()),
+        low_priority: d.low_priority,
+        withheld: d.withheld.clone(),
         skipped: None,
         end_line,
         end_col,
-        range: f.range,
+        range: d.range,
         utf16_cols: (u0, u1),
         fix_edits,
         fix_imports: vec![],
@@ -329,9 +258,4 @@ fn finding(
         // Build files hold no Go function, so a profile gives them no share.
         heat: None,
     }
-}
-
-fn fix_title(code: &str) -> String {
-    let name = crate::registry::lookup(code).map_or(code, |t| t.meta.name);
-    format!("{name}: apply the suggested edits")
 }

@@ -1,6 +1,8 @@
 //! A Go file as the engine sees it: UTF-8 text with LF line endings and no BOM, plus what it takes to
 //! turn an edited text back into bytes that differ from the original only inside the edited ranges.
 
+use std::path::Path;
+
 /// Files above this size are refused; Go sources that large are generated tables, not code to rewrite.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
@@ -53,6 +55,25 @@ impl SourceText {
         }
         out
     }
+}
+
+/// Reads one file and checks it is text a Go compiler could accept (no NUL, valid UTF-8), without copying.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read: {}", crate::walk::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a Go file".into());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file too large ({} bytes; the limit is {max}, see --max-file-size)",
+            meta.len()
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read: {}", crate::walk::io_reason(&e)))?;
+    crate::source::validate(&bytes)?;
+    Ok(bytes)
 }
 
 /// Refuses what no Go compiler accepts as source text: NUL bytes, invalid UTF-8.

@@ -1,6 +1,7 @@
 //! `//gofixrt:ignore CODE reason` (on a statement's line, or alone on the line above it) and
 //! `//gofixrt:file-ignore CODE` (anywhere in the file header). Go's directive syntax forbids a hyphen in the
 //! tool name, hence `gofixrt`.
+//! Build files write the same directives after `#` (`parse_hash_comments`).
 
 use crate::fix::TextRange;
 
@@ -27,6 +28,24 @@ pub fn parse(src: &str) -> Vec<Directive> {
                 .map(|pos| (pos, &line[pos + "//gofixrt:".len()..]))
         },
         |line| line.trim_start().starts_with("//"),
+    )
+}
+
+/// `# gofixrt:ignore CODE reason` / `#gofixrt:file-ignore CODE`: a standalone directive governs the next
+/// line that is not a comment, a trailing one its own line.
+pub fn parse_hash_comments(text: &str) -> Vec<Directive> {
+    if memchr::memmem::find(text.as_bytes(), b"gofixrt:").is_none() {
+        return vec![];
+    }
+    parse_with(
+        text,
+        |line| {
+            line.match_indices('#').find_map(|(pos, _)| {
+                let rest = line[pos + 1..].trim_start_matches([' ', '\t']);
+                rest.strip_prefix("gofixrt:").map(|r| (pos, r))
+            })
+        },
+        |line| line.trim_start().starts_with('#'),
     )
 }
 

@@ -61,18 +61,10 @@ pub struct Transform {
 pub struct OtherFiles {
     /// Does the rule read a file with this base name (`Dockerfile`, `Makefile`, `.goreleaser.yml`, ...)?
     pub wants: fn(file_name: &str) -> bool,
-    /// The findings in one such file, each with an optional fix made of byte edits to `text` (the file
-    /// with LF line endings). `path` is `/`-separated and relative to the root of `module` (the nearest
-    /// go.mod above the file), or the bare file name when there is none.
-    pub run: fn(path: &str, text: &str, module: Option<&Module>) -> Vec<FileFinding>,
-}
-
-/// A finding in a non-Go file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileFinding {
-    pub range: TextRange,
-    pub message: String,
-    pub fix: Option<(crate::fix::Applicability, Vec<crate::fix::Edit>)>,
+    /// The findings in one such file, as diagnostics of file 0 (the build file is its own document) whose
+    /// fixes edit `text` (the file with LF line endings). `path` is `/`-separated and relative to the root
+    /// of `module` (the nearest go.mod above the file), or the bare file name when there is none.
+    pub run: fn(path: &str, text: &str, module: Option<&Module>) -> Vec<Diagnostic>,
 }
 
 /// The precheck of transforms whose prefilter substrings are selective enough.

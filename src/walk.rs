@@ -1,11 +1,30 @@
 //! Finding the Go files to look at: the `ignore` walker (so .gitignore is respected) with the go tool's own
 //! exclusions (§0.2): `vendor/`, `testdata/`, and directories or files starting with `_` or `.`.
-//! Files named on the command line are always read. Non-Go build files some rule reads (Dockerfile,
-//! Makefile, .goreleaser.yml: `crate::otherfiles`) are picked up under the same exclusions. Files the git
+//! Files named on the command line are always read. Non-Go build files (Dockerfile, Makefile,
+//! .goreleaser.yml: `crate::documents`) are picked up under the same exclusions; the engine keeps those
+//! a rule reads. Files the git
 //! index tracks are read whatever the ignore rules say: a tracked file is part of the build.
 
-use crate::engine::Problem;
 use std::path::{Path, PathBuf};
+
+/// A per-file problem: unreadable, not UTF-8, too large, syntax error (like gofmt), internal error. Always
+/// exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub path: String,
+    pub pos: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: String, message: String) -> Problem {
+        Problem {
+            path,
+            pos: None,
+            message,
+        }
+    }
+}
 
 /// Does the go tool skip this directory name?
 pub fn is_excluded_dir(name: &str) -> bool {
@@ -72,7 +91,7 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
                     if e.depth() > 0
                         && !is_dir
                         && !is_go_file_name(&name)
-                        && crate::otherfiles::is_other_file_name(&name)
+                        && crate::documents::is_build_file_name(&name)
                     {
                         files.push(e.into_path());
                     } else if e.depth() > 0 && is_go_file_name(&name) {
@@ -99,7 +118,7 @@ pub fn discover(paths: &[PathBuf], respect_gitignore: bool) -> (Vec<PathBuf>, Ve
 }
 
 fn is_read_file_name(name: &str) -> bool {
-    is_go_file_name(name) || crate::otherfiles::is_other_file_name(name)
+    is_go_file_name(name) || crate::documents::is_build_file_name(name)
 }
 
 /// Is a walk error the run's business? A link loop is not (the walk just does not follow it, and the go

@@ -67,10 +67,10 @@ fn doc_examples_round_trip() {
             let edits = found
                 .iter()
                 .filter_map(|f| f.fix.as_ref())
-                .flat_map(|(_, e)| e.clone())
+                .flat_map(|f| f.edits.iter().map(|(_, e)| e.clone()))
                 .collect();
             assert_eq!(
-                gofix_rt::otherfiles::apply_edits(&example, edits),
+                gofix_rt::fix::apply_edits(&example, edits),
                 use_instead,
                 "{}: Example does not rewrite to Use instead",
                 t.meta.code

@@ -60,7 +60,7 @@ struct ProfileOut {
     samples: usize,
     total: i64,
     min_hot: Option<f64>,
-    signatures: Vec<crate::profile::signature::SummaryEntry>,
+    signatures: Vec<crate::emit::profile_summary::SummaryEntry>,
 }
 
 /// A finding's enclosing function and its shares of the profile, in percent.
@@ -410,7 +410,7 @@ pub fn render(out: &RunOutcome, settings: &Settings, verified: Option<Verified<'
             samples: p.sample_count,
             total: p.total,
             min_hot: settings.min_hot,
-            signatures: crate::profile::signature::summarize(p, &out.findings),
+            signatures: crate::emit::profile_summary::summarize(p, &out.findings),
         }),
         verify: verified.map(|v| VerifyOut {
             dropped: v

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod github;
 pub mod json;
 pub mod pr_body;
+pub mod profile_summary;
 pub mod rdjson;
 pub mod sarif;
 pub mod write;

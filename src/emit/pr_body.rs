@@ -172,7 +172,7 @@ pub fn profile_section(
         s.push('\n');
     }
     s.push_str("Runtime signatures and the rules that address them:\n\n```\n");
-    for l in crate::profile::signature::render_text(profile, before)
+    for l in crate::emit::profile_summary::render_text(profile, before)
         .lines()
         .skip(1)
     {
