@@ -2,6 +2,8 @@
 //! text, lazily built syntax trees and import tables, and package-wide facts transforms ask for.
 
 use crate::gomod::Module;
+use crate::semantic::Semantic;
+use crate::semantic::scope::FileScopes;
 use crate::source::SourceText;
 use crate::syntax;
 use crate::version::FileVersions;
@@ -63,6 +65,7 @@ pub struct PkgFile {
     pub editable: bool,
     tree: OnceCell<Tree>,
     imports: OnceCell<Vec<ImportInfo>>,
+    scopes: OnceCell<FileScopes>,
 }
 
 impl PkgFile {
@@ -93,6 +96,7 @@ impl PkgFile {
             editable: true,
             tree: OnceCell::new(),
             imports: OnceCell::new(),
+            scopes: OnceCell::new(),
         }
     }
 
@@ -122,6 +126,13 @@ impl PkgFile {
         self.text = text;
         self.tree = OnceCell::new();
         self.imports = OnceCell::new();
+        self.scopes = OnceCell::new();
+    }
+
+    /// What each identifier of the file refers to locally (`semantic::scope`), resolved on first use.
+    pub fn scopes(&self) -> &FileScopes {
+        self.scopes
+            .get_or_init(|| FileScopes::build(self.tree().root_node(), &self.text))
     }
 
     pub fn imports(&self) -> &[ImportInfo] {
@@ -226,6 +237,8 @@ pub struct Package {
     /// The names of the directory's regular files that are not Go (assembly, C sources, `.syso`...), as
     /// the engine listed them; `None` when the directory could not be listed.
     pub other_files: Option<Vec<String>>,
+    /// The package's declarations and call graph, built when a rule first asks (`semantic()`).
+    semantic: OnceCell<Semantic>,
 }
 
 impl Package {
@@ -236,7 +249,20 @@ impl Package {
             module,
             files,
             other_files: Some(vec![]),
+            semantic: OnceCell::new(),
         }
+    }
+
+    /// The package's semantic model (declarations, call graph), built on first use.
+    pub fn semantic(&self) -> &Semantic {
+        self.semantic.get_or_init(|| Semantic::build(self))
+    }
+
+    /// Replaces the text of file `f` after edits: its tree, imports and scopes and the package's model
+    /// are rebuilt on next use.
+    pub fn set_text(&mut self, f: usize, text: String) {
+        self.files[f].set_text(text);
+        self.semantic = OnceCell::new();
     }
 
     /// Does the directory hold a non-Go file whose name ends with one of `suffixes` (`.s`, `.c`, `.syso`)?

@@ -198,6 +198,15 @@ pub fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
+/// Does `text` spell `name` as a whole word (a cheap test before parsing or walking a file)?
+pub fn contains_word(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    memchr::memmem::find_iter(b, name.as_bytes()).any(|at| {
+        (at == 0 || !is_ident(b[at - 1])) && b.get(at + name.len()).is_none_or(|c| !is_ident(*c))
+    })
+}
+
 /// Depth-first walk over every node of a subtree.
 pub fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     let mut cursor = node.walk();

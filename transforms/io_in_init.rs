@@ -139,7 +139,9 @@
 
 use crate::fix::{Edit, Fix, ImportChange, TextRange};
 use crate::package::{Package, PkgFile};
-use crate::syntax::{self, declared_names, line_end_incl, line_start, named_children};
+use crate::semantic;
+use crate::spec_removal::delete_var_spec;
+use crate::syntax::{self, line_end_incl, line_start, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::GoVersion;
 use std::collections::{BTreeSet, HashSet};
@@ -316,7 +318,7 @@ fn any_shape(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if pkg.is_main() && !cx.options.flag("R4", "main") {
         return None;
     }
-    let helpers = helpers_of(pkg, file, body);
+    let helpers = semantic::direct_callees(pkg, cx.file_idx, body);
     let io = calls_io(file, body) || helpers.iter().any(|(fi, f)| calls_io(&pkg.files[*fi], *f));
     if !io {
         return None;
@@ -418,7 +420,7 @@ fn filled_globals(pkg: &Package, file: &PkgFile, init: Node<'_>, body: Node<'_>)
         if name == "_"
             || out.contains(&name)
             || syntax::declares_name(init, &name, src)
-            || find_var(pkg, &name).is_none()
+            || semantic::sole_var(pkg, &name).is_none()
         {
             continue;
         }
@@ -456,7 +458,7 @@ fn whole_body_fix(
             file.versions.api
         ));
     }
-    let decl = find_var(pkg, name).ok_or("the variable has more than one declaration")?;
+    let decl = semantic::sole_var(pkg, name).ok_or("the variable has more than one declaration")?;
     let plain = decl.spec.child_by_field_name("value").is_none() && {
         let mut c = decl.spec.walk();
         decl.spec.children_by_field_name("name", &mut c).count() == 1
@@ -535,32 +537,11 @@ fn whole_body_fix(
     if reads_written_global(pkg, file, body, name) {
         return Err("the `init` reads a package variable that is written elsewhere or set by a flag (its value at first use may differ)".into());
     }
-    let refs =
-        references(pkg, name).ok_or_else(|| format!("some use of `{name}` cannot be resolved"))?;
+    let refs = semantic::references(pkg, name)
+        .ok_or_else(|| format!("some use of `{name}` cannot be resolved"))?;
     // A function the body calls must not read `x`: inside the accessor it would call it again.
-    let reachable = reachable_functions(pkg, &[(init_idx, body)]);
-    let mut init_seeds = vec![];
-    for (fi, f) in pkg.files.iter().enumerate() {
-        for d in named_children(f.tree().root_node()) {
-            match d.kind() {
-                "var_declaration" => init_seeds.extend(
-                    var_specs(d)
-                        .into_iter()
-                        .filter_map(|s| s.child_by_field_name("value"))
-                        .map(|v| (fi, v)),
-                ),
-                "function_declaration"
-                    if d.id() != init.id()
-                        && d.child_by_field_name("name")
-                            .is_some_and(|n| f.node_text(n) == "init") =>
-                {
-                    init_seeds.push((fi, d));
-                }
-                _ => {}
-            }
-        }
-    }
-    let init_reachable = reachable_functions(pkg, &init_seeds);
+    let reachable = semantic::reachable(pkg, &[(init_idx, body)]);
+    let init_reachable = semantic::reached_by_initialization(pkg, (init_idx, init.start_byte()));
     let methods = package_methods(pkg);
     let kind = type_kind(pkg, var_file, ty);
     let mut reads = vec![];
@@ -584,10 +565,10 @@ fn whole_body_fix(
             && top
                 .child_by_field_name("name")
                 .is_some_and(|n| f.node_text(n) == "init");
-        if in_init || init_reachable.contains(&(*fi, top.id())) {
+        if in_init || init_reachable.contains(&semantic::func_id(*fi, top)) {
             return Err(format!("another `init` or initializer reads `{name}`"));
         }
-        if reachable.contains(&(*fi, top.id())) {
+        if reachable.contains(&semantic::func_id(*fi, top)) {
             return Err(format!(
                 "a function the `init` calls reads `{name}`, which would call the accessor from inside itself"
             ));
@@ -606,7 +587,8 @@ fn whole_body_fix(
         return Err(format!("`{name}` is never read"));
     }
     let ty_text = var_file.node_text(ty).to_string();
-    let (del, doc) = delete_var(&var_file.text, &decl).map_err(str::to_string)?;
+    let (del, doc) =
+        delete_var_spec(&var_file.text, decl.decl, decl.spec).map_err(str::to_string)?;
     let sync = cx.import_name(init_idx, "sync", "gosync");
     let mut fix = Fix::unsafe_fix(format!(
         "make `{name}` a lazy `sync.OnceValue` accessor running the `init` body, and call it at its uses"
@@ -673,7 +655,7 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         Shape::Plain { .. } => None,
     };
     // The declaration: `var x T`, one name, a type, no value, exactly once in the package.
-    let decl = find_var(pkg, &name)?;
+    let decl = semantic::sole_var(pkg, &name)?;
     let var_file = &pkg.files[decl.file];
     let ty = decl.spec.child_by_field_name("type")?;
     if decl.spec.child_by_field_name("value").is_some() {
@@ -702,7 +684,7 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     // §4.5.8 and §4.7: the call does real I/O; no registration, flags or process state on the way.
-    let helpers = helpers_of(pkg, file, call);
+    let helpers = semantic::direct_callees(pkg, cx.file_idx, call);
     let io = calls_io(file, call) || helpers.iter().any(|(fi, f)| calls_io(&pkg.files[*fi], *f));
     if !io {
         return None;
@@ -724,34 +706,13 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         }
     }
     // §4.4 / §4.5.2-4: every reference in the package, each a plain read outside initialisation.
-    let refs = references(pkg, &name)?;
+    let refs = semantic::references(pkg, &name)?;
     // §4.5.4: the load itself must not read `x` (through any chain of package functions): `x()` from
     // inside its own `OnceValue` deadlocks.
-    let reachable = reachable_functions(pkg, &[(cx.file_idx, call)]);
+    let reachable = semantic::reachable(pkg, &[(cx.file_idx, call)]);
     // ... nor may any other initialisation reach it: a package-level initializer or another `init` saw the
     // zero value, through however many calls (§4.5.4).
-    let mut init_seeds = vec![];
-    for (fi, f) in pkg.files.iter().enumerate() {
-        for d in named_children(f.tree().root_node()) {
-            match d.kind() {
-                "var_declaration" => init_seeds.extend(
-                    var_specs(d)
-                        .into_iter()
-                        .filter_map(|s| s.child_by_field_name("value"))
-                        .map(|v| (fi, v)),
-                ),
-                "function_declaration"
-                    if d.id() != init.id()
-                        && d.child_by_field_name("name")
-                            .is_some_and(|n| f.node_text(n) == "init") =>
-                {
-                    init_seeds.push((fi, d));
-                }
-                _ => {}
-            }
-        }
-    }
-    let init_reachable = reachable_functions(pkg, &init_seeds);
+    let init_reachable = semantic::reached_by_initialization(pkg, (cx.file_idx, init.start_byte()));
     let mut reads = vec![];
     let methods = package_methods(pkg);
     let kind = type_kind(pkg, var_file, ty);
@@ -774,8 +735,8 @@ fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
                 .child_by_field_name("name")
                 .is_some_and(|n| f.node_text(n) == "init");
         if in_init
-            || reachable.contains(&(*fi, top.id()))
-            || init_reachable.contains(&(*fi, top.id()))
+            || reachable.contains(&semantic::func_id(*fi, top))
+            || init_reachable.contains(&semantic::func_id(*fi, top))
         {
             return None;
         }
@@ -890,14 +851,14 @@ fn shadowing(cx: &mut Ctx<'_>, init: Node<'_>, stmts: &[Node<'_>]) -> Option<()>
             if name == "_" || name == "err" {
                 continue;
             }
-            let Some(decl) = find_var(pkg, name) else {
+            let Some(decl) = semantic::sole_var(pkg, name) else {
                 continue;
             };
             if decl.spec.child_by_field_name("value").is_some() {
                 continue;
             }
             // The package variable is never assigned anywhere, so it stays zero.
-            let Some(refs) = references(pkg, name) else {
+            let Some(refs) = semantic::references(pkg, name) else {
                 continue;
             };
             let kind = type_kind(
@@ -944,7 +905,7 @@ fn match_shape<'t>(file: &PkgFile, stmts: &[Node<'t>]) -> Option<Found<'t>> {
             if var.kind() != "var_declaration" {
                 return None;
             }
-            let specs = var_specs(*var);
+            let specs = semantic::index::specs(*var);
             let [spec] = specs.as_slice() else {
                 return None;
             };
@@ -1002,22 +963,6 @@ fn assignment<'t>(file: &PkgFile, n: Node<'t>) -> Option<(Vec<Node<'t>>, Node<'t
         [call] if call.kind() == "call_expression" => Some((left, *call)),
         _ => None,
     }
-}
-
-fn var_specs(decl: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = vec![];
-    for c in named_children(decl) {
-        match c.kind() {
-            "var_spec" => out.push(c),
-            "var_spec_list" => out.extend(
-                named_children(c)
-                    .into_iter()
-                    .filter(|s| s.kind() == "var_spec"),
-            ),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// §4.5.7: `if err != nil { log.Fatal*(...) }` or `{ print...; os.Exit(n) }`, no init, no else.
@@ -1082,44 +1027,6 @@ fn exits_on_error(file: &PkgFile, n: Node<'_>, err: &str) -> bool {
     cond_ok && body_ok
 }
 
-struct VarDecl<'t> {
-    file: usize,
-    decl: Node<'t>,
-    spec: Node<'t>,
-}
-
-/// The one package-level `var` spec declaring `name`, if exactly one exists.
-fn find_var<'a>(pkg: &'a Package, name: &str) -> Option<VarDecl<'a>> {
-    let mut found = None;
-    for (fi, f) in pkg.files.iter().enumerate() {
-        if !contains_word(&f.text, name) {
-            continue;
-        }
-        for decl in named_children(f.tree().root_node()) {
-            if decl.kind() != "var_declaration" {
-                continue;
-            }
-            for spec in var_specs(decl) {
-                let mut c = spec.walk();
-                if spec
-                    .children_by_field_name("name", &mut c)
-                    .any(|n| f.node_text(n) == name)
-                {
-                    if found.is_some() {
-                        return None;
-                    }
-                    found = Some(VarDecl {
-                        file: fi,
-                        decl,
-                        spec,
-                    });
-                }
-            }
-        }
-    }
-    found
-}
-
 /// Is one of the comment lines directly above the line holding `at` a `//go:` directive?
 fn directive_above(src: &str, at: usize) -> bool {
     let mut start = line_start(src, at);
@@ -1135,14 +1042,6 @@ fn directive_above(src: &str, at: usize) -> bool {
         start = prev;
     }
     false
-}
-
-fn contains_word(text: &str, name: &str) -> bool {
-    let b = text.as_bytes();
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-    memchr::memmem::find_iter(b, name.as_bytes()).any(|at| {
-        (at == 0 || !is_ident(b[at - 1])) && b.get(at + name.len()).is_none_or(|c| !is_ident(*c))
-    })
 }
 
 fn same_constraints(a: &PkgFile, b: &PkgFile) -> bool {
@@ -1163,77 +1062,8 @@ fn linkname_mentions(pkg: &Package, name: &str) -> bool {
     pkg.files.iter().any(|f| {
         f.text
             .lines()
-            .any(|l| l.starts_with("//go:linkname") && contains_word(l, name))
+            .any(|l| l.starts_with("//go:linkname") && syntax::contains_word(l, name))
     })
-}
-
-/// Same-package functions the call reaches directly (its function and any function called inside its
-/// arguments), as (file, declaration): "one level into a helper" (§4.5.8).
-fn helpers_of<'a>(pkg: &'a Package, file: &PkgFile, call: Node<'_>) -> Vec<(usize, Node<'a>)> {
-    let mut names = BTreeSet::new();
-    syntax::walk(call, &mut |n| {
-        if n.kind() == "call_expression"
-            && let Some(f) = n.child_by_field_name("function")
-            && f.kind() == "identifier"
-        {
-            names.insert(file.node_text(f).to_string());
-        }
-    });
-    let mut out = vec![];
-    for name in names {
-        for (fi, f) in pkg.files.iter().enumerate() {
-            if !contains_word(&f.text, &name) {
-                continue;
-            }
-            for d in named_children(f.tree().root_node()) {
-                if d.kind() == "function_declaration"
-                    && d.child_by_field_name("name")
-                        .is_some_and(|n| f.node_text(n) == name)
-                {
-                    out.push((fi, d));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Every function and method of the package that the call may reach, transitively, as (file, declaration
-/// id): any package function or method whose name is spelled (called or taken as a value) in the call or in
-/// a reached body. Over-approximates methods by name.
-fn reachable_functions(pkg: &Package, seeds: &[(usize, Node<'_>)]) -> HashSet<(usize, usize)> {
-    let mut decls: Vec<(usize, String, Node<'_>)> = vec![];
-    for (fi, f) in pkg.files.iter().enumerate() {
-        for d in named_children(f.tree().root_node()) {
-            if matches!(d.kind(), "function_declaration" | "method_declaration")
-                && let Some(n) = d.child_by_field_name("name")
-            {
-                decls.push((fi, f.node_text(n).to_string(), d));
-            }
-        }
-    }
-    let spelled = |f: &PkgFile, n: Node<'_>| -> HashSet<String> {
-        let mut out = HashSet::new();
-        syntax::walk(n, &mut |c| {
-            if matches!(c.kind(), "identifier" | "field_identifier") {
-                out.insert(f.node_text(c).to_string());
-            }
-        });
-        out
-    };
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut queue: Vec<HashSet<String>> = seeds
-        .iter()
-        .map(|(fi, n)| spelled(&pkg.files[*fi], *n))
-        .collect();
-    while let Some(names) = queue.pop() {
-        for (fi, name, d) in &decls {
-            if names.contains(name) && name != "init" && seen.insert((*fi, d.id())) {
-                queue.push(spelled(&pkg.files[*fi], *d));
-            }
-        }
-    }
-    seen
 }
 
 /// Does `node` contain a call to a known I/O API (§4.5.8)?
@@ -1387,7 +1217,7 @@ fn reads_written_global(pkg: &Package, file: &PkgFile, node: Node<'_>, target: &
         if name == target {
             continue;
         }
-        let Some(decl) = find_var(pkg, &name) else {
+        let Some(decl) = semantic::sole_var(pkg, &name) else {
             continue;
         };
         let vf = &pkg.files[decl.file];
@@ -1396,7 +1226,7 @@ fn reads_written_global(pkg: &Package, file: &PkgFile, node: Node<'_>, target: &
         {
             return true;
         }
-        let Some(refs) = references(pkg, &name) else {
+        let Some(refs) = semantic::references(pkg, &name) else {
             return true;
         };
         let kind = decl
@@ -1411,195 +1241,6 @@ fn reads_written_global(pkg: &Package, file: &PkgFile, node: Node<'_>, target: &
         }
     }
     false
-}
-
-/// Every identifier in the package that resolves to the package-level `name` (§4.4), declaration
-/// excluded. `None` when resolution is unsure somewhere or `name` is a composite-literal key.
-fn references<'a>(pkg: &'a Package, name: &str) -> Option<Vec<(usize, Node<'a>)>> {
-    let mut out = vec![];
-    for (fi, f) in pkg.files.iter().enumerate() {
-        if !contains_word(&f.text, name) {
-            continue;
-        }
-        let mut unsure = false;
-        syntax::walk(f.tree().root_node(), &mut |n| {
-            if unsure || n.kind() != "identifier" || f.node_text(n) != name {
-                return;
-            }
-            if is_declared_here(n) {
-                return;
-            }
-            if is_literal_key(n) {
-                unsure = true;
-                return;
-            }
-            match resolve(n, name, &f.text) {
-                Res::Global => out.push((fi, n)),
-                Res::Local => {}
-                Res::Unsure => unsure = true,
-            }
-        });
-        if unsure {
-            return None;
-        }
-    }
-    Some(out)
-}
-
-fn is_declared_here(n: Node<'_>) -> bool {
-    let Some(p) = n.parent() else {
-        return false;
-    };
-    let mine = |d: Node<'_>| declared_names(d).iter().any(|x| x.id() == n.id());
-    if mine(p) {
-        return true;
-    }
-    // `a, b := ...`, `for k, v := range`, `case v := <-ch`: the names sit in an expression list.
-    p.kind() == "expression_list" && p.parent().is_some_and(mine)
-        || matches!(p.kind(), "function_declaration" | "method_declaration")
-            && p.child_by_field_name("name")
-                .is_some_and(|x| x.id() == n.id())
-}
-
-fn is_literal_key(n: Node<'_>) -> bool {
-    let Some(p) = n.parent() else {
-        return false;
-    };
-    let key_of = |k: Node<'_>, child: Node<'_>| {
-        k.kind() == "keyed_element" && k.named_child(0).is_some_and(|c| c.id() == child.id())
-    };
-    match p.kind() {
-        "literal_element" => p.parent().is_some_and(|k| key_of(k, p)),
-        "keyed_element" => key_of(p, n),
-        _ => false,
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Res {
-    Global,
-    Local,
-    Unsure,
-}
-
-/// Does some node of `list` (a parameter list) declare `name` itself (not inside a nested func type)?
-fn params_declare(list: Node<'_>, name: &str, src: &str) -> bool {
-    let mut found = false;
-    let mut check = |n: Node<'_>| {
-        found |= declared_names(n)
-            .iter()
-            .any(|d| syntax::text(*d, src) == name);
-    };
-    check(list);
-    for c in named_children(list) {
-        check(c);
-    }
-    found
-}
-
-/// The names a statement declares in its enclosing block (not in nested scopes).
-fn statement_declares(s: Node<'_>, name: &str, src: &str) -> Option<bool> {
-    let hit = |ns: Vec<Node<'_>>| ns.iter().any(|d| syntax::text(*d, src) == name);
-    match s.kind() {
-        "short_var_declaration" => Some(hit(declared_names(s))),
-        "var_declaration" | "const_declaration" | "type_declaration" => {
-            let mut any = false;
-            for c in named_children(s) {
-                any |= hit(declared_names(c));
-                for cc in named_children(c) {
-                    any |= hit(declared_names(cc));
-                }
-            }
-            Some(any)
-        }
-        "labeled_statement" => {
-            let inner = named_children(s).into_iter().nth(1);
-            match inner.map(|i| statement_declares(i, name, src)) {
-                Some(Some(true)) => None,
-                _ => Some(false),
-            }
-        }
-        _ => Some(false),
-    }
-}
-
-/// Which declaration an identifier `name` at `n` refers to, by walking its enclosing scopes (§4.4).
-fn resolve(n: Node<'_>, name: &str, src: &str) -> Res {
-    let mut child = n;
-    for a in syntax::ancestors(n) {
-        match a.kind() {
-            "function_declaration" | "method_declaration" | "func_literal" => {
-                for field in ["parameters", "result", "receiver", "type_parameters"] {
-                    if let Some(p) = a.child_by_field_name(field)
-                        && p.id() != child.id()
-                        && params_declare(p, name, src)
-                    {
-                        return Res::Local;
-                    }
-                }
-            }
-            "block" | "statement_list" => {
-                for s in named_children(a) {
-                    if s.start_byte() >= child.start_byte() {
-                        break;
-                    }
-                    match statement_declares(s, name, src) {
-                        Some(true) => return Res::Local,
-                        Some(false) => {}
-                        None => return Res::Unsure,
-                    }
-                }
-            }
-            "for_statement"
-            | "if_statement"
-            | "expression_switch_statement"
-            | "type_switch_statement" => {
-                let mut header = vec![];
-                for c in named_children(a) {
-                    match c.kind() {
-                        "for_clause" => header.extend(c.child_by_field_name("initializer")),
-                        "range_clause" => header.push(c),
-                        _ => {}
-                    }
-                }
-                header.extend(a.child_by_field_name("initializer"));
-                let mut declares = header.iter().any(|h| {
-                    declared_names(*h)
-                        .iter()
-                        .any(|d| syntax::text(*d, src) == name)
-                });
-                if a.kind() == "type_switch_statement" {
-                    declares |= declared_names(a)
-                        .iter()
-                        .any(|d| syntax::text(*d, src) == name);
-                }
-                if declares {
-                    let in_body = child.kind() == "block"
-                        || child.kind().ends_with("_case")
-                        || a.child_by_field_name("body")
-                            .is_some_and(|b| b.id() == child.id());
-                    return if in_body { Res::Local } else { Res::Unsure };
-                }
-            }
-            "communication_case" => {
-                if let Some(c) = a.child_by_field_name("communication")
-                    && declared_names(c)
-                        .iter()
-                        .any(|d| syntax::text(*d, src) == name)
-                {
-                    return if c.id() == child.id() {
-                        Res::Unsure
-                    } else {
-                        Res::Local
-                    };
-                }
-            }
-            "source_file" => return Res::Global,
-            _ => {}
-        }
-        child = a;
-    }
-    Res::Global
 }
 
 /// What the declared type tells about addressability (§4.5.3).
@@ -1626,31 +1267,13 @@ fn type_kind(pkg: &Package, file: &PkgFile, ty: Node<'_>) -> Kind {
                 return Kind::Reference;
             }
             // A type of the package: its underlying type.
-            for f in &pkg.files {
-                if !contains_word(&f.text, name) {
-                    continue;
-                }
-                for d in named_children(f.tree().root_node()) {
-                    if d.kind() != "type_declaration" {
-                        continue;
-                    }
-                    for spec in named_children(d) {
-                        if spec.kind() == "type_spec"
-                            && spec
-                                .child_by_field_name("name")
-                                .is_some_and(|n| f.node_text(n) == name)
-                            && let Some(t) = spec.child_by_field_name("type")
-                        {
-                            return match t.kind() {
-                                "pointer_type" | "map_type" | "slice_type" | "channel_type"
-                                | "function_type" | "interface_type" => Kind::Reference,
-                                _ => Kind::Unknown,
-                            };
-                        }
-                    }
-                }
+            match semantic::type_definition(pkg, name).map(|(_, t)| t.kind()) {
+                Some(
+                    "pointer_type" | "map_type" | "slice_type" | "channel_type" | "function_type"
+                    | "interface_type",
+                ) => Kind::Reference,
+                _ => Kind::Unknown,
             }
-            Kind::Unknown
         }
         _ => Kind::Unknown,
     }
@@ -1658,32 +1281,15 @@ fn type_kind(pkg: &Package, file: &PkgFile, ty: Node<'_>) -> Kind {
 
 /// Method names declared in the package: (value-receiver names, pointer-receiver names).
 fn package_methods(pkg: &Package) -> (HashSet<String>, HashSet<String>) {
-    let mut value = HashSet::new();
-    let mut pointer = HashSet::new();
-    for f in &pkg.files {
-        if !f.text.contains("func (") {
-            continue;
-        }
-        for d in named_children(f.tree().root_node()) {
-            if d.kind() != "method_declaration" {
-                continue;
-            }
-            let (Some(n), Some(r)) = (
-                d.child_by_field_name("name"),
-                d.child_by_field_name("receiver"),
-            ) else {
-                continue;
-            };
-            let is_ptr = f.node_text(r).contains('*');
-            let name = f.node_text(n).to_string();
-            if is_ptr {
-                pointer.insert(name);
-            } else {
-                value.insert(name);
-            }
-        }
-    }
-    (value, pointer)
+    let (pointer, value): (Vec<_>, Vec<_>) = pkg
+        .semantic()
+        .index
+        .methods()
+        .iter()
+        .partition(|m| m.pointer);
+    let names =
+        |ms: Vec<&semantic::index::Method>| ms.into_iter().map(|m| m.name.clone()).collect();
+    (names(value), names(pointer))
 }
 
 /// §4.5.3: is the reference `id` a read that stays valid once `x` becomes the non-addressable `x()`?
@@ -1778,7 +1384,7 @@ fn build_fix(
     cx: &mut Ctx<'_>,
     init: Node<'_>,
     found: &Found<'_>,
-    decl: &VarDecl<'_>,
+    decl: &semantic::VarDecl<'_>,
     ty: Node<'_>,
     name: &str,
     reads: &[(usize, Node<'_>)],
@@ -1868,7 +1474,7 @@ fn build_fix(
         }
     }
     // The old declaration (and its doc comment, which moves).
-    let (del, doc) = delete_var(vsrc, decl)?;
+    let (del, doc) = delete_var_spec(vsrc, decl.decl, decl.spec)?;
     fix = fix.edit(decl.file, del);
     // The new declaration replaces `init`.
     let call_text = file.node_text(match &found.shape {
@@ -1978,157 +1584,6 @@ fn package_fresh(
         .map(|k| format!("{base}{k}"))
         .find(|n| !taken(n))
         .ok_or("no fresh name")
-}
-
-/// The edit deleting `var x T` (the whole declaration, or the spec's lines inside a group) and the doc
-/// comment lines that move with it (each ending in a newline).
-fn delete_var(src: &str, decl: &VarDecl<'_>) -> Result<(Edit, String), &'static str> {
-    let specs = var_specs(decl.decl);
-    let grouped = named_children(decl.decl)
-        .iter()
-        .any(|c| c.kind() == "var_spec_list");
-    let trailing = |end: usize| -> Result<String, &'static str> {
-        let rest = src[end..line_end_incl(src, end)].trim();
-        if rest.is_empty() {
-            Ok(String::new())
-        } else if rest.starts_with("//") {
-            Ok(format!("{rest}\n"))
-        } else {
-            Err("the declaration shares its line with other code")
-        }
-    };
-    let doc_above = |at: usize| -> usize {
-        let mut start = line_start(src, at);
-        while start > 0 {
-            let prev = line_start(src, start - 1);
-            if src[prev..start].trim_start().starts_with("//") {
-                start = prev;
-            } else {
-                break;
-            }
-        }
-        start
-    };
-    if specs.len() == 1 {
-        let d = decl.decl;
-        if !syntax::alone_on_line(d, src) {
-            return Err("the declaration shares its line with other code");
-        }
-        let line = line_start(src, d.start_byte());
-        let start = doc_above(d.start_byte());
-        let mut doc = src[start..line].to_string();
-        if grouped {
-            // `var (` doc `x T` `)`: the spec's own comments move too.
-            let inner = doc_above(decl.spec.start_byte());
-            let inner_line = line_start(src, decl.spec.start_byte());
-            doc.push_str(&reindent_doc(&src[inner..inner_line]));
-            doc.push_str(&trailing(decl.spec.end_byte())?);
-            let close = line_end_incl(src, decl.spec.end_byte());
-            if src[close..line_end_incl(src, close)].trim() != ")"
-                || line_start(src, d.end_byte()) != close
-            {
-                return Err("the grouped declaration has a layout we do not rewrite");
-            }
-        } else {
-            doc.push_str(&trailing(d.end_byte())?);
-        }
-        let mut end = line_end_incl(src, d.end_byte());
-        let mut start = start;
-        if src[end..].starts_with('\n') {
-            end += 1;
-        } else if start >= 2 && &src[start - 2..start] == "\n\n" {
-            start -= 1;
-        }
-        return Ok((Edit::delete(TextRange::new(start, end)), doc));
-    }
-    // Inside a group with other specs: only the spec's lines go, if gofmt's alignment of the rest holds.
-    let spec = decl.spec;
-    if !syntax::alone_on_line(spec, src) || spec.start_position().row != spec.end_position().row {
-        return Err("the declaration shares its line with other code");
-    }
-    let line = line_start(src, spec.start_byte());
-    let start = doc_above(spec.start_byte());
-    let end = line_end_incl(src, spec.end_byte());
-    if !trailing(spec.end_byte())?.is_empty() {
-        return Err("the grouped declaration carries a trailing comment gofmt aligns");
-    }
-    let doc = reindent_doc(&src[start..line]);
-    let prev_line = if start == 0 {
-        ""
-    } else {
-        src[line_start(src, start - 1)..start].trim()
-    };
-    let next_line = src[end..line_end_incl(src, end)].trim();
-    let prev_free = prev_line.is_empty() || prev_line.ends_with('(');
-    let next_free = next_line.is_empty() || next_line == ")";
-    if !(prev_free && next_free) {
-        // Neighbours in the same alignment section: keep the fix only when this spec sets no column.
-        if start != line {
-            return Err("removing the spec and its comment would re-align the group");
-        }
-        let name_len = spec
-            .child_by_field_name("name")
-            .map_or(0, |n| n.end_byte() - n.start_byte());
-        let mut widest = 0;
-        let mut ok = true;
-        for s in &specs {
-            if s.id() == spec.id() {
-                continue;
-            }
-            let same_section =
-                section_of(src, s.start_byte()) == section_of(src, spec.start_byte());
-            if !same_section {
-                continue;
-            }
-            let rest = src[s.end_byte()..line_end_incl(src, s.end_byte())].trim();
-            if s.child_by_field_name("value").is_some()
-                || !rest.is_empty()
-                || s.start_position().row != s.end_position().row
-            {
-                ok = false;
-            }
-            if let Some(n) = s.child_by_field_name("name") {
-                widest = widest.max(n.end_byte() - n.start_byte());
-            }
-        }
-        if !ok || widest < name_len {
-            return Err("removing the spec would re-align the rest of the group");
-        }
-        return Ok((Edit::delete(TextRange::new(line, end)), String::new()));
-    }
-    // Alone in its section: drop one of the blank lines around it.
-    let blank_before = prev_line.is_empty() && start > 0;
-    let blank_after = next_line.is_empty();
-    let range = if blank_after && (blank_before || prev_line.ends_with('(')) {
-        TextRange::new(start, line_end_incl(src, end))
-    } else if blank_before && next_line == ")" {
-        TextRange::new(line_start(src, start - 1), end)
-    } else {
-        TextRange::new(start, end)
-    };
-    Ok((Edit::delete(range), doc))
-}
-
-/// The first line of the run of non-blank lines holding `at` (gofmt aligns within such runs).
-fn section_of(src: &str, at: usize) -> usize {
-    let mut start = line_start(src, at);
-    while start > 0 {
-        let prev = line_start(src, start - 1);
-        let t = src[prev..start].trim();
-        if t.is_empty() || t.ends_with('(') || t.starts_with("//") {
-            break;
-        }
-        start = prev;
-    }
-    start
-}
-
-/// Comment lines from inside a group, moved to the top level: their indentation goes.
-fn reindent_doc(lines: &str) -> String {
-    lines
-        .lines()
-        .map(|l| format!("{}\n", l.trim_start()))
-        .collect()
 }
 
 #[cfg(test)]
