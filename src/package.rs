@@ -202,6 +202,22 @@ impl PkgFile {
                 .is_some_and(|o| self.names_package(o, path))
     }
 
+    /// Is this file built under exactly the build constraints of `other` (its `//go:build` line and
+    /// file-name platform)? False when either constraint cannot be read.
+    pub fn same_build_constraints(&self, other: &PkgFile) -> bool {
+        let name = |f: &PkgFile| {
+            f.path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        };
+        let mine = crate::buildtags::file_constraint(&self.text);
+        crate::buildtags::filename_platform(&name(self))
+            == crate::buildtags::filename_platform(&name(other))
+            && mine.is_ok()
+            && mine.ok() == crate::buildtags::file_constraint(&other.text).ok()
+    }
+
     pub fn node_text(&self, node: Node<'_>) -> &str {
         syntax::text(node, &self.text)
     }
@@ -309,6 +325,15 @@ impl Package {
             .iter()
             .filter(|f| may_declare(f.text.as_bytes(), name.as_bytes()))
             .any(|f| file_top_level_names(f).contains(name))
+    }
+
+    /// Does a `//go:linkname` directive of the package spell `name` (code elsewhere may reach it)?
+    pub fn linkname_mentions(&self, name: &str) -> bool {
+        self.files.iter().any(|f| {
+            f.text
+                .lines()
+                .any(|l| l.starts_with("//go:linkname") && syntax::contains_word(l, name))
+        })
     }
 
     pub fn is_main(&self) -> bool {

@@ -429,6 +429,46 @@ pub fn is_basic_type(name: &str) -> bool {
     matches!(name, "bool" | "string") || is_numeric_type(name)
 }
 
+/// Is one of the comment lines directly above the line holding `at` a `//go:` directive?
+pub fn directive_above(src: &str, at: usize) -> bool {
+    let mut start = line_start(src, at);
+    while start > 0 {
+        let prev = line_start(src, start - 1);
+        let line = src[prev..start].trim();
+        if !line.starts_with("//") {
+            return false;
+        }
+        if line.starts_with("//go:") {
+            return true;
+        }
+        start = prev;
+    }
+    false
+}
+
+/// Does a comment start in `rest` (the remainder of a line), outside string and rune literals?
+pub fn comment_follows(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' && q != b'`' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/') | Some(b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,5 +537,14 @@ mod tests {
         let pure: Vec<bool> = lits.iter().map(|n| is_pure_expr(*n, src)).collect();
         assert_eq!(pure, vec![true, false, false, true, false]);
         assert!(is_done_call(lits[4], src));
+    }
+
+    #[test]
+    fn comments_are_told_from_strings() {
+        assert!(comment_follows(", 1) // why"));
+        assert!(comment_follows(" /* note */"));
+        assert!(!comment_follows(", \"http://example.com\")"));
+        assert!(!comment_follows(", `a//b`, '/')"));
+        assert!(comment_follows(", \"a\\\"b\") // c"));
     }
 }
