@@ -47,6 +47,15 @@ pub fn default_local_name(path: &str) -> &str {
     }
 }
 
+/// Go's rule for test functions (`go test`'s `isTest`): `Test`, `Benchmark`, `Fuzz` or `Example` followed
+/// by nothing or by a character that is not a lower-case letter (`TestMain` included, `Testify` not).
+pub fn is_test_func_name(name: &str) -> bool {
+    ["Test", "Benchmark", "Fuzz", "Example"].iter().any(|p| {
+        name.strip_prefix(p)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_lowercase()))
+    })
+}
+
 pub struct PkgFile {
     pub path: PathBuf,
     /// The path as printed in messages and diff headers.
@@ -169,10 +178,11 @@ impl PkgFile {
         self.import_of(path).is_some()
     }
 
-    /// Does the identifier `node` (the operand of a selector) name the standard-library package `path` here?
-    /// False for dot and blank imports and for names shadowed anywhere in the enclosing top-level function.
+    /// Does the identifier `node` (the operand of a selector, or the package of a qualified type) name the
+    /// import `path` here? False for dot and blank imports and for names declared anywhere in the enclosing
+    /// top-level function (a conservative reading of shadowing). The one import-name resolution rules ask.
     pub fn names_package(&self, node: Node<'_>, path: &str) -> bool {
-        if node.kind() != "identifier" {
+        if !matches!(node.kind(), "identifier" | "package_identifier") {
             return false;
         }
         let name = syntax::text(node, &self.text);
@@ -185,6 +195,19 @@ impl PkgFile {
         let scope =
             syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
         !scope.is_some_and(|s| syntax::declares_name(s, name, &self.text))
+    }
+
+    /// Does the file declare a package-level `func main()` (not a generic one, which the compiler rejects
+    /// as an entry point)?
+    pub fn declares_main(&self) -> bool {
+        syntax::named_children(self.tree().root_node())
+            .into_iter()
+            .any(|d| {
+                d.kind() == "function_declaration"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| self.node_text(n) == "main")
+                    && d.child_by_field_name("type_parameters").is_none()
+            })
     }
 
     /// Is `call` a call of `path`.`func` (for example `runtime`.`Gosched`) with the package resolved per §0.3?
@@ -395,7 +418,24 @@ fn file_top_level_names(f: &PkgFile) -> HashSet<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::default_local_name;
+    use super::{default_local_name, is_test_func_name};
+
+    #[test]
+    fn test_function_names() {
+        for n in [
+            "TestMain",
+            "TestX",
+            "Test",
+            "Benchmark_y",
+            "FuzzParse",
+            "ExampleClient",
+        ] {
+            assert!(is_test_func_name(n), "{n}");
+        }
+        for n in ["Testify", "Benchmarks_", "helper"] {
+            assert!(!is_test_func_name(n), "{n}");
+        }
+    }
 
     #[test]
     fn declaring_positions() {

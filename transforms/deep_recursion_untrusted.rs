@@ -198,7 +198,7 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
     }
     let pkg = q.child_by_field_name("package")?;
     let name = file.node_text(q.child_by_field_name("name")?);
-    let is = |path: &str| names_import(file, pkg, path);
+    let is = |path: &str| file.names_package(pkg, path);
     match (ptr, name) {
         (false, "RawMessage") if is("encoding/json") => Some(Input::Container),
         (true, "Decoder") if is("encoding/json") => Some(Input::Decoder),
@@ -207,16 +207,6 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
         // scannerc.go), so its node trees are bounded before they reach the walk.
         _ => None,
     }
-}
-
-/// Does the package qualifier `pkg` of a type name the import `path` (by its alias or default local
-/// name, `yaml` for `gopkg.in/yaml.v3`), not shadowed in the enclosing function?
-fn names_import(file: &PkgFile, pkg: Node<'_>, path: &str) -> bool {
-    let name = file.node_text(pkg);
-    file.import_of(path)
-        .is_some_and(|i| i.is_usable() && i.local == name)
-        && !syntax::enclosing_top_function(pkg)
-            .is_some_and(|s| syntax::declares_name(s, name, &file.text))
 }
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {

@@ -306,7 +306,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         && top.kind() == "function_declaration"
         && top
             .child_by_field_name("name")
-            .is_some_and(|n| is_test_function(syntax::text(n, src)))
+            .is_some_and(|n| crate::package::is_test_func_name(syntax::text(n, src)))
     {
         return;
     }
@@ -474,12 +474,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let message = message(&fields, !metric_names.is_empty(), needs_gc_stats);
     let d = cx.report(TextRange::of(call), message);
     d.fix = Some(fix);
-}
-
-fn is_test_function(name: &str) -> bool {
-    ["Test", "Benchmark", "Fuzz", "Example"]
-        .iter()
-        .any(|p| name.starts_with(p))
 }
 
 /// `f(&x)` → `(x, false)`; `f(x)` → `(x, true)` (x must then be a pointer, checked at its declaration).
