@@ -196,43 +196,7 @@ fn unused_locals(removed: Node<'_>, src: &str) -> Option<Vec<String>> {
 
 /// How many times `scope` declares `name` (the kinds `syntax::declares_name` knows).
 fn declarations(scope: Node<'_>, name: &str, src: &str) -> usize {
-    let mut count = 0;
-    syntax::walk(scope, &mut |n| {
-        let declared: Vec<Node<'_>> = match n.kind() {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec" => {
-                let mut c = n.walk();
-                n.children_by_field_name("name", &mut c).collect()
-            }
-            "short_var_declaration" => n
-                .child_by_field_name("left")
-                .map(named_children)
-                .unwrap_or_default(),
-            "range_clause" | "receive_statement" => {
-                let define =
-                    (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
-                if define {
-                    n.child_by_field_name("left")
-                        .map(named_children)
-                        .unwrap_or_default()
-                } else {
-                    vec![]
-                }
-            }
-            "type_switch_statement" => n
-                .child_by_field_name("alias")
-                .map(named_children)
-                .unwrap_or_default(),
-            _ => vec![],
-        };
-        count += declared
-            .iter()
-            .filter(|d| syntax::text(**d, src) == name)
-            .count();
-    });
-    count
+    syntax::declarations_of(scope, name, src).len()
 }
 
 /// Is there an occurrence of `name` in `scope`, outside `removed`, that Go counts as a use (anything but a

@@ -237,16 +237,25 @@ pub fn identifiers(node: Node<'_>, src: &str) -> HashSet<String> {
     out
 }
 
-/// Does anything in `scope` declare `name` (parameter, result, receiver, `:=`, var, const, range, type
-/// parameter, type switch binding, type)? Used conservatively: any declaration anywhere counts as shadowing.
-pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
-    let mut found = false;
+/// Every declaration of `name` in `scope`, as (declaring node, identifier): parameters, results,
+/// receivers, `:=`, var, const, range and receive variables, type parameters, type-switch bindings, types.
+/// The one syntactic declaration finder; `semantic::scope` answers which of them a use refers to.
+pub fn declarations_of<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut found = vec![];
     walk(scope, &mut |n| {
-        if !found {
-            found = declared_names(n).iter().any(|d| text(*d, src) == name);
+        for d in declared_names(n) {
+            if text(d, src) == name {
+                found.push((n, d));
+            }
         }
     });
     found
+}
+
+/// Does anything in `scope` declare `name` (see `declarations_of`)? Used conservatively: any declaration
+/// anywhere counts as shadowing.
+pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
+    !declarations_of(scope, name, src).is_empty()
 }
 
 /// The identifiers `n` itself declares (not those of its descendants).
@@ -281,13 +290,12 @@ pub fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
 /// type switch binding...), or `None` when nothing or more than one node does: several declarations are
 /// shadowing that callers do not resolve.
 pub fn sole_declaration<'t>(scope: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let mut found = Vec::new();
-    walk(scope, &mut |n| {
-        if declared_names(n).iter().any(|d| text(*d, src) == name) {
-            found.push(n);
-        }
-    });
-    (found.len() == 1).then(|| found[0])
+    let mut nodes: Vec<Node<'t>> = declarations_of(scope, name, src)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    nodes.dedup_by_key(|n| n.id());
+    (nodes.len() == 1).then(|| nodes[0])
 }
 
 /// Expressions that can be evaluated any number of times, at any moment, with the same effect (none):

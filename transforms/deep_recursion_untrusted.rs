@@ -435,19 +435,16 @@ fn recurses_on_element(
                 && arg
                     .child_by_field_name("operand")
                     .is_some_and(|o| file.node_text(o) == param))
-                || (arg.kind() == "identifier" && text != param && declared_in(file, body, text))
+                || (arg.kind() == "identifier"
+                    && text != param
+                    && syntax::declares_name(body, text, &file.text))
         }
         Input::Dynamic | Input::Container => match arg.kind() {
-            "identifier" => text != param && declared_in(file, body, text),
+            "identifier" => text != param && syntax::declares_name(body, text, &file.text),
             "index_expression" | "type_assertion_expression" => true,
             _ => false,
         },
     }
-}
-
-/// Is `name` declared inside `body` (a range variable, a type switch binding, a local)?
-fn declared_in(file: &PkgFile, body: Node<'_>, name: &str) -> bool {
-    syntax::declares_name(body, name, &file.text)
 }
 
 #[cfg(test)]

@@ -511,14 +511,7 @@ fn find_declaration<'t>(
     pointer: bool,
 ) -> Option<Declaration<'t>> {
     let src = cx.src();
-    let mut found: Vec<(Node<'t>, Node<'t>)> = vec![];
-    syntax::walk(func, &mut |n| {
-        for d in syntax::declared_names(n) {
-            if syntax::text(d, src) == name {
-                found.push((n, d));
-            }
-        }
-    });
+    let found = syntax::declarations_of(func, name, src);
     let [(decl, ident)] = found.as_slice() else {
         return None;
     };
