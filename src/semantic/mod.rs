@@ -204,3 +204,75 @@ pub fn reached_by_initialization(pkg: &Package, except: FuncId) -> HashSet<FuncI
     }
     reachable(pkg, &seeds)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::gomod::Module;
+    use crate::package::{Package, PkgFile};
+    use crate::source::SourceText;
+    use crate::version::{FileVersions, GoVersion};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn package(files: &[(&str, &str)]) -> Package {
+        let files = files
+            .iter()
+            .map(|(name, text)| {
+                PkgFile::new(
+                    PathBuf::from(name),
+                    name.to_string(),
+                    SourceText::decode(text.as_bytes()).expect("utf-8"),
+                    FileVersions::new(GoVersion(22), None),
+                )
+            })
+            .collect();
+        let module = Arc::new(Module::parse(
+            std::path::Path::new(""),
+            "module m\n\ngo 1.22\n",
+        ));
+        Package::new(PathBuf::new(), "p".into(), module, files)
+    }
+
+    const A: &str = "package p\n\nvar cfg int\n\nfunc load() int { return helper() }\n\nfunc helper() int { return cfg }\n\nfunc (s *S) Get() int { return cfg }\n";
+    const B: &str = "package p\n\ntype S struct{}\n\nfunc use(cfg int) int { return cfg }\n\nfunc read() int {\n\tif cfg := 1; cfg > 0 {\n\t\treturn cfg\n\t}\n\treturn cfg\n}\n";
+
+    #[test]
+    fn references_follow_scopes_across_files() {
+        let pkg = package(&[("a.go", A), ("b.go", B)]);
+        let refs = super::references(&pkg, "cfg").expect("no literal key");
+        let at: Vec<(usize, usize)> = refs
+            .iter()
+            .map(|(f, n)| (*f, n.start_position().row))
+            .collect();
+        // a.go: helper and Get; b.go: only the last `return cfg` (the parameter and the `if` shadow it).
+        assert_eq!(at, vec![(0, 6), (0, 8), (1, 10)]);
+        assert!(super::sole_var(&pkg, "cfg").is_some());
+        assert!(super::sole_var(&pkg, "load").is_none());
+    }
+
+    #[test]
+    fn index_and_call_graph() {
+        let pkg = package(&[("a.go", A), ("b.go", B)]);
+        let ix = &pkg.semantic().index;
+        assert_eq!(
+            ix.methods_of("S")
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Get"]
+        );
+        assert!(ix.methods()[0].pointer);
+        assert!(ix.declares("S") && ix.declares("helper") && !ix.declares("Get"));
+        let load = ix.sole("load", super::DeclKind::Func).expect("one load");
+        let load_node = load.decl_node(&pkg).expect("node");
+        let reached = super::reachable(&pkg, &[(0, load_node)]);
+        let helper = ix
+            .sole("helper", super::DeclKind::Func)
+            .expect("one helper");
+        assert!(reached.contains(&(helper.file, helper.decl.start)));
+        assert!(!reached.contains(&(0, ix.methods()[0].decl.start)));
+        assert_eq!(
+            super::type_definition(&pkg, "S").map(|(_, t)| t.kind()),
+            Some("struct_type")
+        );
+    }
+}
