@@ -130,7 +130,8 @@ impl PkgFile {
             .collect()
     }
 
-    /// Replaces the text after edits; the tree and import table are rebuilt on next use.
+    /// Replaces the text after edits; the tree, import table and scopes are rebuilt on next use. Go through
+    /// `Package::set_text`, which also drops the package's semantic model.
     pub fn set_text(&mut self, text: String) {
         self.text = text;
         self.tree = OnceCell::new();

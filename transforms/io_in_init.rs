@@ -173,7 +173,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "true: also rewrite the init functions of main packages",
         )],
     },
-    source: include_str!("mod.rs"),
+    source: include_str!("io_in_init.rs"),
     query: QUERY,
     run,
     precheck,
