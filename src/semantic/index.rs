@@ -3,6 +3,7 @@
 
 use crate::package::{Package, PkgFile};
 use crate::syntax::named_children;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -60,33 +61,113 @@ pub struct Method {
     pub decl: std::ops::Range<usize>,
 }
 
-/// Every package-level declaration of the package, by name; methods by receiver type.
+/// Every package-level declaration of the package, by name; methods by receiver type. Each file's part
+/// is built on the first question that reads the file, and a question about one name reads only the
+/// files that spell it: asking about `cfg` parses no file that never mentions `cfg`.
 #[derive(Debug, Default)]
 pub struct PackageIndex {
+    files: Vec<OnceCell<FileDecls>>,
+}
+
+/// The package-level declarations of one file.
+#[derive(Debug, Default)]
+struct FileDecls {
     by_name: HashMap<String, Vec<TopDecl>>,
     methods: Vec<Method>,
 }
 
 impl PackageIndex {
-    pub fn build(pkg: &Package) -> PackageIndex {
-        let mut ix = PackageIndex::default();
-        for (fi, f) in pkg.files.iter().enumerate() {
-            ix.add_file(fi, f);
+    pub fn new(pkg: &Package) -> PackageIndex {
+        PackageIndex {
+            files: pkg.files.iter().map(|_| OnceCell::new()).collect(),
         }
-        ix
     }
 
-    fn add_file(&mut self, fi: usize, f: &PkgFile) {
+    fn file(&self, pkg: &Package, fi: usize) -> &FileDecls {
+        self.files[fi].get_or_init(|| FileDecls::build(fi, &pkg.files[fi]))
+    }
+
+    /// The files that may declare `name`: those spelling it as a word.
+    fn spelling<'a>(
+        &'a self,
+        pkg: &'a Package,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a FileDecls> + 'a {
+        (0..self.files.len())
+            .filter(move |&fi| crate::syntax::contains_word(&pkg.files[fi].text, name))
+            .map(move |fi| self.file(pkg, fi))
+    }
+
+    /// Every package-level declaration of `name` (several under different build constraints), in file
+    /// order.
+    pub fn declarations<'a>(&'a self, pkg: &'a Package, name: &'a str) -> Vec<&'a TopDecl> {
+        self.spelling(pkg, name)
+            .flat_map(|f| f.by_name.get(name).into_iter().flatten())
+            .collect()
+    }
+
+    /// The one declaration of `name` of this kind, if exactly one exists.
+    pub fn sole<'a>(
+        &'a self,
+        pkg: &'a Package,
+        name: &'a str,
+        kind: DeclKind,
+    ) -> Option<&'a TopDecl> {
+        let ds = self.declarations(pkg, name);
+        let mut it = ds.into_iter().filter(|d| d.kind == kind);
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    }
+
+    /// Does the package block declare `name` (a func, var, const or type; not a method)?
+    pub fn declares(&self, pkg: &Package, name: &str) -> bool {
+        self.spelling(pkg, name)
+            .any(|f| f.by_name.contains_key(name))
+    }
+
+    /// Every package-level function (not method), with its name; reads every file.
+    pub fn functions<'a>(
+        &'a self,
+        pkg: &'a Package,
+    ) -> impl Iterator<Item = (&'a str, &'a TopDecl)> {
+        (0..self.files.len()).flat_map(move |fi| {
+            self.file(pkg, fi).by_name.iter().flat_map(|(n, ds)| {
+                ds.iter()
+                    .filter(|d| d.kind == DeclKind::Func)
+                    .map(move |d| (n.as_str(), d))
+            })
+        })
+    }
+
+    /// Every method declaration of the package, in file order; reads every file.
+    pub fn methods<'a>(&'a self, pkg: &'a Package) -> impl Iterator<Item = &'a Method> {
+        (0..self.files.len()).flat_map(move |fi| self.file(pkg, fi).methods.iter())
+    }
+
+    /// The methods declared with receiver type `ty` (`T` or `*T`): only files spelling `ty` are read.
+    pub fn methods_of<'a>(
+        &'a self,
+        pkg: &'a Package,
+        ty: &'a str,
+    ) -> impl Iterator<Item = &'a Method> {
+        self.spelling(pkg, ty)
+            .flat_map(move |f| f.methods.iter().filter(move |m| m.receiver == ty))
+    }
+}
+
+impl FileDecls {
+    fn build(fi: usize, f: &PkgFile) -> FileDecls {
+        let mut out = FileDecls::default();
         for d in named_children(f.tree().root_node()) {
             let kind = match d.kind() {
                 "function_declaration" => {
                     if let Some(n) = d.child_by_field_name("name") {
-                        self.push(f.node_text(n), DeclKind::Func, fi, d, d);
+                        out.push(f.node_text(n), DeclKind::Func, fi, d, d);
                     }
                     continue;
                 }
                 "method_declaration" => {
-                    self.add_method(fi, f, d);
+                    out.add_method(fi, f, d);
                     continue;
                 }
                 "var_declaration" => DeclKind::Var,
@@ -98,22 +179,26 @@ impl PackageIndex {
                 let mut c = spec.walk();
                 let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
                 for n in names {
-                    self.push(f.node_text(n), kind, fi, d, spec);
+                    out.push(f.node_text(n), kind, fi, d, spec);
                 }
             }
         }
+        out
     }
 
     fn push(&mut self, name: &str, kind: DeclKind, file: usize, decl: Node<'_>, spec: Node<'_>) {
-        self.by_name
-            .entry(name.to_string())
-            .or_default()
-            .push(TopDecl {
-                kind,
-                file,
-                decl: decl.byte_range(),
-                spec: spec.byte_range(),
-            });
+        let decl = TopDecl {
+            kind,
+            file,
+            decl: decl.byte_range(),
+            spec: spec.byte_range(),
+        };
+        match self.by_name.get_mut(name) {
+            Some(ds) => ds.push(decl),
+            None => {
+                self.by_name.insert(name.to_string(), vec![decl]);
+            }
+        }
     }
 
     fn add_method(&mut self, fi: usize, f: &PkgFile, d: Node<'_>) {
@@ -136,40 +221,6 @@ impl PackageIndex {
             file: fi,
             decl: d.byte_range(),
         });
-    }
-
-    /// Every package-level declaration of `name` (several under different build constraints).
-    pub fn declarations(&self, name: &str) -> &[TopDecl] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// The one declaration of `name` of this kind, if exactly one exists.
-    pub fn sole(&self, name: &str, kind: DeclKind) -> Option<&TopDecl> {
-        let mut it = self.declarations(name).iter().filter(|d| d.kind == kind);
-        let first = it.next()?;
-        it.next().is_none().then_some(first)
-    }
-
-    /// Does the package block declare `name` (a func, var, const or type; not a method)?
-    pub fn declares(&self, name: &str) -> bool {
-        self.by_name.contains_key(name)
-    }
-
-    pub fn functions(&self) -> impl Iterator<Item = (&str, &TopDecl)> {
-        self.by_name.iter().flat_map(|(n, ds)| {
-            ds.iter()
-                .filter(|d| d.kind == DeclKind::Func)
-                .map(move |d| (n.as_str(), d))
-        })
-    }
-
-    pub fn methods(&self) -> &[Method] {
-        &self.methods
-    }
-
-    /// The methods declared with receiver type `ty` (`T` or `*T`).
-    pub fn methods_of<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Method> {
-        self.methods.iter().filter(move |m| m.receiver == ty)
     }
 }
 

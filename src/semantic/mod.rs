@@ -26,7 +26,7 @@ pub struct Semantic {
 impl Semantic {
     pub fn build(pkg: &Package) -> Semantic {
         Semantic {
-            index: PackageIndex::build(pkg),
+            index: PackageIndex::new(pkg),
             calls: OnceCell::new(),
         }
     }
@@ -72,9 +72,9 @@ pub fn referent<'a>(pkg: &'a Package, fi: usize, id: Node<'_>) -> Option<Referen
             Some(
                 pkg.semantic()
                     .index
-                    .declarations(name)
+                    .declarations(pkg, name)
                     .first()
-                    .map_or(Referent::Other, Referent::Package),
+                    .map_or(Referent::Other, |d| Referent::Package(d)),
             )
         }
     }
@@ -112,8 +112,8 @@ pub struct VarDecl<'t> {
 /// The one package-level `var` spec declaring `name`, if exactly one declaration of `name` exists.
 pub fn sole_var<'a>(pkg: &'a Package, name: &str) -> Option<VarDecl<'a>> {
     let sem = pkg.semantic();
-    let ds = sem.index.declarations(name);
-    let vars: Vec<&TopDecl> = ds.iter().filter(|d| d.kind == DeclKind::Var).collect();
+    let ds = sem.index.declarations(pkg, name);
+    let vars: Vec<&TopDecl> = ds.into_iter().filter(|d| d.kind == DeclKind::Var).collect();
     let [d] = vars.as_slice() else {
         return None;
     };
@@ -130,7 +130,7 @@ pub fn reachable<'a>(pkg: &Package, nodes: &[(usize, Node<'a>)]) -> HashSet<Func
     for (fi, n) in nodes {
         names.extend(callgraph::spelled_names(&pkg.files[*fi].text, *n));
     }
-    pkg.semantic().call_graph(pkg).reachable_from(names)
+    pkg.semantic().call_graph(pkg).reachable_from(pkg, names)
 }
 
 /// The same-package functions `node` calls directly by name (its function and any function called
@@ -149,7 +149,7 @@ pub fn direct_callees<'a>(pkg: &'a Package, fi: usize, node: Node<'_>) -> Vec<(u
     let sem = pkg.semantic();
     let mut out = vec![];
     for name in names {
-        for d in sem.index.declarations(&name) {
+        for d in sem.index.declarations(pkg, &name) {
             if d.kind == DeclKind::Func
                 && let Some(n) = d.decl_node(pkg)
             {
@@ -170,8 +170,8 @@ pub fn func_id(fi: usize, decl: Node<'_>) -> FuncId {
 pub fn type_definition<'a>(pkg: &'a Package, name: &str) -> Option<(usize, Node<'a>)> {
     pkg.semantic()
         .index
-        .declarations(name)
-        .iter()
+        .declarations(pkg, name)
+        .into_iter()
         .filter(|d| d.kind == DeclKind::Type)
         .filter_map(|d| Some((d.file, d.spec_node(pkg)?)))
         .find(|(_, s)| s.kind() == "type_spec")
@@ -255,21 +255,24 @@ mod tests {
         let pkg = package(&[("a.go", A), ("b.go", B)]);
         let ix = &pkg.semantic().index;
         assert_eq!(
-            ix.methods_of("S")
+            ix.methods_of(&pkg, "S")
                 .map(|m| m.name.as_str())
                 .collect::<Vec<_>>(),
             ["Get"]
         );
-        assert!(ix.methods()[0].pointer);
-        assert!(ix.declares("S") && ix.declares("helper") && !ix.declares("Get"));
-        let load = ix.sole("load", super::DeclKind::Func).expect("one load");
+        let method = ix.methods(&pkg).next().expect("one method");
+        assert!(method.pointer);
+        assert!(ix.declares(&pkg, "S") && ix.declares(&pkg, "helper") && !ix.declares(&pkg, "Get"));
+        let load = ix
+            .sole(&pkg, "load", super::DeclKind::Func)
+            .expect("one load");
         let load_node = load.decl_node(&pkg).expect("node");
         let reached = super::reachable(&pkg, &[(0, load_node)]);
         let helper = ix
-            .sole("helper", super::DeclKind::Func)
+            .sole(&pkg, "helper", super::DeclKind::Func)
             .expect("one helper");
         assert!(reached.contains(&(helper.file, helper.decl.start)));
-        assert!(!reached.contains(&(0, ix.methods()[0].decl.start)));
+        assert!(!reached.contains(&(0, method.decl.start)));
         assert_eq!(
             super::type_definition(&pkg, "S").map(|(_, t)| t.kind()),
             Some("struct_type")

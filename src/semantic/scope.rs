@@ -116,10 +116,10 @@ enum Step<'t> {
 struct Builder<'s> {
     src: &'s str,
     out: FileScopes,
-    /// Name → indices of its visible bindings, innermost last.
-    visible: HashMap<String, Vec<usize>>,
+    /// Name → indices of its visible bindings, innermost last (names borrow the text: no allocation).
+    visible: HashMap<&'s str, Vec<usize>>,
     /// Per open scope, the names it bound (to pop on close).
-    scopes: Vec<Vec<String>>,
+    scopes: Vec<Vec<&'s str>>,
 }
 
 impl<'s> Builder<'s> {
@@ -130,7 +130,7 @@ impl<'s> Builder<'s> {
                 Step::Open => self.scopes.push(vec![]),
                 Step::Close => {
                     for name in self.scopes.pop().unwrap_or_default() {
-                        if let Some(v) = self.visible.get_mut(&name) {
+                        if let Some(v) = self.visible.get_mut(name) {
                             v.pop();
                         }
                     }
@@ -177,12 +177,9 @@ impl<'s> Builder<'s> {
             kind,
             at: id.start_byte(),
         });
-        self.visible
-            .entry(name.to_string())
-            .or_default()
-            .push(index);
+        self.visible.entry(name).or_default().push(index);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(name.to_string());
+            scope.push(name);
         }
     }
 
@@ -195,7 +192,7 @@ impl<'s> Builder<'s> {
         let res = match self.visible.get(name).and_then(|v| v.last()) {
             Some(&i) => Resolution::Local(i),
             None => {
-                self.out.free.entry(name.to_string()).or_default().push(at);
+                push_by_name(&mut self.out.free, name, at);
                 Resolution::Free
             }
         };
@@ -210,10 +207,7 @@ impl<'s> Builder<'s> {
                 continue;
             }
             let name = self.text(id);
-            let here = self
-                .scopes
-                .last()
-                .is_some_and(|s| s.iter().any(|n| n == name));
+            let here = self.scopes.last().is_some_and(|s| s.contains(&name));
             if here {
                 self.use_of(id);
             } else {
@@ -229,8 +223,8 @@ impl<'s> Builder<'s> {
         match n.kind() {
             "identifier" => {
                 if is_literal_key(n) {
-                    let name = self.text(n).to_string();
-                    self.out.keys.entry(name).or_default().push(n.start_byte());
+                    let name = self.text(n);
+                    push_by_name(&mut self.out.keys, name, n.start_byte());
                     self.out
                         .resolved
                         .insert(n.start_byte(), Resolution::LiteralKey);
@@ -386,6 +380,16 @@ fn in_function(n: Node<'_>) -> bool {
     });
     decl.and_then(|d| d.parent())
         .is_some_and(|p| p.kind() != "source_file")
+}
+
+/// Appends `at` to `name`'s list, allocating the key only for a name's first entry.
+fn push_by_name(map: &mut HashMap<String, Vec<usize>>, name: &str, at: usize) {
+    match map.get_mut(name) {
+        Some(v) => v.push(at),
+        None => {
+            map.insert(name.to_string(), vec![at]);
+        }
+    }
 }
 
 fn push_children<'t>(n: Node<'t>, stack: &mut Vec<Step<'t>>) {

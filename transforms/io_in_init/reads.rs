@@ -86,12 +86,8 @@ pub(super) fn type_kind(pkg: &Package, file: &PkgFile, ty: Node<'_>) -> Kind {
 
 /// Method names declared in the package: (value-receiver names, pointer-receiver names).
 pub(super) fn package_methods(pkg: &Package) -> (HashSet<String>, HashSet<String>) {
-    let (pointer, value): (Vec<_>, Vec<_>) = pkg
-        .semantic()
-        .index
-        .methods()
-        .iter()
-        .partition(|m| m.pointer);
+    let (pointer, value): (Vec<_>, Vec<_>) =
+        pkg.semantic().index.methods(pkg).partition(|m| m.pointer);
     let names =
         |ms: Vec<&semantic::index::Method>| ms.into_iter().map(|m| m.name.clone()).collect();
     (names(value), names(pointer))
