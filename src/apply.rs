@@ -498,7 +498,7 @@ fn apply(
         if let Some(changes) = imports.get(&f) {
             text = apply_import_changes(&text, changes);
         }
-        pkg.files[f].set_text(text);
+        pkg.set_text(f, text);
     }
     let broken: Vec<usize> = touched
         .iter()
@@ -507,7 +507,7 @@ fn apply(
         .collect();
     if !broken.is_empty() {
         for (f, text) in before {
-            pkg.files[f].set_text(text);
+            pkg.set_text(f, text);
         }
         let codes: BTreeSet<&str> = accepted.iter().map(|&i| diags[i].code).collect();
         for f in broken {

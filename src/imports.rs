@@ -5,6 +5,7 @@
 
 use crate::fix::ImportChange;
 use crate::package::default_local_name;
+use crate::spec_removal::{comment_block_start, whole_declaration_lines};
 use crate::syntax::{self, line_end_incl, line_start, named_children, text};
 use tree_sitter::Node;
 
@@ -132,15 +133,7 @@ fn own_doc_start(src: &str, line_at: usize, next_free: bool) -> usize {
     if !next_free {
         return line_at;
     }
-    let mut at = line_at;
-    while at > 0 {
-        let prev = line_start(src, at - 1);
-        if src[prev..at].trim_start().starts_with("//") {
-            at = prev;
-        } else {
-            break;
-        }
-    }
+    let at = comment_block_start(src, line_at);
     if at == line_at {
         return line_at;
     }
@@ -166,13 +159,8 @@ fn remove_spec(src: &str, decl: Node<'_>, spec: &Spec<'_>, drop_doc: bool) -> St
         if drop_doc {
             start = own_doc_start(src, start, true);
         }
-        let mut end = line_end_incl(src, decl.end_byte());
-        if src[end..].starts_with('\n') {
-            end += 1;
-        } else if start >= 2 && &src[start - 2..start] == "\n\n" {
-            return splice(src, start - 1, end, "");
-        }
-        return splice(src, start, end, "");
+        let lines = whole_declaration_lines(src, start, decl.end_byte());
+        return splice(src, lines.start, lines.end, "");
     }
     let mut start = line_start(src, spec.node.start_byte());
     let end = line_end_incl(src, spec.node.end_byte());
@@ -350,16 +338,7 @@ fn insert_after_spec(src: &str, decl: Node<'_>, end: usize, text: &str) -> Strin
 
 /// The start of the line of `spec`, moved up over comment-only lines directly above it.
 fn start_with_leading_comments(src: &str, spec: Node<'_>) -> usize {
-    let mut at = line_start(src, spec.start_byte());
-    while at > 0 {
-        let prev = line_start(src, at - 1);
-        if src[prev..at].trim_start().starts_with("//") {
-            at = prev;
-        } else {
-            break;
-        }
-    }
-    at
+    comment_block_start(src, line_start(src, spec.start_byte()))
 }
 
 /// Where to put a spec in an empty `import ()`: just before the closing parenthesis line.

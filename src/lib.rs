@@ -39,6 +39,7 @@ pub mod server;
 pub mod settings;
 pub mod shard;
 pub mod source;
+pub mod spec_removal;
 pub mod split;
 pub mod suppress;
 pub mod syntax;

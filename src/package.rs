@@ -2,6 +2,8 @@
 //! text, lazily built syntax trees and import tables, and package-wide facts transforms ask for.
 
 use crate::gomod::Module;
+use crate::semantic::Semantic;
+use crate::semantic::scope::FileScopes;
 use crate::source::SourceText;
 use crate::syntax;
 use crate::version::FileVersions;
@@ -45,6 +47,15 @@ pub fn default_local_name(path: &str) -> &str {
     }
 }
 
+/// Go's rule for test functions (`go test`'s `isTest`): `Test`, `Benchmark`, `Fuzz` or `Example` followed
+/// by nothing or by a character that is not a lower-case letter (`TestMain` included, `Testify` not).
+pub fn is_test_func_name(name: &str) -> bool {
+    ["Test", "Benchmark", "Fuzz", "Example"].iter().any(|p| {
+        name.strip_prefix(p)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_lowercase()))
+    })
+}
+
 pub struct PkgFile {
     pub path: PathBuf,
     /// The path as printed in messages and diff headers.
@@ -63,6 +74,7 @@ pub struct PkgFile {
     pub editable: bool,
     tree: OnceCell<Tree>,
     imports: OnceCell<Vec<ImportInfo>>,
+    scopes: OnceCell<FileScopes>,
 }
 
 impl PkgFile {
@@ -93,6 +105,7 @@ impl PkgFile {
             editable: true,
             tree: OnceCell::new(),
             imports: OnceCell::new(),
+            scopes: OnceCell::new(),
         }
     }
 
@@ -117,11 +130,19 @@ impl PkgFile {
             .collect()
     }
 
-    /// Replaces the text after edits; the tree and import table are rebuilt on next use.
+    /// Replaces the text after edits; the tree, import table and scopes are rebuilt on next use. Go through
+    /// `Package::set_text`, which also drops the package's semantic model.
     pub fn set_text(&mut self, text: String) {
         self.text = text;
         self.tree = OnceCell::new();
         self.imports = OnceCell::new();
+        self.scopes = OnceCell::new();
+    }
+
+    /// What each identifier of the file refers to locally (`semantic::scope`), resolved on first use.
+    pub fn scopes(&self) -> &FileScopes {
+        self.scopes
+            .get_or_init(|| FileScopes::build(self.tree().root_node(), &self.text))
     }
 
     pub fn imports(&self) -> &[ImportInfo] {
@@ -158,10 +179,11 @@ impl PkgFile {
         self.import_of(path).is_some()
     }
 
-    /// Does the identifier `node` (the operand of a selector) name the standard-library package `path` here?
-    /// False for dot and blank imports and for names shadowed anywhere in the enclosing top-level function.
+    /// Does the identifier `node` (the operand of a selector, or the package of a qualified type) name the
+    /// import `path` here? False for dot and blank imports and for names declared anywhere in the enclosing
+    /// top-level function (a conservative reading of shadowing). The one import-name resolution rules ask.
     pub fn names_package(&self, node: Node<'_>, path: &str) -> bool {
-        if node.kind() != "identifier" {
+        if !matches!(node.kind(), "identifier" | "package_identifier") {
             return false;
         }
         let name = syntax::text(node, &self.text);
@@ -174,6 +196,19 @@ impl PkgFile {
         let scope =
             syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
         !scope.is_some_and(|s| syntax::declares_name(s, name, &self.text))
+    }
+
+    /// Does the file declare a package-level `func main()` (not a generic one, which the compiler rejects
+    /// as an entry point)?
+    pub fn declares_main(&self) -> bool {
+        syntax::named_children(self.tree().root_node())
+            .into_iter()
+            .any(|d| {
+                d.kind() == "function_declaration"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| self.node_text(n) == "main")
+                    && d.child_by_field_name("type_parameters").is_none()
+            })
     }
 
     /// Is `call` a call of `path`.`func` (for example `runtime`.`Gosched`) with the package resolved per §0.3?
@@ -189,6 +224,22 @@ impl PkgFile {
                 .is_some_and(|n| syntax::text(n, &self.text) == func)
             && f.child_by_field_name("operand")
                 .is_some_and(|o| self.names_package(o, path))
+    }
+
+    /// Is this file built under exactly the build constraints of `other` (its `//go:build` line and
+    /// file-name platform)? False when either constraint cannot be read.
+    pub fn same_build_constraints(&self, other: &PkgFile) -> bool {
+        let name = |f: &PkgFile| {
+            f.path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        };
+        let mine = crate::buildtags::file_constraint(&self.text);
+        crate::buildtags::filename_platform(&name(self))
+            == crate::buildtags::filename_platform(&name(other))
+            && mine.is_ok()
+            && mine.ok() == crate::buildtags::file_constraint(&other.text).ok()
     }
 
     pub fn node_text(&self, node: Node<'_>) -> &str {
@@ -226,6 +277,8 @@ pub struct Package {
     /// The names of the directory's regular files that are not Go (assembly, C sources, `.syso`...), as
     /// the engine listed them; `None` when the directory could not be listed.
     pub other_files: Option<Vec<String>>,
+    /// The package's declarations and call graph, built when a rule first asks (`semantic()`).
+    semantic: OnceCell<Semantic>,
 }
 
 impl Package {
@@ -236,7 +289,20 @@ impl Package {
             module,
             files,
             other_files: Some(vec![]),
+            semantic: OnceCell::new(),
         }
+    }
+
+    /// The package's semantic model (declarations, call graph), built on first use.
+    pub fn semantic(&self) -> &Semantic {
+        self.semantic.get_or_init(|| Semantic::build(self))
+    }
+
+    /// Replaces the text of file `f` after edits: its tree, imports and scopes and the package's model
+    /// are rebuilt on next use.
+    pub fn set_text(&mut self, f: usize, text: String) {
+        self.files[f].set_text(text);
+        self.semantic = OnceCell::new();
     }
 
     /// Does the directory hold a non-Go file whose name ends with one of `suffixes` (`.s`, `.c`, `.syso`)?
@@ -283,6 +349,15 @@ impl Package {
             .iter()
             .filter(|f| may_declare(f.text.as_bytes(), name.as_bytes()))
             .any(|f| file_top_level_names(f).contains(name))
+    }
+
+    /// Does a `//go:linkname` directive of the package spell `name` (code elsewhere may reach it)?
+    pub fn linkname_mentions(&self, name: &str) -> bool {
+        self.files.iter().any(|f| {
+            f.text
+                .lines()
+                .any(|l| l.starts_with("//go:linkname") && syntax::contains_word(l, name))
+        })
     }
 
     pub fn is_main(&self) -> bool {
@@ -344,7 +419,24 @@ fn file_top_level_names(f: &PkgFile) -> HashSet<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::default_local_name;
+    use super::{default_local_name, is_test_func_name};
+
+    #[test]
+    fn test_function_names() {
+        for n in [
+            "TestMain",
+            "TestX",
+            "Test",
+            "Benchmark_y",
+            "FuzzParse",
+            "ExampleClient",
+        ] {
+            assert!(is_test_func_name(n), "{n}");
+        }
+        for n in ["Testify", "Benchmarks_", "helper"] {
+            assert!(!is_test_func_name(n), "{n}");
+        }
+    }
 
     #[test]
     fn declaring_positions() {

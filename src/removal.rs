@@ -3,7 +3,7 @@
 //! condition 4, and the import bookkeeping of §0.3. Not a transform itself.
 
 use crate::fix::{Edit, ImportChange, TextRange};
-use crate::package::{ImportInfo, PkgFile};
+use crate::package::{PkgFile, is_test_func_name};
 use crate::rewrite::delete_statement;
 use crate::syntax::{self, alone_on_line, line_end_incl, named_children};
 use tree_sitter::Node;
@@ -196,43 +196,7 @@ fn unused_locals(removed: Node<'_>, src: &str) -> Option<Vec<String>> {
 
 /// How many times `scope` declares `name` (the kinds `syntax::declares_name` knows).
 fn declarations(scope: Node<'_>, name: &str, src: &str) -> usize {
-    let mut count = 0;
-    syntax::walk(scope, &mut |n| {
-        let declared: Vec<Node<'_>> = match n.kind() {
-            "parameter_declaration"
-            | "variadic_parameter_declaration"
-            | "var_spec"
-            | "const_spec" => {
-                let mut c = n.walk();
-                n.children_by_field_name("name", &mut c).collect()
-            }
-            "short_var_declaration" => n
-                .child_by_field_name("left")
-                .map(named_children)
-                .unwrap_or_default(),
-            "range_clause" | "receive_statement" => {
-                let define =
-                    (0..n.child_count()).any(|i| n.child(i).is_some_and(|c| c.kind() == ":="));
-                if define {
-                    n.child_by_field_name("left")
-                        .map(named_children)
-                        .unwrap_or_default()
-                } else {
-                    vec![]
-                }
-            }
-            "type_switch_statement" => n
-                .child_by_field_name("alias")
-                .map(named_children)
-                .unwrap_or_default(),
-            _ => vec![],
-        };
-        count += declared
-            .iter()
-            .filter(|d| syntax::text(**d, src) == name)
-            .count();
-    });
-    count
+    syntax::declarations_of(scope, name, src).len()
 }
 
 /// Is there an occurrence of `name` in `scope`, outside `removed`, that Go counts as a use (anything but a
@@ -335,15 +299,6 @@ pub(super) fn kept_statements<'t>(r: &Removal<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
-/// Go's rule for test functions: `Test`, `Benchmark`, `Fuzz` or `Example` followed by nothing or by a
-/// character that is not a lower-case letter; and `TestMain`.
-pub(super) fn is_test_func_name(name: &str) -> bool {
-    ["Test", "Benchmark", "Fuzz", "Example"].iter().any(|p| {
-        name.strip_prefix(p)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_lowercase()))
-    })
-}
-
 /// §3.2 condition 4: a `*_test.go` file, a file importing `testing`, or a test/benchmark/fuzz function.
 pub(super) fn in_test_code(file: &PkgFile, node: Node<'_>) -> bool {
     if file.is_test || file.imports_path("testing") {
@@ -379,37 +334,9 @@ pub(super) fn runtime_import_change(file: &PkgFile, local: &str) -> Option<Impor
     })
 }
 
-/// The name code uses for an import: its alias, or the package name the path implies — the last element,
-/// or the one before a `/vN` major-version suffix (`github.com/labstack/echo/v4` is package `echo`).
-fn local_name(imp: &ImportInfo) -> &str {
-    if let Some(alias) = &imp.alias {
-        return alias;
-    }
-    let mut parts = imp.path.rsplit('/');
-    let last = parts.next().unwrap_or(&imp.path);
-    let is_major =
-        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
-    match parts.next() {
-        Some(prev) if is_major => prev,
-        _ => last,
-    }
-}
-
-/// Does the identifier or package identifier `node` name the import `path` in `file`, unshadowed in the
-/// enclosing top-level function? (`PkgFile::names_package` for the `package_identifier` of a type too.)
+/// Does the identifier or package identifier `node` name the import `path` in `file` (`PkgFile::names_package`)?
 pub(super) fn names_import(file: &PkgFile, node: Node<'_>, path: &str) -> bool {
-    if !matches!(node.kind(), "identifier" | "package_identifier") {
-        return false;
-    }
-    let name = file.node_text(node);
-    if !file
-        .import_of(path)
-        .is_some_and(|i| i.is_usable() && local_name(i) == name)
-    {
-        return false;
-    }
-    let scope = syntax::enclosing_top_function(node).or_else(|| syntax::enclosing_function(node));
-    !scope.is_some_and(|s| syntax::declares_name(s, name, &file.text))
+    file.names_package(node, path)
 }
 
 /// Does `call` have an empty argument list?
@@ -521,22 +448,5 @@ mod tests {
         );
         let src = "package m\n\nfunc f() {\n\tg()\n}\n";
         assert_eq!(apply(src, "g()"), Ok("package m\n\nfunc f() {\n}\n".into()));
-    }
-
-    #[test]
-    fn test_function_names() {
-        for n in [
-            "TestMain",
-            "TestX",
-            "Test",
-            "Benchmark_y",
-            "FuzzParse",
-            "ExampleClient",
-        ] {
-            assert!(is_test_func_name(n), "{n}");
-        }
-        for n in ["Testify", "Benchmarks_", "helper"] {
-            assert!(!is_test_func_name(n), "{n}");
-        }
     }
 }

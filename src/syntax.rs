@@ -198,6 +198,15 @@ pub fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
+/// Does `text` spell `name` as a whole word (a cheap test before parsing or walking a file)?
+pub fn contains_word(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    memchr::memmem::find_iter(b, name.as_bytes()).any(|at| {
+        (at == 0 || !is_ident(b[at - 1])) && b.get(at + name.len()).is_none_or(|c| !is_ident(*c))
+    })
+}
+
 /// Depth-first walk over every node of a subtree.
 pub fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     let mut cursor = node.walk();
@@ -228,16 +237,25 @@ pub fn identifiers(node: Node<'_>, src: &str) -> HashSet<String> {
     out
 }
 
-/// Does anything in `scope` declare `name` (parameter, result, receiver, `:=`, var, const, range, type
-/// parameter, type switch binding, type)? Used conservatively: any declaration anywhere counts as shadowing.
-pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
-    let mut found = false;
+/// Every declaration of `name` in `scope`, as (declaring node, identifier): parameters, results,
+/// receivers, `:=`, var, const, range and receive variables, type parameters, type-switch bindings, types.
+/// The one syntactic declaration finder; `semantic::scope` answers which of them a use refers to.
+pub fn declarations_of<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut found = vec![];
     walk(scope, &mut |n| {
-        if !found {
-            found = declared_names(n).iter().any(|d| text(*d, src) == name);
+        for d in declared_names(n) {
+            if text(d, src) == name {
+                found.push((n, d));
+            }
         }
     });
     found
+}
+
+/// Does anything in `scope` declare `name` (see `declarations_of`)? Used conservatively: any declaration
+/// anywhere counts as shadowing.
+pub fn declares_name(scope: Node<'_>, name: &str, src: &str) -> bool {
+    !declarations_of(scope, name, src).is_empty()
 }
 
 /// The identifiers `n` itself declares (not those of its descendants).
@@ -272,13 +290,12 @@ pub fn declared_names(n: Node<'_>) -> Vec<Node<'_>> {
 /// type switch binding...), or `None` when nothing or more than one node does: several declarations are
 /// shadowing that callers do not resolve.
 pub fn sole_declaration<'t>(scope: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let mut found = Vec::new();
-    walk(scope, &mut |n| {
-        if declared_names(n).iter().any(|d| text(*d, src) == name) {
-            found.push(n);
-        }
-    });
-    (found.len() == 1).then(|| found[0])
+    let mut nodes: Vec<Node<'t>> = declarations_of(scope, name, src)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    nodes.dedup_by_key(|n| n.id());
+    (nodes.len() == 1).then(|| nodes[0])
 }
 
 /// Expressions that can be evaluated any number of times, at any moment, with the same effect (none):
@@ -420,6 +437,46 @@ pub fn is_basic_type(name: &str) -> bool {
     matches!(name, "bool" | "string") || is_numeric_type(name)
 }
 
+/// Is one of the comment lines directly above the line holding `at` a `//go:` directive?
+pub fn directive_above(src: &str, at: usize) -> bool {
+    let mut start = line_start(src, at);
+    while start > 0 {
+        let prev = line_start(src, start - 1);
+        let line = src[prev..start].trim();
+        if !line.starts_with("//") {
+            return false;
+        }
+        if line.starts_with("//go:") {
+            return true;
+        }
+        start = prev;
+    }
+    false
+}
+
+/// Does a comment start in `rest` (the remainder of a line), outside string and rune literals?
+pub fn comment_follows(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' && q != b'`' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/') | Some(b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,5 +545,14 @@ mod tests {
         let pure: Vec<bool> = lits.iter().map(|n| is_pure_expr(*n, src)).collect();
         assert_eq!(pure, vec![true, false, false, true, false]);
         assert!(is_done_call(lits[4], src));
+    }
+
+    #[test]
+    fn comments_are_told_from_strings() {
+        assert!(comment_follows(", 1) // why"));
+        assert!(comment_follows(" /* note */"));
+        assert!(!comment_follows(", \"http://example.com\")"));
+        assert!(!comment_follows(", `a//b`, '/')"));
+        assert!(comment_follows(", \"a\\\"b\") // c"));
     }
 }

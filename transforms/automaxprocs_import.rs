@@ -412,7 +412,7 @@ fn choose_files(pkg: &Package) -> Vec<usize> {
     let mains: Vec<usize> = eligible
         .iter()
         .copied()
-        .filter(|&i| declares_main(&pkg.files[i]))
+        .filter(|&i| pkg.files[i].declares_main())
         .collect();
     // A main package with no `func main` anywhere is a plugin or does not build: not ours to touch.
     if mains.is_empty() {
@@ -474,14 +474,6 @@ fn constraint_free(f: &PkgFile) -> bool {
 /// The go tool's file-name constraint: a trailing `_GOOS`, `_GOARCH` or `_GOOS_GOARCH`.
 fn has_platform_suffix(name: &str) -> bool {
     crate::buildtags::filename_platform(name) != (None, None)
-}
-
-fn declares_main(f: &PkgFile) -> bool {
-    named_children(f.tree().root_node()).into_iter().any(|d| {
-        d.kind() == "function_declaration"
-            && d.child_by_field_name("name")
-                .is_some_and(|n| f.node_text(n) == "main")
-    })
 }
 
 // ---------------------------------------------------------------------------------------------------

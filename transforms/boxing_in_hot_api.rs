@@ -645,15 +645,10 @@ fn short_var_value<'t>(decl: Node<'t>, d: Node<'_>) -> Option<Node<'t>> {
 
 /// The declaring identifiers of `name` in `scope`.
 fn declarations<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
-    let mut out = vec![];
-    syntax::walk(scope, &mut |n| {
-        out.extend(
-            syntax::declared_names(n)
-                .into_iter()
-                .filter(|d| syntax::text(*d, src) == name),
-        );
-    });
-    out
+    syntax::declarations_of(scope, name, src)
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect()
 }
 
 /// Numbers and strings: the values `...any` boxes (complex numbers excluded: rarely logged).

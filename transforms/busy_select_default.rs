@@ -320,7 +320,7 @@ fn condition_is_select_local(
         return false;
     }
     idents.iter().all(|name| {
-        if !local_var_declared(func, name, src) {
+        if !syntax::declares_name(func, name, src) {
             return false;
         }
         let mut ok = true;
@@ -344,10 +344,6 @@ fn condition_is_select_local(
         });
         ok
     })
-}
-
-fn local_var_declared(func: Node<'_>, name: &str, src: &str) -> bool {
-    syntax::declares_name(func, name, src)
 }
 
 /// Does `node` assign or mention identifier `name` (on the left of an assignment, or anywhere for `&`)?

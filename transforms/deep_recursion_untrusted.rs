@@ -198,7 +198,7 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
     }
     let pkg = q.child_by_field_name("package")?;
     let name = file.node_text(q.child_by_field_name("name")?);
-    let is = |path: &str| names_import(file, pkg, path);
+    let is = |path: &str| file.names_package(pkg, path);
     match (ptr, name) {
         (false, "RawMessage") if is("encoding/json") => Some(Input::Container),
         (true, "Decoder") if is("encoding/json") => Some(Input::Decoder),
@@ -207,16 +207,6 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
         // scannerc.go), so its node trees are bounded before they reach the walk.
         _ => None,
     }
-}
-
-/// Does the package qualifier `pkg` of a type name the import `path` (by its alias or default local
-/// name, `yaml` for `gopkg.in/yaml.v3`), not shadowed in the enclosing function?
-fn names_import(file: &PkgFile, pkg: Node<'_>, path: &str) -> bool {
-    let name = file.node_text(pkg);
-    file.import_of(path)
-        .is_some_and(|i| i.is_usable() && i.local == name)
-        && !syntax::enclosing_top_function(pkg)
-            .is_some_and(|s| syntax::declares_name(s, name, &file.text))
 }
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
@@ -445,19 +435,16 @@ fn recurses_on_element(
                 && arg
                     .child_by_field_name("operand")
                     .is_some_and(|o| file.node_text(o) == param))
-                || (arg.kind() == "identifier" && text != param && declared_in(file, body, text))
+                || (arg.kind() == "identifier"
+                    && text != param
+                    && syntax::declares_name(body, text, &file.text))
         }
         Input::Dynamic | Input::Container => match arg.kind() {
-            "identifier" => text != param && declared_in(file, body, text),
+            "identifier" => text != param && syntax::declares_name(body, text, &file.text),
             "index_expression" | "type_assertion_expression" => true,
             _ => false,
         },
     }
-}
-
-/// Is `name` declared inside `body` (a range variable, a type switch binding, a local)?
-fn declared_in(file: &PkgFile, body: Node<'_>, name: &str) -> bool {
-    syntax::declares_name(body, name, &file.text)
 }
 
 #[cfg(test)]

@@ -77,7 +77,6 @@
 //! on go.dev; `go help build` (`-pgo`).
 
 use crate::fix::{Fix, ModuleEdit, TextRange};
-use crate::package::PkgFile;
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::GoVersion;
 
@@ -116,7 +115,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let mains: Vec<usize> = (0..pkg.files.len())
         .filter(|&i| {
             let f = &pkg.files[i];
-            !f.is_test && declares_main(f) && crate::context::file_role(pkg, f).is_none()
+            !f.is_test && f.declares_main() && crate::context::file_role(pkg, f).is_none()
         })
         .collect();
     if mains.first() != Some(&cx.file_idx) {
@@ -171,17 +170,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .fix = Some(fix);
         }
     }
-}
-
-fn declares_main(file: &PkgFile) -> bool {
-    let root = file.tree().root_node();
-    let mut c = root.walk();
-    root.named_children(&mut c).any(|n| {
-        n.kind() == "function_declaration"
-            && n.child_by_field_name("name")
-                .is_some_and(|id| file.node_text(id) == "main")
-            && n.child_by_field_name("type_parameters").is_none()
-    })
 }
 
 #[cfg(test)]

@@ -306,7 +306,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         && top.kind() == "function_declaration"
         && top
             .child_by_field_name("name")
-            .is_some_and(|n| is_test_function(syntax::text(n, src)))
+            .is_some_and(|n| crate::package::is_test_func_name(syntax::text(n, src)))
     {
         return;
     }
@@ -476,12 +476,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     d.fix = Some(fix);
 }
 
-fn is_test_function(name: &str) -> bool {
-    ["Test", "Benchmark", "Fuzz", "Example"]
-        .iter()
-        .any(|p| name.starts_with(p))
-}
-
 /// `f(&x)` → `(x, false)`; `f(x)` → `(x, true)` (x must then be a pointer, checked at its declaration).
 fn address_of_identifier<'t>(call: Node<'t>, src: &str) -> Option<(Node<'t>, bool)> {
     let args = named_children(call.child_by_field_name("arguments")?);
@@ -517,14 +511,7 @@ fn find_declaration<'t>(
     pointer: bool,
 ) -> Option<Declaration<'t>> {
     let src = cx.src();
-    let mut found: Vec<(Node<'t>, Node<'t>)> = vec![];
-    syntax::walk(func, &mut |n| {
-        for d in syntax::declared_names(n) {
-            if syntax::text(d, src) == name {
-                found.push((n, d));
-            }
-        }
-    });
+    let found = syntax::declarations_of(func, name, src);
     let [(decl, ident)] = found.as_slice() else {
         return None;
     };
