@@ -3,4 +3,5 @@
 //! other files. Built by the engine, asked by the rules; rules never walk the tree or read files.
 
 pub mod constant;
+pub mod module;
 pub mod scope;
