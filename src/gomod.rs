@@ -1,6 +1,7 @@
 //! The module that governs a directory: the nearest go.mod above it (go-semantics §0.2, §7.1), with a
 //! go.work above that for main-module semantics. Never the `toolchain` line (§7.3 item 5).
 
+use crate::semantic::module::ModuleFacts;
 use crate::version::GoVersion;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ pub struct Module {
     pub work_go: Option<GoVersion>,
     /// `godebug` settings of that go.work.
     pub work_godebug: Vec<(String, String)>,
+    /// Facts about the module's other files, computed lazily and once (shared by clones).
+    facts: ModuleFacts,
 }
 
 impl Module {
@@ -39,7 +42,13 @@ impl Module {
             has_vendor: false,
             work_go: None,
             work_godebug: vec![],
+            facts: ModuleFacts::default(),
         }
+    }
+
+    /// What the module's other files say (go.sum, `//go:debug` lines, a rule's own module-wide facts).
+    pub fn facts(&self) -> &ModuleFacts {
+        &self.facts
     }
 
     /// The import path of the package in `dir`: the module path joined with `dir` relative to go.mod's
@@ -81,6 +90,7 @@ impl Module {
     pub fn parse(root: &Path, text: &str) -> Module {
         let mut m = Module::none();
         m.root = Some(root.to_path_buf());
+        m.facts = ModuleFacts::new(m.root.clone());
         m.gomod_text = Some(text.to_string());
         m.has_vendor = root.join("vendor").join("modules.txt").is_file();
         let mut block: Option<String> = None;

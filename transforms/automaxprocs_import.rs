@@ -118,12 +118,12 @@
 use crate::fix::{Fix, ImportChange, ModuleEdit, TextRange};
 use crate::gomod::Module;
 use crate::package::{Package, PkgFile};
+use crate::semantic::module::ModuleFiles;
 use crate::syntax::{self, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::{GoVersion, build_line};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::ops::ControlFlow;
+use std::path::Path;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -242,12 +242,11 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
         return;
     }
     // §5.2.5 and §7.3 item 4: the runtime is already container-aware for this binary.
-    let facts = module_facts(root);
     if Awareness::of(pkg).any() {
         return;
     }
     // §5.2.3–4, module-wide: an explicit GOMAXPROCS policy, or automaxprocs imported elsewhere.
-    let tree = facts.tree();
+    let tree = module.facts().get(scan_tree);
     if tree.gomaxprocs_policy || tree.imports_automaxprocs {
         return;
     }
@@ -540,12 +539,7 @@ fn aware_with(
 // ---------------------------------------------------------------------------------------------------
 // Module-wide facts, computed at most once per module root and run, and only when first needed.
 
-struct ModuleFacts {
-    /// The module root, canonicalized: the cache key.
-    root: PathBuf,
-    tree: OnceLock<TreeFacts>,
-}
-
+/// Module-wide facts (§5.2.3–4), computed once per module by the engine's module facts.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct TreeFacts {
     /// Some non-test file calls `runtime.GOMAXPROCS` with anything but a literal `<= 0`, or uses it as a value.
@@ -554,72 +548,27 @@ struct TreeFacts {
     imports_automaxprocs: bool,
 }
 
-impl ModuleFacts {
-    /// Blocks while another thread scans the same module, so the walk happens once.
-    fn tree(&self) -> TreeFacts {
-        *self.tree.get_or_init(|| scan_tree(&self.root))
-    }
-}
-
-/// One entry per module root for the whole process (one run of the CLI).
-static FACTS: LazyLock<Mutex<HashMap<PathBuf, Arc<ModuleFacts>>>> = LazyLock::new(Default::default);
-
-/// The cached facts of the module at `root`; the map lock is held only to find or create the entry, so
-/// packages of other modules never wait for a scan.
-fn module_facts(root: &Path) -> Arc<ModuleFacts> {
-    let key = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut map = FACTS.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(key.clone())
-        .or_insert_with(|| {
-            Arc::new(ModuleFacts {
-                root: key,
-                tree: OnceLock::new(),
-            })
-        })
-        .clone()
-}
-
-/// Walks the module's Go files on disk the way the go tool sees them (§0.2): no vendor, testdata, `_` or
-/// `.` directories, no nested modules. Files are read only if their bytes mention what we look for.
-fn scan_tree(root: &Path) -> TreeFacts {
+/// Over the module's Go files as the go tool sees them (§0.2); files are parsed only if their bytes
+/// mention what we look for.
+fn scan_tree(files: &ModuleFiles<'_>) -> TreeFacts {
     let mut facts = TreeFacts::default();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            let path = e.path();
-            let Ok(ft) = e.file_type() else { continue };
-            // Like the go tool's `./...`, directory symlinks are not followed (and cannot loop).
-            if ft.is_dir() {
-                if !crate::walk::is_excluded_dir(&name) && !path.join("go.mod").exists() {
-                    stack.push(path);
-                }
-                continue;
-            }
-            if !name.ends_with(".go") || name.starts_with('_') || name.starts_with('.') {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            if memchr::memmem::find(&bytes, b"\"go.uber.org/automaxprocs").is_some() {
-                facts.imports_automaxprocs = true;
-            }
-            if !name.ends_with("_test.go")
-                && memchr::memmem::find(&bytes, b"GOMAXPROCS").is_some()
-                && let Ok(text) = std::str::from_utf8(&bytes)
-                && sets_gomaxprocs(text)
-            {
-                facts.gomaxprocs_policy = true;
-            }
-            if facts.gomaxprocs_policy && facts.imports_automaxprocs {
-                return facts;
-            }
+    files.for_each_go_file(|name, bytes| {
+        if memchr::memmem::find(bytes, b"\"go.uber.org/automaxprocs").is_some() {
+            facts.imports_automaxprocs = true;
         }
-    }
+        if !name.ends_with("_test.go")
+            && memchr::memmem::find(bytes, b"GOMAXPROCS").is_some()
+            && let Ok(text) = std::str::from_utf8(bytes)
+            && sets_gomaxprocs(text)
+        {
+            facts.gomaxprocs_policy = true;
+        }
+        if facts.gomaxprocs_policy && facts.imports_automaxprocs {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
     facts
 }
 

@@ -678,8 +678,7 @@ fn errgroup_plan(
         return None;
     }
     // The module's checksum (not only its go.mod's) must be in go.sum, or the build fails.
-    let root = module.root.as_ref()?;
-    let sums = std::fs::read_to_string(root.join("go.sum")).ok()?;
+    let sums = module.facts().go_sum()?;
     let needle = format!("{SYNC_MODULE} {version} h1:");
     if !sums.lines().any(|l| l.starts_with(&needle)) {
         return None;

@@ -133,14 +133,12 @@
 
 use crate::fix::{Applicability, Edit, Fix, TextRange};
 use crate::gomod::Module;
-use crate::package::PkgFile;
 use crate::rewrite::indent_lines;
+use crate::semantic::constant;
 use crate::syntax::{self, indent_at, line_end_incl, line_start, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::GoVersion;
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -307,7 +305,8 @@ fn site_of_call<'t>(cx: &Ctx<'_>, call: Node<'t>) -> Option<Site<'t>> {
         return None;
     }
     // §2.5: `time.Tick(d)` only with a constant d > 0 (Tick returns nil for d <= 0, a timer fires at once).
-    if kind == Kind::Tick && !const_value(cx, cx.file_idx, *arg, 0).is_some_and(|v| v.v > 0.0) {
+    if kind == Kind::Tick && !constant::value(cx.pkg, cx.file_idx, *arg).is_some_and(|v| v.v > 0.0)
+    {
         return None;
     }
     Some(Site {
@@ -627,7 +626,7 @@ fn evaluable_before_loop(
             match syntax::text(op, src) {
                 "+" | "-" | "*" => rec(l) && rec(r),
                 "/" | "%" => {
-                    rec(l) && const_value(cx, cx.file_idx, r, 0).is_some_and(|v| v.v != 0.0)
+                    rec(l) && constant::value(cx.pkg, cx.file_idx, r).is_some_and(|v| v.v != 0.0)
                 }
                 _ => false,
             }
@@ -637,133 +636,10 @@ fn evaluable_before_loop(
                 .child_by_field_name("arguments")
                 .map(named_children)
                 .unwrap_or_default();
-            is_time_duration(file, d) && args.len() == 1 && rec(args[0])
+            constant::is_time_duration(file, d) && args.len() == 1 && rec(args[0])
         }
         _ => false,
     }
-}
-
-/// `time.Duration` as the function of a conversion.
-fn is_time_duration(file: &PkgFile, call: Node<'_>) -> bool {
-    call.child_by_field_name("function").is_some_and(|f| {
-        f.kind() == "selector_expression"
-            && f.child_by_field_name("field")
-                .is_some_and(|n| file.node_text(n) == "Duration")
-            && f.child_by_field_name("operand")
-                .is_some_and(|o| file.names_package(o, "time"))
-    })
-}
-
-#[derive(Clone, Copy)]
-struct ConstNum {
-    v: f64,
-    int: bool,
-}
-
-/// The value of a constant duration expression in file `fi`: literals, `time.Nanosecond` … `time.Hour`,
-/// package-level constants of this package, `+ - * /`, parentheses and `time.Duration(...)`.
-fn const_value(cx: &Ctx<'_>, fi: usize, n: Node<'_>, depth: u32) -> Option<ConstNum> {
-    let file = &cx.pkg.files[fi];
-    let src = file.text.as_str();
-    if depth > 8 {
-        return None;
-    }
-    let rec = |x: Node<'_>| const_value(cx, fi, x, depth + 1);
-    match n.kind() {
-        "int_literal" => parse_int(syntax::text(n, src)).map(|v| ConstNum { v, int: true }),
-        "float_literal" => syntax::text(n, src)
-            .replace('_', "")
-            .parse()
-            .ok()
-            .map(|v| ConstNum { v, int: false }),
-        "parenthesized_expression" => rec(*named_children(n).first()?),
-        "unary_expression" => {
-            let v = rec(n.child_by_field_name("operand")?)?;
-            match n.child(0)?.kind() {
-                "-" => Some(ConstNum { v: -v.v, ..v }),
-                "+" => Some(v),
-                _ => None,
-            }
-        }
-        "binary_expression" => {
-            let l = rec(n.child_by_field_name("left")?)?;
-            let r = rec(n.child_by_field_name("right")?)?;
-            let int = l.int && r.int;
-            let v = match syntax::text(n.child_by_field_name("operator")?, src) {
-                "+" => l.v + r.v,
-                "-" => l.v - r.v,
-                "*" => l.v * r.v,
-                "/" if r.v == 0.0 => return None,
-                "/" if int => (l.v / r.v).trunc(),
-                "/" => l.v / r.v,
-                _ => return None,
-            };
-            Some(ConstNum { v, int })
-        }
-        "selector_expression" => {
-            let o = n.child_by_field_name("operand")?;
-            if !file.names_package(o, "time") {
-                return None;
-            }
-            let unit = match syntax::text(n.child_by_field_name("field")?, src) {
-                "Nanosecond" => 1.0,
-                "Microsecond" => 1e3,
-                "Millisecond" => 1e6,
-                "Second" => 1e9,
-                "Minute" => 60e9,
-                "Hour" => 3600e9,
-                _ => return None,
-            };
-            Some(ConstNum { v: unit, int: true })
-        }
-        "call_expression" => {
-            let args = named_children(n.child_by_field_name("arguments")?);
-            if !is_time_duration(file, n) || args.len() != 1 {
-                return None;
-            }
-            let v = rec(args[0])?;
-            (v.v.fract() == 0.0).then_some(ConstNum { v: v.v, int: true })
-        }
-        "identifier" => {
-            let name = syntax::text(n, src);
-            let scope = outermost_function(n);
-            if scope.is_some_and(|s| syntax::declares_name(s, name, src)) {
-                return None;
-            }
-            let (fj, value) = package_const(cx, name)?;
-            const_value(cx, fj, value, depth + 1)
-        }
-        _ => None,
-    }
-}
-
-fn parse_int(t: &str) -> Option<f64> {
-    syntax::int_literal(t).map(|v| v as f64)
-}
-
-/// The value expression of the package-level constant `name` (file index, node), when it has an explicit one.
-fn package_const<'p>(cx: &Ctx<'p>, name: &str) -> Option<(usize, Node<'p>)> {
-    for (fi, f) in cx.pkg.files.iter().enumerate() {
-        for decl in named_children(f.tree().root_node()) {
-            if decl.kind() != "const_declaration" {
-                continue;
-            }
-            for spec in named_children(decl)
-                .into_iter()
-                .filter(|s| s.kind() == "const_spec")
-            {
-                let mut cursor = spec.walk();
-                let names: Vec<Node<'p>> =
-                    spec.children_by_field_name("name", &mut cursor).collect();
-                let Some(i) = names.iter().position(|n| f.node_text(*n) == name) else {
-                    continue;
-                };
-                let values = spec.child_by_field_name("value").map(named_children)?;
-                return values.get(i).map(|v| (fi, *v));
-            }
-        }
-    }
-    None
 }
 
 /// Owner's decision: every case other than the timer's ends by leaving the loop (return, panic, a labeled
@@ -881,7 +757,7 @@ fn name_base(cx: &Ctx<'_>, d: Node<'_>) -> Option<String> {
                 _ => None,
             };
         }
-        "call_expression" if is_time_duration(file, d) => {
+        "call_expression" if constant::is_time_duration(file, d) => {
             return name_base(
                 cx,
                 *named_children(d.child_by_field_name("arguments")?).first()?,
@@ -1013,19 +889,8 @@ fn sync_opt_allowed(cx: &Ctx<'_>) -> bool {
     {
         return false;
     }
-    let Some(root) = module.root.clone() else {
-        return false;
-    };
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, bool>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().ok().and_then(|c| c.get(&root).copied()) {
-        return !v;
-    }
-    let forced = go_debug_lines_force_async(&root);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(root, forced);
-    }
-    !forced
+    // Without a go.mod there is no go line to opt in with.
+    module.root.is_some() && !godebug_forces_async(module.facts().go_debug_settings())
 }
 
 /// `asynctimerchan` set to anything but 0, or `default` at go1.22 or older.
@@ -1035,47 +900,6 @@ fn godebug_forces_async(settings: &[(String, String)]) -> bool {
         "default" => GoVersion::parse(v).is_none_or(|g| g < GoVersion(23)),
         _ => false,
     })
-}
-
-/// Any `//go:debug` line in a Go file of the module (nested modules, vendor, testdata and `_`/`.` names
-/// excluded) that forces asynchronous timer channels.
-fn go_debug_lines_force_async(root: &Path) -> bool {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let path = e.path();
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') || name.starts_with('_') {
-                continue;
-            }
-            let Ok(ft) = e.file_type() else { continue };
-            if ft.is_dir() {
-                if name != "vendor" && name != "testdata" && !path.join("go.mod").exists() {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".go")
-                && let Ok(text) = std::fs::read_to_string(&path)
-                && text.contains("//go:debug")
-            {
-                let settings: Vec<(String, String)> = text
-                    .lines()
-                    .filter_map(|l| l.trim().strip_prefix("//go:debug "))
-                    .flat_map(|rest| rest.split(',').map(str::to_string).collect::<Vec<_>>())
-                    .filter_map(|kv| {
-                        kv.split_once('=')
-                            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                    })
-                    .collect();
-                if godebug_forces_async(&settings) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
 }
 
 #[cfg(test)]

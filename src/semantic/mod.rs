@@ -8,6 +8,7 @@
 pub mod callgraph;
 pub mod constant;
 pub mod index;
+pub mod module;
 pub mod scope;
 
 use crate::package::Package;
