@@ -319,6 +319,7 @@ fn run_transform(
         options: &settings.options,
         out,
         planned_names: planned,
+        memo: Default::default(),
     };
     for m in &collected {
         (t.run)(&mut cx, m);

@@ -130,9 +130,28 @@ pub struct Ctx<'a> {
     pub(crate) out: &'a mut Vec<Diagnostic>,
     /// Local names handed out for imports this pass, so two fixes in one file agree.
     pub(crate) planned_names: &'a mut Vec<(usize, String, String)>,
+    /// Facts a rule works out once per file and reuses for each of its matches there (`Ctx::memo`).
+    pub(crate) memo: Memo,
 }
 
+/// Per-file, per-rule memory: one value of each type a rule asks for, made on first use. A `Ctx` lives for
+/// one rule's matches in one file while the package cannot change, so nothing kept here goes stale; it
+/// keeps a rule linear when each match would otherwise re-derive the same fact (a function's
+/// declarations, a package-wide lookup).
+#[derive(Default)]
+pub struct Memo(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any>>);
+
 impl<'a> Ctx<'a> {
+    /// This rule's `T` for this file (`T::default()` the first time).
+    pub fn memo<T: Default + 'static>(&mut self) -> &mut T {
+        self.memo
+            .0
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut()
+            .expect("keyed by its type")
+    }
+
     pub fn file(&self) -> &'a PkgFile {
         &self.pkg.files[self.file_idx]
     }

@@ -96,6 +96,9 @@ use crate::removal::in_test_code;
 use crate::syntax::{self, named_children};
 use crate::transform::{Ctx, Match, Meta, Transform};
 use crate::version::GoVersion;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -142,12 +145,77 @@ const SLOG: &str = "log/slog";
 const ZAP: &str = "go.uber.org/zap";
 const LOGRUS: &str = "github.com/sirupsen/logrus";
 
+/// Each name a function declares, with the byte ranges of its declaring identifiers in tree order.
+type NameIndex = HashMap<String, Vec<(usize, usize)>>;
+
+/// The file under analysis, with what this rule has already worked out about it for earlier matches.
+struct Look<'f> {
+    file: &'f PkgFile,
+    facts: RefCell<FileFacts>,
+}
+
+/// Facts kept across the matches of one file (in `Ctx::memo`), so that the rule costs one walk per
+/// function and one package lookup per name, not one per call in a loop.
+#[derive(Default)]
+struct FileFacts {
+    /// Per function (its byte range): each name it declares, with its declaring identifiers' ranges.
+    decls: HashMap<(usize, usize), Rc<NameIndex>>,
+    /// `variadic_any_params` per callee name and whether it is a method.
+    variadic: HashMap<(String, bool), Option<usize>>,
+    /// `any_field` per struct type and field.
+    any_fields: HashMap<(String, String), bool>,
+    /// `switches_on_numbers` per field.
+    switched_fields: HashMap<String, bool>,
+    /// The byte ranges of the calls inside a `for` loop of their own function (one walk of the file).
+    calls_in_loops: Option<Rc<HashSet<(usize, usize)>>>,
+}
+
+/// Is `call` inside a `for` loop of its own function (what `syntax::enclosing_loop` finds)? Answered
+/// from one walk of the file: climbing from every call to the root costs more than the rest of the rule
+/// in a function with long statement lists.
+fn in_own_loop(lk: &Look<'_>, call: Node<'_>) -> bool {
+    let calls = lk
+        .facts
+        .borrow_mut()
+        .calls_in_loops
+        .get_or_insert_with(|| Rc::new(calls_in_loops(lk.file.tree().root_node())))
+        .clone();
+    calls.contains(&(call.start_byte(), call.end_byte()))
+}
+
+fn calls_in_loops(root: Node<'_>) -> HashSet<(usize, usize)> {
+    let mut out = HashSet::new();
+    let mut cursor = root.walk();
+    let mut stack = vec![(root, false)];
+    while let Some((n, in_loop)) = stack.pop() {
+        if in_loop && n.kind() == "call_expression" {
+            out.insert((n.start_byte(), n.end_byte()));
+        }
+        let inner = if syntax::is_function(n) {
+            false
+        } else {
+            in_loop || n.kind() == "for_statement"
+        };
+        stack.extend(n.children(&mut cursor).map(|c| (c, inner)));
+    }
+    out
+}
+
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+    let lk = Look {
+        file: cx.file(),
+        facts: RefCell::new(std::mem::take(cx.memo::<FileFacts>())),
+    };
+    check(cx, &lk, m);
+    *cx.memo::<FileFacts>() = lk.facts.into_inner();
+}
+
+fn check(cx: &mut Ctx<'_>, lk: &Look<'_>, m: &Match<'_>) {
     if let Some(call) = m.node("variadic") {
-        return home_grown_variadic(cx, call);
+        return home_grown_variadic(cx, lk, call);
     }
     if let Some(lit) = m.node("lit") {
-        return any_field_store(cx, lit);
+        return any_field_store(cx, lk, lit);
     }
     let (Some(call), Some(recv), Some(func), Some(args)) = (
         m.node("match"),
@@ -159,7 +227,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     };
     let file = cx.file();
     let src = cx.src();
-    if !hot_loop_call(file, call) {
+    if !hot_loop_call(lk, call) {
         return;
     }
     let name = cx.text(func);
@@ -172,7 +240,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         let Some(vals) = logrus_values(file, fields) else {
             return;
         };
-        let Some(hit) = boxed(file, scope, &vals) else {
+        let Some(hit) = boxed(lk, scope, &vals) else {
             return;
         };
         let tail = if file.versions.api >= GoVersion(21) {
@@ -185,13 +253,13 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             syntax::text(hit, src)
         )
     } else if name.ends_with('w') {
-        if !is_sugared(file, scope, recv) {
+        if !is_sugared(lk, scope, recv) {
             return;
         }
         let Some(vals) = pair_values(file, args.get(1..).unwrap_or(&[])) else {
             return;
         };
-        let Some(hit) = boxed(file, scope, &vals) else {
+        let Some(hit) = boxed(lk, scope, &vals) else {
             return;
         };
         format!(
@@ -199,7 +267,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             syntax::text(hit, src)
         )
     } else {
-        if !is_slog(file, scope, recv) {
+        if !is_slog(lk, scope, recv) {
             return;
         }
         let skip = match name {
@@ -210,7 +278,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         let Some(vals) = pair_values(file, args.get(skip..).unwrap_or(&[])) else {
             return;
         };
-        let Some(hit) = boxed(file, scope, &vals) else {
+        let Some(hit) = boxed(lk, scope, &vals) else {
             return;
         };
         format!(
@@ -225,7 +293,11 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
 /// an error branch or a branch that leaves the loop, not in a one-shot function (constructor, teardown,
 /// configuration), not in a loop over the command line? (A loop in `main` that drives the program's work
 /// is as hot as any other.)
-fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
+fn hot_loop_call(lk: &Look<'_>, call: Node<'_>) -> bool {
+    if !in_own_loop(lk, call) {
+        return false;
+    }
+    let file = lk.file;
     let src = file.text.as_str();
     let Some(lp) = syntax::enclosing_loop(call) else {
         return false;
@@ -240,7 +312,7 @@ fn hot_loop_call(file: &PkgFile, call: Node<'_>) -> bool {
 
 /// A call in a hot loop of a function or method the package declares with a `...any` (or
 /// `...interface{}`) last parameter, passing a visibly scalar value to it: a home-grown `Logf`, `Emit`, ….
-fn home_grown_variadic(cx: &mut Ctx<'_>, call: Node<'_>) {
+fn home_grown_variadic(cx: &mut Ctx<'_>, lk: &Look<'_>, call: Node<'_>) {
     let file = cx.file();
     let src = file.text.as_str();
     let Some(callee) = call.child_by_field_name("function") else {
@@ -280,18 +352,22 @@ fn home_grown_variadic(cx: &mut Ctx<'_>, call: Node<'_>) {
     };
     // `f(xs...)` passes a slice the caller built: nothing is boxed at this call.
     if (0..args.child_count()).any(|i| args.child(i).is_some_and(|c| c.kind() == "..."))
-        || !hot_loop_call(file, call)
+        || !hot_loop_call(lk, call)
     {
         return;
     }
-    let Some(fixed) = variadic_any_params(cx, name, method) else {
-        return;
-    };
     let args = named_children(args);
     let Some(scope) = syntax::enclosing_function(call) else {
         return;
     };
-    let Some(hit) = boxed(file, scope, args.get(fixed..).unwrap_or(&[])) else {
+    // Nothing to box, whatever the callee: spare the package-wide lookup of its declarations.
+    if boxed(lk, scope, &args).is_none() {
+        return;
+    }
+    let Some(fixed) = variadic_any_params(cx, lk, name, method) else {
+        return;
+    };
+    let Some(hit) = boxed(lk, scope, args.get(fixed..).unwrap_or(&[])) else {
         return;
     };
     let msg = format!(
@@ -313,17 +389,38 @@ fn failure_or_debug(name: &str) -> bool {
 
 /// How many parameters come before the `...any` of every function (or, for `method`, every method) named
 /// `name` in the package; `None` when there is none, or the declarations disagree.
-fn variadic_any_params(cx: &Ctx<'_>, name: &str, method: bool) -> Option<usize> {
+fn variadic_any_params(cx: &Ctx<'_>, lk: &Look<'_>, name: &str, method: bool) -> Option<usize> {
+    let key = (name.to_string(), method);
+    if let Some(known) = lk.facts.borrow().variadic.get(&key) {
+        return *known;
+    }
+    let found = variadic_any_params_of(cx, name, method);
+    lk.facts.borrow_mut().variadic.insert(key, found);
+    found
+}
+
+fn variadic_any_params_of(cx: &Ctx<'_>, name: &str, method: bool) -> Option<usize> {
     let needle = if method {
         format!(") {name}(")
     } else {
         format!("func {name}(")
     };
+    let declaring: Vec<&PkgFile> = cx
+        .pkg
+        .files
+        .iter()
+        .filter(|f| memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some())
+        .collect();
+    // A variadic parameter is spelled `...`: with none in the files that may declare `name`, no
+    // declaration of it is variadic, and those files need not be parsed to say so.
+    if !declaring
+        .iter()
+        .any(|f| memchr::memmem::find(f.text.as_bytes(), b"...").is_some())
+    {
+        return None;
+    }
     let mut found: Option<usize> = None;
-    for f in &cx.pkg.files {
-        if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
-            continue;
-        }
+    for f in declaring {
         for d in named_children(f.tree().root_node()) {
             let kind_ok = if method {
                 d.kind() == "method_declaration"
@@ -372,7 +469,7 @@ fn is_empty_interface(f: &PkgFile, t: Node<'_>) -> bool {
 
 /// A keyed literal of a package struct type storing a visibly scalar value in an `any` / `interface{}`
 /// field that the package reads back with a type switch on numbers: the metric holder of the seeds.
-fn any_field_store(cx: &mut Ctx<'_>, lit: Node<'_>) {
+fn any_field_store(cx: &mut Ctx<'_>, lk: &Look<'_>, lit: Node<'_>) {
     let file = cx.file();
     let src = file.text.as_str();
     let (Some(ty), Some(body)) = (
@@ -406,9 +503,9 @@ fn any_field_store(cx: &mut Ctx<'_>, lit: Node<'_>) {
             continue;
         };
         let field = syntax::text(k, src);
-        if !typed_scalar(file, scope, v)
-            || !any_field(cx, ty_name, field)
-            || !switches_on_numbers(cx, field)
+        if !typed_scalar(lk, scope, v)
+            || !any_field(cx, lk, ty_name, field)
+            || !switches_on_numbers(cx, lk, field)
         {
             continue;
         }
@@ -422,7 +519,17 @@ fn any_field_store(cx: &mut Ctx<'_>, lit: Node<'_>) {
 }
 
 /// Does the package declare struct type `ty` with field `field` of type `any` / `interface{}`?
-fn any_field(cx: &Ctx<'_>, ty: &str, field: &str) -> bool {
+fn any_field(cx: &Ctx<'_>, lk: &Look<'_>, ty: &str, field: &str) -> bool {
+    let key = (ty.to_string(), field.to_string());
+    if let Some(known) = lk.facts.borrow().any_fields.get(&key) {
+        return *known;
+    }
+    let found = any_field_of(cx, ty, field);
+    lk.facts.borrow_mut().any_fields.insert(key, found);
+    found
+}
+
+fn any_field_of(cx: &Ctx<'_>, ty: &str, field: &str) -> bool {
     let needle = format!("type {ty} struct");
     cx.pkg.files.iter().any(|f| {
         if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
@@ -459,7 +566,19 @@ fn any_field(cx: &Ctx<'_>, ty: &str, field: &str) -> bool {
 }
 
 /// Does some file of the package switch on the type of `….field` with a numeric case?
-fn switches_on_numbers(cx: &Ctx<'_>, field: &str) -> bool {
+fn switches_on_numbers(cx: &Ctx<'_>, lk: &Look<'_>, field: &str) -> bool {
+    if let Some(known) = lk.facts.borrow().switched_fields.get(field) {
+        return *known;
+    }
+    let found = switches_on_numbers_of(cx, field);
+    lk.facts
+        .borrow_mut()
+        .switched_fields
+        .insert(field.to_string(), found);
+    found
+}
+
+fn switches_on_numbers_of(cx: &Ctx<'_>, field: &str) -> bool {
     let needle = format!(".{field}.(type)");
     cx.pkg.files.iter().any(|f| {
         if memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_none() {
@@ -480,8 +599,8 @@ fn switches_on_numbers(cx: &Ctx<'_>, field: &str) -> bool {
 }
 
 /// The first value that gets boxed.
-fn boxed<'t>(file: &PkgFile, scope: Node<'_>, vals: &[Node<'t>]) -> Option<Node<'t>> {
-    vals.iter().copied().find(|v| typed_scalar(file, scope, *v))
+fn boxed<'t>(lk: &Look<'_>, scope: Node<'_>, vals: &[Node<'t>]) -> Option<Node<'t>> {
+    vals.iter().copied().find(|v| typed_scalar(lk, scope, *v))
 }
 
 /// The values of `"key", value` pairs (slog or zap sugar), skipping `slog.Attr`/`zap.Field` arguments;
@@ -559,12 +678,13 @@ fn names_pkg(file: &PkgFile, node: Node<'_>, path: &str) -> bool {
 }
 
 /// Is `recv` the `slog` package or a `*slog.Logger` the function shows?
-fn is_slog(file: &PkgFile, scope: Node<'_>, recv: Node<'_>) -> bool {
+fn is_slog(lk: &Look<'_>, scope: Node<'_>, recv: Node<'_>) -> bool {
+    let file = lk.file;
     if recv.kind() == "identifier" && file.names_package(recv, SLOG) {
         return true;
     }
     logger_of(
-        file,
+        lk,
         scope,
         recv,
         SLOG,
@@ -575,18 +695,19 @@ fn is_slog(file: &PkgFile, scope: Node<'_>, recv: Node<'_>) -> bool {
 }
 
 /// Is `recv` a zap sugared logger the function shows (`zap.S()`, `x.Sugar()`, a `*zap.SugaredLogger`)?
-fn is_sugared(file: &PkgFile, scope: Node<'_>, recv: Node<'_>) -> bool {
+fn is_sugared(lk: &Look<'_>, scope: Node<'_>, recv: Node<'_>) -> bool {
+    let file = lk.file;
     if recv.kind() == "call_expression" && file.is_pkg_call(recv, ZAP, "S") {
         return true;
     }
-    logger_of(file, scope, recv, ZAP, "SugaredLogger", &["S"], "Sugar")
+    logger_of(lk, scope, recv, ZAP, "SugaredLogger", &["S"], "Sugar")
 }
 
 /// Does `expr` have type `*pkg.ty`, as far as the function shows? A call of `pkg.ctor…()`, a call of
 /// `.method(…)` on anything (`.With`, `.Sugar`), or an identifier declared once in the function as a
 /// parameter of that type or assigned from such a call.
 fn logger_of(
-    file: &PkgFile,
+    lk: &Look<'_>,
     scope: Node<'_>,
     expr: Node<'_>,
     path: &str,
@@ -594,6 +715,7 @@ fn logger_of(
     ctors: &[&str],
     method: &str,
 ) -> bool {
+    let file = lk.file;
     match expr.kind() {
         "call_expression" => {
             ctors.iter().any(|c| file.is_pkg_call(expr, path, c))
@@ -608,7 +730,7 @@ fn logger_of(
             let Some(top) = syntax::enclosing_top_function(expr).or(Some(scope)) else {
                 return false;
             };
-            let decls = declarations(top, name, &file.text);
+            let decls = declarations(lk, top, name);
             let [d] = decls[..] else { return false };
             match d.parent().map(|p| (p.kind(), p)) {
                 Some(("parameter_declaration", p)) => {
@@ -627,7 +749,7 @@ fn logger_of(
                     .parent()
                     .filter(|s| s.kind() == "short_var_declaration")
                     .and_then(|decl| short_var_value(decl, d))
-                    .is_some_and(|v| logger_of(file, scope, v, path, ty, ctors, method)),
+                    .is_some_and(|v| logger_of(lk, scope, v, path, ty, ctors, method)),
                 _ => false,
             }
         }
@@ -643,12 +765,35 @@ fn short_var_value<'t>(decl: Node<'t>, d: Node<'_>) -> Option<Node<'t>> {
     (lv.len() == rv.len()).then(|| rv[i])
 }
 
-/// The declaring identifiers of `name` in `scope`.
-fn declarations<'t>(scope: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
-    syntax::declarations_of(scope, name, src)
-        .into_iter()
-        .map(|(_, id)| id)
-        .collect()
+/// The declaring identifiers of `name` in `scope`, from the scope's name index (one walk per function).
+fn declarations<'t>(lk: &Look<'_>, scope: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let key = (scope.start_byte(), scope.end_byte());
+    let index = lk
+        .facts
+        .borrow_mut()
+        .decls
+        .entry(key)
+        .or_insert_with(|| Rc::new(declared_names_in(scope, &lk.file.text)))
+        .clone();
+    index.get(name).map_or_else(Vec::new, |ranges| {
+        ranges
+            .iter()
+            .filter_map(|&(start, end)| scope.named_descendant_for_byte_range(start, end))
+            .collect()
+    })
+}
+
+/// Every name declared in `scope`, with the byte ranges of its declaring identifiers in tree order.
+fn declared_names_in(scope: Node<'_>, src: &str) -> NameIndex {
+    let mut out = NameIndex::new();
+    syntax::walk(scope, &mut |n| {
+        for d in syntax::declared_names(n) {
+            out.entry(syntax::text(d, src).to_string())
+                .or_default()
+                .push((d.start_byte(), d.end_byte()));
+        }
+    });
+    out
 }
 
 /// Numbers and strings: the values `...any` boxes (complex numbers excluded: rarely logged).
@@ -657,12 +802,13 @@ fn is_scalar_type(name: &str) -> bool {
 }
 
 /// Is `v` a non-constant value whose type is visibly a number or a string?
-fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
+fn typed_scalar(lk: &Look<'_>, scope: Node<'_>, v: Node<'_>) -> bool {
+    let file = lk.file;
     let src = file.text.as_str();
     match v.kind() {
         "parenthesized_expression" => named_children(v)
             .first()
-            .is_some_and(|c| typed_scalar(file, scope, *c)),
+            .is_some_and(|c| typed_scalar(lk, scope, *c)),
         "binary_expression" => {
             let op = v
                 .child_by_field_name("operator")
@@ -673,7 +819,7 @@ fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
                 "+" | "-" | "*" | "/" | "%" | "<<" | ">>" | "&" | "|" | "^" | "&^"
             ) && ["left", "right"].iter().any(|f| {
                 v.child_by_field_name(f)
-                    .is_some_and(|o| typed_scalar(file, scope, o) || is_variable(file, scope, o))
+                    .is_some_and(|o| typed_scalar(lk, scope, o) || is_variable(lk, scope, o))
             })
         }
         "call_expression" => {
@@ -698,24 +844,25 @@ fn typed_scalar(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
         "identifier" => {
             let name = syntax::text(v, src);
             let top = syntax::enclosing_top_function(v).unwrap_or(scope);
-            let decls = declarations(top, name, src);
+            let decls = declarations(lk, top, name);
             let [d] = decls[..] else { return false };
-            scalar_declaration(file, scope, d)
+            scalar_declaration(lk, scope, d)
         }
         _ => false,
     }
 }
 
 /// A local variable (declared once in the function, not a constant) or an index into something.
-fn is_variable(file: &PkgFile, scope: Node<'_>, o: Node<'_>) -> bool {
+fn is_variable(lk: &Look<'_>, scope: Node<'_>, o: Node<'_>) -> bool {
+    let file = lk.file;
     match o.kind() {
         "index_expression" => true,
         "parenthesized_expression" => named_children(o)
             .first()
-            .is_some_and(|c| is_variable(file, scope, *c)),
+            .is_some_and(|c| is_variable(lk, scope, *c)),
         "identifier" => {
             let top = syntax::enclosing_top_function(o).unwrap_or(scope);
-            let decls = declarations(top, file.node_text(o), &file.text);
+            let decls = declarations(lk, top, file.node_text(o));
             matches!(decls[..], [d] if d.parent().is_none_or(|p| p.kind() != "const_spec"))
         }
         _ => false,
@@ -738,7 +885,8 @@ fn is_constant_arg(call: Node<'_>) -> bool {
 }
 
 /// Does the declaration of the identifier `d` give it a number or string type?
-fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
+fn scalar_declaration(lk: &Look<'_>, scope: Node<'_>, d: Node<'_>) -> bool {
+    let file = lk.file;
     let src = file.text.as_str();
     let scalar_type = |t: Node<'_>| {
         (t.kind() == "type_identifier" && is_scalar_type(syntax::text(t, src)))
@@ -767,7 +915,7 @@ fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
                 && names
                     .iter()
                     .position(|n| n.id() == d.id())
-                    .is_some_and(|i| scalar_init(file, scope, vals[i]))
+                    .is_some_and(|i| scalar_init(lk, scope, vals[i]))
         }
         "expression_list" => {
             let Some(decl) = parent.parent() else {
@@ -775,7 +923,7 @@ fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
             };
             match decl.kind() {
                 "short_var_declaration" => {
-                    short_var_value(decl, d).is_some_and(|v| scalar_init(file, scope, v))
+                    short_var_value(decl, d).is_some_and(|v| scalar_init(lk, scope, v))
                 }
                 // `for i := range n` (an int) or the index of `for i, v := range xs`? Only the first: a
                 // map's key can be anything.
@@ -784,7 +932,7 @@ fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
                     first
                         && decl.child_by_field_name("right").is_some_and(|r| {
                             r.kind() == "int_literal"
-                                || (r.kind() != "identifier" && typed_scalar(file, scope, r))
+                                || (r.kind() != "identifier" && typed_scalar(lk, scope, r))
                         })
                 }
                 _ => false,
@@ -795,11 +943,11 @@ fn scalar_declaration(file: &PkgFile, scope: Node<'_>, d: Node<'_>) -> bool {
 }
 
 /// An initial value that makes a variable a number or a string: a literal or a visibly scalar expression.
-fn scalar_init(file: &PkgFile, scope: Node<'_>, v: Node<'_>) -> bool {
+fn scalar_init(lk: &Look<'_>, scope: Node<'_>, v: Node<'_>) -> bool {
     matches!(
         v.kind(),
         "int_literal" | "float_literal" | "interpreted_string_literal" | "raw_string_literal"
-    ) || typed_scalar(file, scope, v)
+    ) || typed_scalar(lk, scope, v)
 }
 
 #[cfg(test)]
