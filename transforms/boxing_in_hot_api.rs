@@ -142,12 +142,14 @@ const SLOG: &str = "log/slog";
 const ZAP: &str = "go.uber.org/zap";
 const LOGRUS: &str = "github.com/sirupsen/logrus";
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if let Some(call) = m.node("variadic") {
-        return home_grown_variadic(cx, call);
+        home_grown_variadic(cx, call);
+        return Some(());
     }
     if let Some(lit) = m.node("lit") {
-        return any_field_store(cx, lit);
+        any_field_store(cx, lit);
+        return Some(());
     }
     let (Some(call), Some(recv), Some(func), Some(args)) = (
         m.node("match"),
@@ -155,26 +157,20 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         m.node("fn"),
         m.node("args"),
     ) else {
-        return;
+        return None;
     };
     let file = cx.file();
     let src = cx.src();
     if !hot_loop_call(file, call) {
-        return;
+        return None;
     }
     let name = cx.text(func);
     let args = named_children(args);
-    let Some(scope) = syntax::enclosing_function(call) else {
-        return;
-    };
+    let scope = syntax::enclosing_function(call)?;
     let msg = if name == "WithFields" {
-        let [fields] = args[..] else { return };
-        let Some(vals) = logrus_values(file, fields) else {
-            return;
-        };
-        let Some(hit) = boxed(file, scope, &vals) else {
-            return;
-        };
+        let [fields] = args[..] else { return None };
+        let vals = logrus_values(file, fields)?;
+        let hit = boxed(file, scope, &vals)?;
         let tail = if file.versions.api >= GoVersion(21) {
             "build the fields once outside the loop, or log through `log/slog`'s `LogAttrs` with typed `slog.Int`/`slog.String` attributes"
         } else {
@@ -186,39 +182,32 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         )
     } else if name.ends_with('w') {
         if !is_sugared(file, scope, recv) {
-            return;
+            return None;
         }
-        let Some(vals) = pair_values(file, args.get(1..).unwrap_or(&[])) else {
-            return;
-        };
-        let Some(hit) = boxed(file, scope, &vals) else {
-            return;
-        };
+        let vals = pair_values(file, args.get(1..).unwrap_or(&[]))?;
+        let hit = boxed(file, scope, &vals)?;
         format!(
             "`{name}` in a loop boxes `{}` into `any` (a heap allocation for all but small integers, plus the variadic slice) on every iteration; log through the typed `*zap.Logger` with fields such as `zap.Int`/`zap.String`, which are not boxed",
             syntax::text(hit, src)
         )
     } else {
         if !is_slog(file, scope, recv) {
-            return;
+            return None;
         }
         let skip = match name {
             "Log" => 3,
             n if n.ends_with("Context") => 2,
             _ => 1,
         };
-        let Some(vals) = pair_values(file, args.get(skip..).unwrap_or(&[])) else {
-            return;
-        };
-        let Some(hit) = boxed(file, scope, &vals) else {
-            return;
-        };
+        let vals = pair_values(file, args.get(skip..).unwrap_or(&[]))?;
+        let hit = boxed(file, scope, &vals)?;
         format!(
             "`{name}` in a loop boxes `{}` into `any` (a heap allocation for all but small integers, plus the variadic slice) on every iteration; use `LogAttrs(ctx, level, msg, …)` with typed attributes (`slog.Int`, `slog.String`), which are not boxed",
             syntax::text(hit, src)
         )
     };
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 /// Is `call` in a `for` loop of its own function, on a path that runs per iteration: not test code, not in

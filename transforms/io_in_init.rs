@@ -289,7 +289,7 @@ struct Found<'t> {
     target: Node<'t>,
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let before = cx.reported();
     let _ = check(cx, m);
     // The owner's "R4 shapes" decision: whatever the body's shape, an `init` that fills a package variable
@@ -297,6 +297,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if cx.reported() == before {
         let _ = any_shape(cx, m);
     }
+    Some(())
 }
 
 /// An `init` that does I/O (in its body or one level into a package helper) and fills package variables
