@@ -48,7 +48,7 @@ pub struct Transform {
     pub source: &'static str,
     /// A tree-sitter query; `run` is called once per match. `@match` is where the diagnostic points.
     pub query: &'static str,
-    pub run: fn(&mut Ctx<'_>, &Match<'_>),
+    pub run: fn(&mut Ctx<'_>, &Match<'_>) -> Option<()>,
     /// A second, sharper byte-level test run only when `meta.prefilter` matched, with the module at hand
     /// (e.g. "an empty default exists", "the module's go line is below 1.25"). Must never reject a file
     /// the transform could report on. Use `always` when the substrings are enough.

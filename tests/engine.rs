@@ -23,7 +23,11 @@ macro_rules! fake {
             },
             source: "//! # test\n",
             query: QUERY,
-            run: $run,
+            run: |cx, m| {
+                let run: fn(&mut Ctx<'_>, &Match<'_>) = $run;
+                run(cx, m);
+                Some(())
+            },
             precheck: always,
             other_files: None,
         };

@@ -183,14 +183,10 @@ const V1_5_3: Release = Release {
     ],
 };
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(clause) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let clause = m.node("match")?;
     // No go.mod: there is no requirement to record and no go line to gate on.
-    let Some(root) = cx.pkg.module.root.clone() else {
-        return;
-    };
+    let root = cx.pkg.module.root.clone()?;
     // An explicit `maxprocs.Set` turns the runtime's sizing off from any package (a shared bootstrap
     // library included).
     if cx.pkg.module.go >= GoVersion(25) {
@@ -198,13 +194,14 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     }
     // §5.3: only main packages; an import side effect in a library would reach every consumer.
     if !cx.pkg.is_main() {
-        return;
+        return None;
     }
     if cx.pkg.module.go >= GoVersion(25) {
         remove_import(cx);
     } else {
         add_import(cx, clause, &root);
     }
+    Some(())
 }
 
 /// Direction (a), module go line below 1.25: add the blank import to one file of this main package.

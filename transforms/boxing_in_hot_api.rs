@@ -201,13 +201,14 @@ fn calls_in_loops(root: Node<'_>) -> HashSet<(usize, usize)> {
     out
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let lk = Look {
         file: cx.file(),
         facts: RefCell::new(std::mem::take(cx.memo::<FileFacts>())),
     };
     check(cx, &lk, m);
     *cx.memo::<FileFacts>() = lk.facts.into_inner();
+    Some(())
 }
 
 fn check(cx: &mut Ctx<'_>, lk: &Look<'_>, m: &Match<'_>) {

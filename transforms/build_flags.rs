@@ -95,7 +95,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     },
     source: include_str!("build_flags.rs"),
     query: "",
-    run: |_, _| {},
+    run: |_, _| None,
     precheck: always,
     other_files: Some(OtherFiles {
         wants,

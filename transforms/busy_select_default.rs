@@ -111,16 +111,18 @@ fn has_empty_default(bytes: &[u8], _: &crate::gomod::Module) -> bool {
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else {
-        return;
+        return None;
     };
     let src = cx.src();
     // §6.1.2: the body is exactly one select (comments allowed).
     let stmts = block_statements(body);
-    let [select] = stmts.as_slice() else { return };
+    let [select] = stmts.as_slice() else {
+        return None;
+    };
     if select.kind() != "select_statement" {
-        return;
+        return None;
     }
     let clauses = named_children(*select);
     let defaults: Vec<Node<'_>> = clauses
@@ -135,10 +137,10 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .collect();
     // §6.1.3: at least one communication case and one empty default, comments included (we keep comments).
     let [default] = defaults.as_slice() else {
-        return;
+        return None;
     };
     if cases.is_empty() || default.named_child_count() > 0 {
-        return;
+        return None;
     }
     // tree-sitter attaches a comment after `default:` to the select, so look at the text up to the next clause.
     let next_clause =
@@ -147,11 +149,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let clause_end = next_clause.map_or(select.end_byte() - 1, |n| n.start_byte());
     let tail = &src[default.start_byte()..clause_end];
     if tail.contains("//") || tail.contains("/*") {
-        return;
+        return None;
     }
-    let Some(func) = syntax::enclosing_function(for_stmt) else {
-        return;
-    };
+    let func = syntax::enclosing_function(for_stmt)?;
     // Tests and benchmarks spin on purpose (to provoke or measure contention): there a spin whose fix a
     // precondition withholds is not worth a report (the Safe removal still applies, as it always did).
     let file = cx.file();
@@ -165,7 +165,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .iter()
         .any(|h| matches!(h.kind(), "for_clause" | "range_clause"))
     {
-        return;
+        return None;
     }
     // From here the loop spins: reported, and a failed precondition withholds the fix (owner's principle).
     let message = "empty `default` turns this for/select into a busy loop; without it the goroutine blocks until a case is ready";
@@ -180,14 +180,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             cx,
             "the function uses `goto`, so the loop may be entered or left in ways the tree does not show",
         );
-        return;
+        return None;
     }
     let mut applicability = Applicability::Safe;
     // §6.1.4–5: operands are local, side-effect free; a method call on a local makes it Unsafe (owner).
     for case in &cases {
-        let Some(comm) = case.child_by_field_name("communication") else {
-            return;
-        };
+        let comm = case.child_by_field_name("communication")?;
         for operand in case_operands(comm) {
             match classify_operand(cx, func, operand) {
                 OperandKind::Pure => {}
@@ -197,7 +195,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
                         cx,
                         "a case operand is a package variable, a receive or a call: another goroutine may change the channel between spins, and a blocking select would not see it",
                     );
-                    return;
+                    return None;
                 }
             }
         }
@@ -210,13 +208,14 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             cx,
             "the loop's condition reads state another goroutine may write, which a blocking select would stop checking",
         );
-        return;
+        return None;
     }
     let edit = delete_statement(src, *default);
     let title = "remove the empty `default` so the select blocks";
     let fix = Fix::new(title, applicability).edit(cx.file_idx, edit);
     let d = cx.report(TextRange::of(*default), message);
     d.fix = Some(fix);
+    Some(())
 }
 
 enum OperandKind {

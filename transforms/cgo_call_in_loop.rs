@@ -176,19 +176,13 @@ const C_TYPES: &[&str] = &[
 /// Loops bounded by a literal this small are not per element of anything large.
 const SMALL_COUNT: u128 = 16;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("match")?;
     let file = cx.file();
-    let Some(what) = crossing(file, call) else {
-        return;
-    };
-    let Some(lp) = per_item_loop(file, call) else {
-        return;
-    };
+    let what = crossing(file, call)?;
+    let lp = per_item_loop(file, call)?;
     if in_test_code(file, call) {
-        return;
+        return None;
     }
     // Not per element: an error branch or a branch that leaves the loop, or a one-shot function.
     let src = file.text.as_str();
@@ -196,7 +190,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         || syntax::enclosing_top_function(call)
             .is_some_and(|f| flow::one_shot_function(f, src).is_some())
     {
-        return;
+        return None;
     }
     // One finding per loop: only its first qualifying call reports.
     let mut first = None;
@@ -210,12 +204,13 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
     });
     if first != Some(call.id()) {
-        return;
+        return None;
     }
     let msg = format!(
         "{what} is called once per element of this loop, and every cgo call pays the Go-to-C transition (a stack switch and scheduler bookkeeping, tens of nanoseconds) before any C work; where a profile shows the loop hot, give the C side a function that takes the whole array (pointer and length) and call it once"
     );
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 /// What `call` crosses into C with, for the message: a cgo work call (`C.name`), or a call of a thin

@@ -155,16 +155,14 @@ enum Use<'t> {
     },
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(make) = m.node("match") else { return };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let make = m.node("match")?;
     let file = cx.file();
     if in_test_code(file, make) {
-        return;
+        return None;
     }
     let src = cx.src();
-    let Some(mentions) = mentions(cx.pkg, file, make, src) else {
-        return;
-    };
+    let mentions = mentions(cx.pkg, file, make, src)?;
     let mut sends = vec![];
     let mut counts = vec![];
     for n in mentions {
@@ -176,22 +174,20 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
                 counter,
                 drain,
             }) => counts.push((func, counter, drain)),
-            None => return,
+            None => return None,
         }
     }
-    let Some((recv_func, _, _)) = counts.first() else {
-        return;
-    };
+    let (recv_func, _, _) = counts.first()?;
     if sends.is_empty()
         || counts.iter().any(|(f, _, _)| f.id() != recv_func.id())
         || sends.iter().any(|f| f.id() == recv_func.id())
     {
-        return;
+        return None;
     }
     // A counter compared inside its draining loop decides when to stop waiting: completion signalling.
     for (_, counter, drain) in &counts {
         if drain.is_some_and(|d| compared_within(d, counter, src)) {
-            return;
+            return None;
         }
     }
     let msg = if file.versions.api >= GoVersion(19) {
@@ -200,6 +196,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         "this channel only carries constants to one goroutine that counts (or drops) them: every send takes the channel lock and may wake or park a goroutine to add one to an integer; count with `atomic.AddInt64(&n, 1)` on an `int64` instead"
     };
     cx.report(TextRange::of(make), msg);
+    Some(())
 }
 
 /// Every mention of the channel `make` is assigned to, or `None` when the binding is not one we can follow.

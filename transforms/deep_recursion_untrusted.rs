@@ -209,31 +209,27 @@ fn classify(file: &PkgFile, ty: Node<'_>) -> Option<Input> {
     }
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(func), Some(name), Some(body)) = (m.node("match"), m.node("name"), m.node("body"))
     else {
-        return;
+        return None;
     };
     let file = cx.file();
     if in_test_code(file, func) {
-        return;
+        return None;
     }
     let fname = file.node_text(name);
     let receiver = (func.kind() == "method_declaration")
         .then(|| receiver_name(file, func))
         .flatten();
     if func.kind() == "method_declaration" && receiver.is_none() {
-        return;
+        return None;
     }
     // The parameters, flattened to (position, name, kind of input).
-    let Some(params) = func.child_by_field_name("parameters") else {
-        return;
-    };
+    let params = func.child_by_field_name("parameters")?;
     let mut flat: Vec<(String, Option<Input>, Node<'_>)> = Vec::new();
     for d in syntax::named_children(params) {
-        let Some(ty) = d.child_by_field_name("type") else {
-            return;
-        };
+        let ty = d.child_by_field_name("type")?;
         let input = if d.kind() == "parameter_declaration" {
             classify(file, ty)
         } else {
@@ -254,7 +250,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .filter_map(|(i, (n, k, _))| k.map(|k| (i, n.as_str(), k)))
         .collect();
     if inputs.is_empty() {
-        return;
+        return None;
     }
     // A bound: an integer parameter or a depth-named value in a comparison.
     let int_params: Vec<&str> = flat
@@ -263,7 +259,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .map(|(n, _, _)| n.as_str())
         .collect();
     if has_bound(file, body, &int_params) {
-        return;
+        return None;
     }
     let body_text = file.node_text(body);
     let takes_apart = [
@@ -315,13 +311,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             }
         }
     });
-    let Some(call) = hit else {
-        return;
-    };
+    let call = hit?;
     let msg = format!(
         "`{fname}` calls itself on each nested element of its decoded input with no depth bound: the input's nesting sets the recursion depth, every new depth grows the goroutine stack by copying it, and input that nothing upstream limits can reach the 1 GB stack maximum, a fatal error `recover` cannot catch; add a depth parameter checked against a limit, or walk with an explicit stack"
     );
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 fn receiver_name(file: &PkgFile, method: Node<'_>) -> Option<String> {

@@ -138,18 +138,14 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 const QUERY: &str = r#"(defer_statement) @match"#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(stmt) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let stmt = m.node("match")?;
     let file = cx.file();
     // Only a loop of the same function: a func literal (run per iteration, or a goroutine) is the fix shape.
-    let Some(lp) = syntax::enclosing_loop(stmt) else {
-        return;
-    };
+    let lp = syntax::enclosing_loop(stmt)?;
     // Tests defer in loops over a few fixtures, and exercise defer itself.
     if in_test_code(file, stmt) {
-        return;
+        return None;
     }
     // `main` returns only at exit: a defer per component it starts is the usual shutdown idiom.
     if cx.pkg.is_main()
@@ -159,16 +155,16 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
                     .is_some_and(|n| file.node_text(n) == "main")
         })
     {
-        return;
+        return None;
     }
     // The loop cannot come round again once this defer ran: it runs at most once per call.
     if leaves_loop_after(file, stmt, lp) {
-        return;
+        return None;
     }
     // Between the loop and the defer: a `select` case (often a one-shot event: a timer firing, a write
     // finishing) or a once-guard `if x == nil { x = ...; defer ... }`.
     if between(stmt, lp).any(|a| a.kind() == "communication_case" || is_once_guard(file, a)) {
-        return;
+        return None;
     }
     let call = syntax::named_children(stmt)
         .into_iter()
@@ -178,12 +174,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .and_then(|c| c.child_by_field_name("function"))
         .is_some_and(|f| f.kind() == "func_literal" && calls_recover(file, f))
     {
-        return;
+        return None;
     }
     let locked = call.and_then(|c| unlock_of_locked(file, c, stmt, lp));
     // A different mutex each iteration (walking a chain, hand over hand): holding them all is the design.
     if call.is_some_and(|c| is_unlock(file, c) && receiver_varies(file, c, lp)) {
-        return;
+        return None;
     }
     let msg = match locked {
         Some((recv, method)) if method == "Unlock" => format!(
@@ -195,6 +191,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         None => "`defer` inside a loop runs only when the function returns: every iteration adds a deferred call, so what it releases stays held and the pending calls pile up until the loop ends (move the body into a function, or release explicitly)".to_string(),
     };
     cx.report(TextRange::of(stmt), msg);
+    Some(())
 }
 
 /// Does some `for` keyword come before the last `defer` in the bytes? A defer in a loop body must.

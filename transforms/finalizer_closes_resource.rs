@@ -118,61 +118,47 @@ const CLOSE_LIKE: &[&str] = &[
     "close", "release", "shutdown", "stop", "free", "destroy", "dispose",
 ];
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("match") else { return };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("match")?;
     let file = cx.file();
     if !file.is_pkg_call(call, "runtime", "SetFinalizer") || in_test_code(file, call) {
-        return;
+        return None;
     }
-    let Some(args) = call.child_by_field_name("arguments") else {
-        return;
-    };
+    let args = call.child_by_field_name("arguments")?;
     let [_, fin] = named_children(args)[..] else {
-        return;
+        return None;
     };
     // The finalizer's parameter type and body: a literal here, or a top-level function of the package.
     let (found, released) = match fin.kind() {
         "func_literal" => {
-            let Some(body) = fin.child_by_field_name("body") else {
-                return;
-            };
-            let Some(recv) = param_type(file, fin) else {
-                return;
-            };
+            let body = fin.child_by_field_name("body")?;
+            let recv = param_type(file, fin)?;
             (recv, releases(file, body))
         }
         "identifier" => {
             let name = cx.text(fin);
-            let Some((i, decl)) = top_level_func(cx, name) else {
-                return;
-            };
+            let (i, decl) = top_level_func(cx, name)?;
             let f = &cx.pkg.files[i];
             let (Some(body), Some(recv)) = (decl.child_by_field_name("body"), param_type(f, decl))
             else {
-                return;
+                return None;
             };
             (recv, releases(f, body))
         }
         // `(*T).close` / `T.close`: a method expression of a package type; its receiver is the parameter.
         "parenthesized_expression" | "selector_expression" => {
-            let Some((ty, method)) = method_expression(cx, fin) else {
-                return;
-            };
-            let Some((i, decl)) = method_decl(cx, &ty, &method) else {
-                return;
-            };
-            let Some(body) = decl.child_by_field_name("body") else {
-                return;
-            };
+            let (ty, method) = method_expression(cx, fin)?;
+            let (i, decl) = method_decl(cx, &ty, &method)?;
+            let body = decl.child_by_field_name("body")?;
             (ParamType::Local(ty), releases(&cx.pkg.files[i], body))
         }
-        _ => return,
+        _ => return None,
     };
-    let Some(what) = released else { return };
+    let what = released?;
     let advice = match &found {
         ParamType::Local(t) => {
             if has_close_like_method(cx, t) || disarms_finalizers(cx) {
-                return;
+                return None;
             }
             format!("give `{t}` an explicit `Close` that callers `defer`")
         }
@@ -190,6 +176,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         "this finalizer releases a resource (`{what}`), which then happens only when a garbage collection finds the object unreachable, maybe never: the collector paces itself on heap size, so descriptors, mappings or disk can run out first; {advice}, and {net}"
     );
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 enum ParamType {

@@ -104,21 +104,17 @@ const QUERY: &str = r#"
  (#eq? @fn "FreeOSMemory"))
 "#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("call") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("call")?;
     let file = cx.file();
     // `debug` resolved to runtime/debug (§0.3).
     if !file.is_pkg_call(call, "runtime/debug", "FreeOSMemory") {
-        return;
+        return None;
     }
     // Only a loop of the same function.
-    if syntax::enclosing_loop(call).is_none() {
-        return;
-    }
+    syntax::enclosing_loop(call)?;
     if in_test_code(file, call) {
-        return;
+        return None;
     }
     let msg = if file.versions.api >= GoVersion(19) {
         "`debug.FreeOSMemory()` inside a loop forces a full garbage collection and returns memory to the OS each time the loop reaches it (stop-the-world phases, a burst of madvise calls, pages faulted back in); set a memory limit instead (`GOMEMLIMIT` or `debug.SetMemoryLimit`, Go 1.19+) so the runtime returns memory as the heap nears it, or call it once after the loop"
@@ -126,6 +122,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         "`debug.FreeOSMemory()` inside a loop forces a full garbage collection and returns memory to the OS each time the loop reaches it (stop-the-world phases, a burst of madvise calls, pages faulted back in); call it once after the loop"
     };
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 #[cfg(test)]

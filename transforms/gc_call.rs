@@ -160,41 +160,37 @@ const PERIODIC_MESSAGE: &str = "periodic forced GC: this loop blocks for a full 
 const NOT_FIXED_MESSAGE: &str =
     "`runtime.GC()` runs a full collection and blocks the caller until it ends";
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(stmt), Some(call)) = (m.node("match"), m.node("call")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     let src = cx.src();
     // §3.3 match: exactly `runtime.GC()`, `runtime` resolved per §0.3 (not dot-imported or shadowed).
     if !file.is_pkg_call(call, "runtime", "GC") || !no_arguments(call) {
-        return;
+        return None;
     }
     // §0.3 / §3.4 import: a file that declares the import's name anywhere cannot have its uses counted.
-    let Some(local) = runtime_local(file) else {
-        return;
-    };
+    let local = runtime_local(file)?;
     // Owner's decision / §3.2.4: never in tests, benchmarks, TestMain.
     if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
-    let Some(func) = syntax::enclosing_function(stmt) else {
-        return;
-    };
+    let func = syntax::enclosing_function(stmt)?;
     let top = syntax::enclosing_top_function(stmt).unwrap_or(func);
     // Owner's decision / §3.3: never before a heap profile (or another read of memory statistics).
     if measures_after(cx.pkg, file, top, call.end_byte()) {
-        return;
+        return None;
     }
     // A profile obtained earlier in the function and written later (`p := pprof.Lookup(name)`, then
     // `runtime.GC()` when name is "heap", then `p.WriteTo`) is the same idiom: net/http/pprof does this.
     if calls_import(file, top, "runtime/pprof", &[]) {
-        return;
+        return None;
     }
     // A collection that drives a finalizer or cleanup the function registered (waiting for it to run) is
     // what the code is for.
     if calls_import(file, top, "runtime", &["SetFinalizer", "AddCleanup"]) {
-        return;
+        return None;
     }
     // `if callGC { runtime.GC() }`: an option or test hook named for the collection turns it on.
     if syntax::ancestors(stmt)
@@ -210,18 +206,18 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             named
         })
     {
-        return;
+        return None;
     }
     let handler = handler_shape(file, func);
     // §3.3: signal handlers that free memory on demand (a request handler inside such a function is not one).
     if handler.is_none() && calls_import(file, top, "os/signal", &["Notify"]) {
-        return;
+        return None;
     }
     // §3.3: `runtime.GC()` immediately before `debug.FreeOSMemory()` is reported as redundant, never fixed.
     if stmt.kind() == "expression_statement" && next_is_free_os_memory(file, stmt) {
         cx.report(TextRange::of(call), REDUNDANT_MESSAGE)
             .withhold(REDUNDANT_WITHHELD);
-        return;
+        return None;
     }
     let removal = plan_removal(src, stmt);
     let removed = removal.as_ref().map_or(stmt, |r| r.removed);
@@ -230,7 +226,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if let Some(l) = syntax::enclosing_loop(stmt)
         && calls_matching(l, |n| is_measurement(file, n))
     {
-        return;
+        return None;
     }
     // §3.3: a loop left doing nothing but waiting is reported, not produced.
     if let Some(body) = syntax::enclosing_loop(stmt).and_then(|l| l.child_by_field_name("body"))
@@ -238,17 +234,17 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     {
         cx.report(TextRange::of(call), PERIODIC_MESSAGE)
             .withhold("the loop would be left only waiting");
-        return;
+        return None;
     }
     // §3.3: admin endpoints and helpers whose purpose is the collection.
     if forcing_is_the_purpose(cx.pkg, file, func, handler.as_ref(), removed) {
-        return;
+        return None;
     }
     // Owner's decision: packages that depend on when collections happen get a report with the reason.
     if let Some(reason) = package_depends_on_gc(cx.pkg) {
         cx.report(TextRange::of(call), NOT_FIXED_MESSAGE)
             .withhold(reason);
-        return;
+        return None;
     }
     // §3.4: the edit shapes.
     let removal: Removal<'_> = match removal {
@@ -256,7 +252,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         Err(blocked) => {
             cx.report(TextRange::of(call), NOT_FIXED_MESSAGE)
                 .withhold(blocked.reason());
-            return;
+            return None;
         }
     };
     // §3.3: the enclosing block keeps at least one other statement.
@@ -269,7 +265,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         cx.report(TextRange::of(call), NOT_FIXED_MESSAGE).withhold(format!(
             "it is the only statement of {where_}, which would be left empty; review the callers"
         ));
-        return;
+        return None;
     }
     // Owner's decision: Safe on per-request paths, Unsafe elsewhere.
     let per_request = handler.is_some() && syntax::enclosing_loop(stmt).is_none();
@@ -301,6 +297,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         },
     );
     d.fix = Some(fix);
+    Some(())
 }
 
 fn calls_matching(scope: Node<'_>, f: impl Fn(Node<'_>) -> bool) -> bool {

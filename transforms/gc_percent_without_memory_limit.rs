@@ -102,34 +102,30 @@ const QUERY: &str = r#"
  (#eq? @fn "SetGCPercent"))
 "#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("call") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("call")?;
     let file = cx.file();
     if !file.is_pkg_call(call, "runtime/debug", "SetGCPercent") {
-        return;
+        return None;
     }
     // The memory limit to suggest exists from Go 1.19.
     if file.versions.api < GoVersion(19) {
-        return;
+        return None;
     }
     let args = call
         .child_by_field_name("arguments")
         .map(syntax::named_children)
         .unwrap_or_default();
     let [arg] = args.as_slice() else {
-        return;
+        return None;
     };
     let arg_text = file.node_text(*arg);
-    let Some(percent) = literal_int(arg_text) else {
-        return;
-    };
+    let percent = literal_int(arg_text)?;
     if (0..=100).contains(&percent) {
-        return;
+        return None;
     }
     if in_test_code(file, call) {
-        return;
+        return None;
     }
     // A limit anywhere in the package (in code, from the environment, or by a library).
     if cx.pkg.files.iter().any(|f| {
@@ -137,7 +133,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .iter()
             .any(|w| f.text.contains(w))
     }) {
-        return;
+        return None;
     }
     let what = if percent < 0 {
         "turns the garbage collector off".to_string()
@@ -153,6 +149,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             "`debug.SetGCPercent({arg_text})` {what}, and this package sets no memory limit: unless GOMEMLIMIT is set in the environment the heap has no ceiling; add `debug.SetMemoryLimit` (or GOMEMLIMIT) so the collector speeds up as the heap nears the limit"
         ),
     );
+    Some(())
 }
 
 /// The value of an integer literal, optionally negated (`400`, `-1`, `0x190`, `1_000`).

@@ -180,33 +180,27 @@ struct Shape<'t> {
     wg: String,
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(for_stmt), Some(range), Some(body)) =
         (m.node("match"), m.node("range"), m.node("body"))
     else {
-        return;
+        return None;
     };
     let file = cx.file();
     if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
-    let Some(top) = syntax::enclosing_function(for_stmt) else {
-        return;
-    };
+    let top = syntax::enclosing_function(for_stmt)?;
     // §6.3: the items must be of unbounded size.
-    let Some(items) = range.child_by_field_name("right") else {
-        return;
-    };
-    let Some(shape) = match_shape(file, for_stmt, body) else {
-        return;
-    };
+    let items = range.child_by_field_name("right")?;
+    let shape = match_shape(file, for_stmt, body)?;
     if bounded_items(cx, items, top) {
-        return;
+        return None;
     }
     // A goroutine that uses no variable of the iteration, or that ranges over something the iteration
     // did not give it, consumes shared input: a worker pool, not a goroutine per item.
     if !per_item(file, range, shape.go) {
-        return;
+        return None;
     }
     let items_text = match file.node_text(items) {
         t if t.len() <= 40 && !t.contains('\n') => t.to_string(),
@@ -221,7 +215,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         cx.report(TextRange::of(shape.go), message).withhold(
             "the items look like a handful of endpoints or connections: an I/O fan-out waits on the network, and a GOMAXPROCS limit is for CPU-bound work over unbounded input",
         );
-        return;
+        return None;
     }
     let errgroup = errgroup_plan(cx, &shape, range, top);
     let message = format!(
@@ -238,6 +232,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     };
     let d = cx.report(TextRange::of(shape.go), message);
     d.fix = fix;
+    Some(())
 }
 
 /// Words naming endpoints, connections or cluster members: lists a service fans out over, one goroutine

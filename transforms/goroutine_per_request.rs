@@ -132,22 +132,16 @@ fn has_go_statement(bytes: &[u8], _: &crate::gomod::Module) -> bool {
 
 const QUERY: &str = r#"(go_statement) @match"#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(go) = m.node("match") else { return };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let go = m.node("match")?;
     let file = cx.file();
     let src = cx.src();
-    let Some(handler) = syntax::enclosing_function(go) else {
-        return;
-    };
-    let Some((w, r)) = handler_params(file, handler) else {
-        return;
-    };
+    let handler = syntax::enclosing_function(go)?;
+    let (w, r) = handler_params(file, handler)?;
     if in_test_code(file, go) {
-        return;
+        return None;
     }
-    let Some(body) = handler.child_by_field_name("body") else {
-        return;
-    };
+    let body = handler.child_by_field_name("body")?;
     // Waiting, bounding, hijacking: anywhere in the handler (outside the goroutine for waits).
     let mut waits = false;
     let mut bounded = false;
@@ -199,7 +193,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
     });
     if waits || bounded || hijacks {
-        return;
+        return None;
     }
     // Does the goroutine touch the request or the writer (and not under its own declaration of the name)?
     let uses = |name: &str| {
@@ -238,7 +232,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     // that uses neither is a trigger for a server-wide job (a sync, a warm-up, a shutdown), not per-request work.
     let derived = derived_from(body, go, &r, src);
     if !uses_w && !uses(&r) && !derived.iter().any(|d| uses(d)) {
-        return;
+        return None;
     }
     let msg = if uses_w {
         format!(
@@ -261,6 +255,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         format!("{base}; {advice}")
     };
     cx.report(TextRange::of(go), msg);
+    Some(())
 }
 
 /// `(w http.ResponseWriter, r *http.Request)`: the two parameter names, `net/http` resolved through imports.

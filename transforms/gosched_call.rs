@@ -161,44 +161,41 @@ const SPIN_MESSAGE: &str = "`runtime.Gosched()` in a loop that waits for another
 
 const YIELD_LOOP_MESSAGE: &str = "a loop of bare `runtime.Gosched()` calls hopes another goroutine runs meanwhile, and orders nothing: wait for it on a channel or a `sync.WaitGroup` instead";
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(stmt), Some(call)) = (m.node("match"), m.node("call")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     // §3.2 match: exactly `runtime.Gosched()`, `runtime` resolved per §0.3 (not dot-imported or shadowed).
     if !file.is_pkg_call(call, "runtime", "Gosched") || !no_arguments(call) {
-        return;
+        return None;
     }
     // §0.3 / §3.4 import: a file that declares the import's name anywhere cannot have its uses counted.
-    let Some(local) = runtime_local(file) else {
-        return;
-    };
+    let local = runtime_local(file)?;
     // §3.2.4: never in tests (they yield to provoke interleavings).
     if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
     // §3.2.5: not in files built only for platforms without asynchronous preemption.
     if only_without_preemption(file) {
-        return;
+        return None;
     }
-    let Some(func) = syntax::enclosing_function(stmt) else {
-        return;
-    };
+    let func = syntax::enclosing_function(stmt)?;
     // §3.2.3: thread-pinned functions yield on purpose.
     if calls_pkg_func(file, func, "runtime", "LockOSThread") {
-        return;
+        return None;
     }
     // `mu.Unlock(); runtime.Gosched(); mu.Lock()` hands the mutex to a waiter: without the yield the
     // goroutine usually takes the lock straight back.
     if between_unlock_and_lock(stmt, cx.src()) {
-        return;
+        return None;
     }
     if syntax::enclosing_loop(stmt).is_some() {
         in_loop(cx, stmt, call, func, &local);
     } else {
         outside_loops(cx, stmt, call, func, &local);
     }
+    Some(())
 }
 
 /// Owner's decision "R3a inside loops": the yield goes (Safe) from a loop that ends by itself and does other

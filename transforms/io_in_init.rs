@@ -197,7 +197,7 @@ fn precheck(bytes: &[u8], _: &crate::gomod::Module) -> bool {
     memchr::memmem::find_iter(bytes, b"func init() {").any(|at| at == 0 || bytes[at - 1] == b'\n')
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let before = cx.reported();
     let _ = check(cx, m);
     // The owner's "R4 shapes" decision: whatever the body's shape, an `init` that fills a package variable
@@ -205,4 +205,5 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if cx.reported() == before {
         let _ = any_shape(cx, m);
     }
+    Some(())
 }

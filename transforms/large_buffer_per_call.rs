@@ -146,22 +146,16 @@ const QUERY: &str = r#"
 /// The smallest size we report: the largest small-object size class; anything above is a large object.
 const THRESHOLD: i64 = 32 << 10;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("match")?;
     let file = cx.file();
     let pkg = cx.pkg;
     // Inside a function declaration only (package-level initializers run once).
-    let Some(top) = syntax::enclosing_top_function(call) else {
-        return;
-    };
-    let Some(func) = syntax::enclosing_function(call) else {
-        return;
-    };
+    let top = syntax::enclosing_top_function(call)?;
+    let func = syntax::enclosing_function(call)?;
     // `make` is the builtin.
     if pkg.declares_top_level("make") || syntax::declares_name(top, "make", &file.text) {
-        return;
+        return None;
     }
     // Once-only and measured code.
     let top_name = top
@@ -171,10 +165,10 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     if top.kind() == "function_declaration"
         && (top_name == "init" || (top_name == "main" && pkg.is_main()))
     {
-        return;
+        return None;
     }
     if in_test_code(file, call) {
-        return;
+        return None;
     }
     // The size: capacity if given, else length; every given size argument must be constant.
     let args = call
@@ -182,29 +176,23 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .map(syntax::named_children)
         .unwrap_or_default();
     if args.len() < 2 || args.len() > 3 {
-        return;
+        return None;
     }
     let mut size = 0;
     for a in &args[1..] {
-        let Some(v) = const_value(pkg, file, top, *a, 0) else {
-            return;
-        };
+        let v = const_value(pkg, file, top, *a, 0)?;
         size = size.max(v);
     }
     if size < THRESHOLD {
-        return;
+        return None;
     }
     // Bound to one new variable, and used only as scratch space.
-    let Some(name) = bound_name(file, call) else {
-        return;
-    };
-    let Some(helpers) = scratch_only(file, func, call, &name) else {
-        return;
-    };
+    let name = bound_name(file, call)?;
+    let helpers = scratch_only(file, func, call, &name)?;
     // Constructors, teardown and configuration run once or rarely: not a per-call cost.
     if flow::one_shot_function(top, &file.text).is_some() || flow::in_error_branch(call, &file.text)
     {
-        return;
+        return None;
     }
     let path = if size > THRESHOLD {
         "the large-object path, straight from the heap"
@@ -237,6 +225,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         )
     };
     cx.report(TextRange::of(call), msg);
+    Some(())
 }
 
 /// Could `bytes` hold a reportable call: `= make([]byte, ...)` or `= make([]uint8, ...)` (bound with `:=` or

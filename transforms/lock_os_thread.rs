@@ -293,49 +293,38 @@ fn mentions_thread_state(bytes: &[u8]) -> bool {
     })
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(lock), Some(call)) = (m.node("match"), m.node("call")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     let src = cx.src();
     // §6.2 / §0.3: exactly `runtime.LockOSThread()`, `runtime` resolved through the import.
     if !file.is_pkg_call(call, "runtime", "LockOSThread") || !no_arguments(call) {
-        return;
+        return None;
     }
-    let Some(local) = runtime_local(file) else {
-        return;
-    };
+    let local = runtime_local(file)?;
     if in_test_code(file, lock) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
-    let Some(func) = syntax::enclosing_function(lock) else {
-        return;
-    };
+    let func = syntax::enclosing_function(lock)?;
     // `init` pins the main goroutine to the startup thread on purpose (GUI and graphics main loops).
     if syntax::enclosing_top_function(lock).is_some_and(|f| {
         f.kind() == "function_declaration"
             && f.child_by_field_name("name")
                 .is_some_and(|n| file.node_text(n) == "init")
     }) {
-        return;
+        return None;
     }
     // The deferred unlock must follow in the same statement list; without it the goroutine may exit
     // locked on purpose (its thread dies with it).
-    let Some(list) = lock.parent().filter(|p| p.kind() == "statement_list") else {
-        return;
-    };
+    let list = lock.parent().filter(|p| p.kind() == "statement_list")?;
     let stmts = syntax::named_children(list);
-    let Some(pos) = stmts.iter().position(|s| s.id() == lock.id()) else {
-        return;
-    };
-    let Some(unlock) = stmts[pos + 1..]
+    let pos = stmts.iter().position(|s| s.id() == lock.id())?;
+    let unlock = stmts[pos + 1..]
         .iter()
         .copied()
-        .find(|s| is_deferred_unlock(cx, *s))
-    else {
-        return;
-    };
+        .find(|s| is_deferred_unlock(cx, *s))?;
     // Exactly one lock and one unlock in the function: nested or manual locking is deliberate.
     let (mut locks, mut unlocks) = (0, 0);
     syntax::walk(func, &mut |n| {
@@ -351,28 +340,28 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
     });
     if locks != 1 || unlocks != 1 {
-        return;
+        return None;
     }
     // A helper that runs callers' code on a locked thread: the callbacks are what needs the thread.
     if runs_foreign_callbacks(func, src) {
-        return;
+        return None;
     }
     // Owner's decision "R6.2 comments and cgo": a callee in a package of the module that imports "C" may
     // need the thread (the tool cannot see what that C code keeps per thread).
     if calls_cgo_package(cx.pkg, file, func, lock.end_byte()) {
-        return;
+        return None;
     }
     // Owner's decision "R6.2 comments and cgo": C called under the lock with nothing showing thread-local
     // state is reported without a fix, with what to audit on the C side.
     let calls_c = calls_c_after(file, func, lock.end_byte());
     // §6.2: anything in the package that suggests per-thread state.
     if package_touches_thread_state(cx.pkg, calls_c) {
-        return;
+        return None;
     }
     if calls_c {
         cx.report(TextRange::of(call), C_MESSAGE)
             .withhold(C_WITHHELD);
-        return;
+        return None;
     }
     let fix = removal_fix(src, lock, unlock).map(|edit| {
         let mut fix = Fix::unsafe_fix("remove the `LockOSThread`/`defer UnlockOSThread` pair")
@@ -384,6 +373,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     });
     let d = cx.report(TextRange::of(call), MESSAGE);
     d.fix = fix;
+    Some(())
 }
 
 /// Is `stmt` exactly `defer runtime.UnlockOSThread()`?

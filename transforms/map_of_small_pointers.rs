@@ -178,10 +178,8 @@ fn range_loop(n: Node<'_>) -> Option<(Node<'_>, Node<'_>, Node<'_>, Node<'_>)> {
         .then_some((n, v, map, body))
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(root) = m.node("file") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let root = m.node("file")?;
     let file = cx.file();
     let pkg = cx.pkg;
     let mut loops = Vec::new();
@@ -193,7 +191,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
     });
     if loops.is_empty() {
-        return;
+        return None;
     }
     let vars = package_vars(file);
     // (map, T, key) -> the fields of T when the package-wide conditions hold.
@@ -235,6 +233,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         );
         cx.report(TextRange::of(map), msg);
     }
+    Some(())
 }
 
 /// The package-wide conditions on a `map[key]*T` named `map_name`: `T` is a small struct without

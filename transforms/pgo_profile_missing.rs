@@ -101,14 +101,12 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 const QUERY: &str = "(package_clause) @match";
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(clause) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let clause = m.node("match")?;
     let pkg = cx.pkg;
     let file = cx.file();
     if !pkg.is_main() || file.is_test || pkg.module.go < GoVersion(21) {
-        return;
+        return None;
     }
     // One finding per directory: with `main` declared once per build tag (main_linux.go, main_windows.go)
     // it goes on the first of those files.
@@ -119,15 +117,13 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         })
         .collect();
     if mains.first() != Some(&cx.file_idx) {
-        return;
+        return None;
     }
     // Samples, benchmarks, fixtures, test servers and dev tools are not what production traffic runs.
     if crate::context::package_role(pkg).is_some() || pkg.dir.join("default.pgo").exists() {
-        return;
+        return None;
     }
-    let Some(how) = crate::context::serves(pkg) else {
-        return;
-    };
+    let how = crate::context::serves(pkg)?;
     let dir = crate::walk::display_path(&pkg.dir);
     let pgo = if dir.is_empty() || dir == "." {
         "default.pgo".to_string()
@@ -170,6 +166,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .fix = Some(fix);
         }
     }
+    Some(())
 }
 
 #[cfg(test)]

@@ -200,39 +200,31 @@ const IO_METHODS: &[&str] = &[
     "DialContext",
 ];
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(lp), Some(input), Some(body)) = (m.node("match"), m.node("in"), m.node("body"))
     else {
-        return;
+        return None;
     };
     let file = cx.file();
     if in_test_code(file, lp) {
-        return;
+        return None;
     }
-    let Some(top) = syntax::enclosing_top_function(lp).or_else(|| syntax::enclosing_function(lp))
-    else {
-        return;
-    };
+    let top = syntax::enclosing_top_function(lp).or_else(|| syntax::enclosing_function(lp))?;
     if !is_channel(file, top, file.node_text(input)) {
-        return;
+        return None;
     }
     let stmts = syntax::block_statements(body);
-    let Some((send, what)) = per_item_send(file, top, &stmts) else {
-        return;
-    };
+    let (send, what) = per_item_send(file, top, &stmts)?;
     if does_io(file, body) {
-        return;
+        return None;
     }
     // The next stage: a channel variable of the function, not a reply channel carried by the item.
-    let Some(out) = send
+    let out = send
         .child_by_field_name("channel")
-        .filter(|c| c.kind() == "identifier")
-    else {
-        return;
-    };
+        .filter(|c| c.kind() == "identifier")?;
     let channel = file.node_text(out);
     if channel == file.node_text(input) || !is_channel(file, top, channel) {
-        return;
+        return None;
     }
     let src = file.node_text(input);
     let msg = match what {
@@ -244,6 +236,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         ),
     };
     cx.report(TextRange::of(send), msg);
+    Some(())
 }
 
 /// What a stage allocates per item: `*T` or a slice type.

@@ -260,21 +260,19 @@ impl Source {
     }
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(stmt), Some(call)) = (m.node("match"), m.node("call")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     let src = cx.src();
     // §1.4 Match: `runtime` resolves to package runtime (§0.3: no dot import, not shadowed).
     if !file.is_pkg_call(call, "runtime", "ReadMemStats") {
-        return;
+        return None;
     }
     // §1.4 Match: the one argument is `&v` for a plain identifier `v`, or `v` itself when `v` is a pointer
     // made by `new(runtime.MemStats)` / `&runtime.MemStats{}` (the same value behind one indirection).
-    let Some((var, pointer)) = address_of_identifier(call, src) else {
-        return;
-    };
+    let (var, pointer) = address_of_identifier(call, src)?;
     let name = syntax::text(var, src);
     // The call is a statement of its own (not an `if`/`switch` initializer) starting its line, so a block
     // can replace it.
@@ -285,22 +283,22 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .trim()
             .is_empty()
     {
-        return;
+        return None;
     }
     // Every comment survives: none may sit inside the replaced call.
     let mut has_comment = false;
     syntax::walk(stmt, &mut |n| has_comment |= n.kind() == "comment");
     if has_comment {
-        return;
+        return None;
     }
     // §1.4.3: no test files, no files importing testing, no test/benchmark/fuzz/example functions.
     if file.is_test || file.imports_path("testing") {
-        return;
+        return None;
     }
     // The seeds' When-NOT: one-shot tools, demos and benchmarks, where the stop-the-world pause costs
     // nothing that matters (the engine's `context` fact).
     if crate::context::file_role(cx.pkg, file).is_some() {
-        return;
+        return None;
     }
     if let Some(top) = syntax::enclosing_top_function(stmt)
         && top.kind() == "function_declaration"
@@ -308,35 +306,29 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             .child_by_field_name("name")
             .is_some_and(|n| crate::package::is_test_func_name(syntax::text(n, src)))
     {
-        return;
+        return None;
     }
     // §1.5 / §1.4 must-not-fire: runtime/metrics needs G_api >= 1.16 and a go line >= 1.16.
     let versions = file.versions;
     if versions.module < GoVersion(16) || versions.api < GoVersion(16) {
-        return;
+        return None;
     }
-    let Some(func) = syntax::enclosing_function(stmt) else {
-        return;
-    };
+    let func = syntax::enclosing_function(stmt)?;
     let outer = syntax::ancestors(stmt)
         .filter(|n| syntax::is_function(*n))
         .last()
         .unwrap_or(func);
     // §1.4 Match: `v` is declared once in this very function as a `runtime.MemStats` local in scope here.
-    let Some(decl) = find_declaration(cx, func, outer, name, pointer) else {
-        return;
-    };
+    let decl = find_declaration(cx, func, outer, name, pointer)?;
     if !(decl.scope.0 <= call.start_byte() && call.end_byte() <= decl.scope.1) {
-        return;
+        return None;
     }
     // §1.4.2: one ReadMemStats in the whole function (two reads are a before/after measurement).
     if count_read_mem_stats(cx, outer) != 1 {
-        return;
+        return None;
     }
     // §1.4.1: every other use of `v` is a read of a field, in the declaration's scope.
-    let Some(reads) = field_reads(cx, func, name, &decl, var) else {
-        return;
-    };
+    let reads = field_reads(cx, func, name, &decl, var)?;
     let read_names: BTreeSet<&str> = reads.iter().map(|(f, _)| *f).collect();
     let fields: Vec<(&str, Source)> = FIELDS
         .iter()
@@ -345,7 +337,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .collect();
     // §1.4.4 / §1.4.5: approximate and reconstructed fields are not mapped.
     if fields.iter().any(|(_, s)| *s == Source::Unmapped) {
-        return;
+        return None;
     }
     // §1.5: every metric name is served by the oldest toolchain that can build the file (G_rt).
     if fields
@@ -353,7 +345,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .flat_map(|(_, s)| s.metrics())
         .any(|n| since(n) > versions.rt)
     {
-        return;
+        return None;
     }
     // §1.4 must-not-fire: deltas of cumulative allocation counters.
     let cumulative: Vec<Node<'_>> = reads
@@ -362,7 +354,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .map(|(_, sel)| *sel)
         .collect();
     if computes_delta(func, &cumulative, name, src) {
-        return;
+        return None;
     }
     let needs_gc_stats = fields
         .iter()
@@ -375,7 +367,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     }
     // Nothing to read (only constant fields, or none): leave the call alone rather than emit an empty slice.
     if metric_names.is_empty() && !needs_gc_stats {
-        return;
+        return None;
     }
     // A trailing line comment described the call: it follows the `{` that opens the block. gofmt aligns
     // the trailing comments of adjacent lines, so when a neighbour has one too its padding would change:
@@ -391,34 +383,30 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             || row.checked_sub(1).is_some_and(|r| rows.contains(&r))
             || rows.contains(&(row + 1))
         {
-            return;
+            return None;
         }
         let end = stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len();
         (end, format!("{{ {rest}"))
     } else {
-        return;
+        return None;
     };
     // §0.3: the generated code names `true`, `uint32` and `uint64`; a local redeclaring one would change it.
     if ["true", "uint32", "uint64"]
         .iter()
         .any(|n| syntax::declares_name(outer, n, src))
     {
-        return;
+        return None;
     }
     // §0.3: import names that no declaration in the function shadows; reuse existing imports.
     let file_idx = cx.file_idx;
     let metrics_pkg = if metric_names.is_empty() {
         None
     } else {
-        let Some(n) = cx.import_name_in(file_idx, "runtime/metrics", "rtmetrics", outer) else {
-            return;
-        };
+        let n = cx.import_name_in(file_idx, "runtime/metrics", "rtmetrics", outer)?;
         Some(n)
     };
     let debug_pkg = if needs_gc_stats {
-        let Some(n) = cx.import_name_in(file_idx, "runtime/debug", "rtdebug", outer) else {
-            return;
-        };
+        let n = cx.import_name_in(file_idx, "runtime/debug", "rtdebug", outer)?;
         Some(n)
     } else {
         None
@@ -474,6 +462,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     let message = message(&fields, !metric_names.is_empty(), needs_gc_stats);
     let d = cx.report(TextRange::of(call), message);
     d.fix = Some(fix);
+    Some(())
 }
 
 /// `f(&x)` → `(x, false)`; `f(x)` → `(x, true)` (x must then be a pointer, checked at its declaration).

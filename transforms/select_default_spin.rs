@@ -122,17 +122,17 @@ fn has_nonempty_default_in_select(bytes: &[u8], _: &crate::gomod::Module) -> boo
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     let src = cx.src();
     let [select] = block_statements(body)[..] else {
-        return;
+        return None;
     };
     if select.kind() != "select_statement" {
-        return;
+        return None;
     }
     let clauses = named_children(select);
     let defaults: Vec<Node<'_>> = clauses
@@ -140,9 +140,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         .copied()
         .filter(|c| c.kind() == "default_case")
         .collect();
-    let [default] = defaults[..] else { return };
+    let [default] = defaults[..] else { return None };
     if !clauses.iter().any(|c| c.kind() == "communication_case") {
-        return;
+        return None;
     }
     let stmts = syntax::case_statements(default);
     if stmts.is_empty() {
@@ -153,13 +153,13 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         let end = next_clause.map_or(select.end_byte() - 1, |n| n.start_byte());
         let tail = &src[default.start_byte()..end];
         if !(tail.contains("//") || tail.contains("/*")) {
-            return;
+            return None;
         }
     }
     let mut written = HashSet::new();
     for s in &stmts {
         if !non_blocking(cx, *s, for_stmt, &mut written) {
-            return;
+            return None;
         }
     }
     // Bounded loops: a header, or a condition over what the default updates.
@@ -168,18 +168,18 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
     for ch in for_stmt.named_children(&mut c) {
         match ch.kind() {
             "block" | "comment" => {}
-            "for_clause" | "range_clause" => return,
+            "for_clause" | "range_clause" => return None,
             _ => header = Some(ch),
         }
     }
     if let Some(cond) = header {
         let read = syntax::identifiers(cond, src);
         if written.iter().any(|w| read.contains(w)) || !syntax::is_pure_expr(cond, src) {
-            return;
+            return None;
         }
     }
     if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
     let what = if stmts.is_empty() {
         "holds only a comment"
@@ -199,6 +199,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
             "this `select` never blocks: its `default` {what}, so the loop spins at a full core (one `selectgo` per pass) while the channels are idle; drop the `default` so the goroutine parks until a case is ready, or give periodic work its own ticker case"
         ),
     );
+    Some(())
 }
 
 /// Does `stmt` (a statement of the default) finish at once without leaving the loop? Records the names

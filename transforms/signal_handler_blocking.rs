@@ -157,49 +157,41 @@ const BLOCKING_METHODS: &[&str] = &[
 /// Words in a function's or method's name that say it does the cleanup.
 const CLEANUP_WORDS: &[&str] = &["shutdown", "cleanup", "flush", "drain", "close", "wait"];
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(call), Some(ch)) = (m.node("match"), m.node("ch")) else {
-        return;
+        return None;
     };
     let file = cx.file();
     if !file.is_pkg_call(call, "os/signal", "Notify") || in_test_code(file, call) {
-        return;
+        return None;
     }
-    let Some(scope) = syntax::enclosing_top_function(call) else {
-        return;
-    };
+    let scope = syntax::enclosing_top_function(call)?;
     let name = file.node_text(ch);
     // Several `Notify` calls on one channel make one finding, at the first, for all their signals.
     let notifies = notify_calls(file, scope, name);
     if notifies.first().is_some_and(|n| n.id() != call.id()) {
-        return;
+        return None;
     }
     let (sigint, sigterm) = notifies
         .iter()
         .map(|c| stop_signals(file, *c))
         .fold((false, false), |a, b| (a.0 || b.0, a.1 || b.1));
     if !sigint && !sigterm {
-        return;
+        return None;
     }
     // `defer signal.Stop(ch)`: the author scopes the handler to this function on purpose.
     if defers_stop(file, scope, name) {
-        return;
+        return None;
     }
-    let Some(decl) = syntax::sole_declaration(scope, name, &file.text) else {
-        return;
-    };
+    let decl = syntax::sole_declaration(scope, name, &file.text)?;
     if !is_buffered_signal_chan(file, decl) {
-        return;
+        return None;
     }
-    let Some(recv) = only_receive(file, scope, decl, name) else {
-        return;
-    };
+    let recv = only_receive(file, scope, decl, name)?;
     if syntax::enclosing_loop(recv).is_some() {
-        return;
+        return None;
     }
-    let Some(blocking) = first_blocking_after(file, recv) else {
-        return;
-    };
+    let blocking = first_blocking_after(file, recv)?;
     let shown = shown_call(file, blocking);
     let (which, second) = match (sigint, sigterm) {
         (true, true) => (
@@ -213,6 +205,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         "after this receive the same goroutine runs `{shown}` and nothing reads `{name}` again: `signal.Notify` replaced the default action of {which}, so a second signal only sits in the channel's buffer (or is dropped) and {second} cannot stop a stuck shutdown; call `signal.Stop({name})` right after the first signal (the next one then ends the process), or keep a goroutine receiving that exits on the second"
     );
     cx.report(TextRange::of(recv), msg);
+    Some(())
 }
 
 /// The blocking call or receive as the message shows it: whole when short, else its callee with `(…)`.

@@ -117,61 +117,58 @@ const QUERY: &str = r#"
 
 const MESSAGE: &str = "stops the world while it formats every goroutine's stack: here it pauses the whole program each time this path runs (dump all goroutines only on panic or on demand, rate-limit it, use `runtime.Stack(buf, false)` for this goroutine, or the aggregated `pprof.Lookup(\"goroutine\").WriteTo(w, 1)`)";
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("match") else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("match")?;
     let file = cx.file();
     // §6.4: exactly `runtime.Stack(x, true)`, `runtime` resolved per §0.3.
     if !file.is_pkg_call(call, "runtime", "Stack") {
-        return;
+        return None;
     }
     let args = call
         .child_by_field_name("arguments")
         .map(syntax::named_children)
         .unwrap_or_default();
     if args.len() != 2 || args[1].kind() != "true" {
-        return;
+        return None;
     }
     // Tests dump stacks to diagnose hangs.
     if in_test_code(file, call) || crate::context::in_test_support(cx.pkg, file) {
-        return;
+        return None;
     }
     // A dump triggered by a signal (SIGQUIT, SIGUSR1) is on demand.
     if file.imports_path("os/signal") {
-        return;
+        return None;
     }
     // Panic paths: a function around the call recovers itself.
     if syntax::ancestors(call)
         .filter(|a| syntax::is_function(*a))
         .any(|f| calls_recover_directly(file, f))
     {
-        return;
+        return None;
     }
-    let Some(top) = syntax::enclosing_top_function(call) else {
-        return;
-    };
+    let top = syntax::enclosing_top_function(call)?;
     let name = top
         .child_by_field_name("name")
         .map(|n| file.node_text(n).to_string())
         .unwrap_or_default();
     // Named panic handlers and dedicated on-demand dump functions.
     if mentions_dump(&name) {
-        return;
+        return None;
     }
     // A function literal registered under a dump route: `mux.HandleFunc("/debug/goroutines", func(...) {...})`.
     if registered_as_dump(file, call) {
-        return;
+        return None;
     }
     // A helper called only from recovering functions.
     if !name.is_empty() && only_called_when_recovering(cx.pkg, &name) {
-        return;
+        return None;
     }
     let shown = match file.node_text(call) {
         t if t.len() <= 60 && !t.contains('\n') => t.to_string(),
         _ => "runtime.Stack(buf, true)".to_string(),
     };
     cx.report(TextRange::of(call), format!("`{shown}` {MESSAGE}"));
+    Some(())
 }
 
 /// Words naming panic handlers and on-demand dumps.

@@ -212,14 +212,10 @@ struct Plan<'t> {
     review: Option<String>,
 }
 
-fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let Some(call) = m.node("match") else { return };
-    let Some(site) = site_of_call(cx, call) else {
-        return;
-    };
-    let Some(plan) = make_plan(cx, site) else {
-        return;
-    };
+fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let call = m.node("match")?;
+    let site = site_of_call(cx, call)?;
+    let plan = make_plan(cx, site)?;
     let (timer, fired) = names_for(cx, &plan);
     let fix = build_fix(cx, &plan, &timer, &fired);
     let message = message(cx, &plan);
@@ -232,6 +228,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) {
         }
         None => d.fix = Some(fix),
     }
+    Some(())
 }
 
 /// The R2 noise: from Go 1.23 on the timers are collected, so the rewrite saves one allocation per

@@ -213,11 +213,10 @@ pub static BREAKS_BUILD: Transform = Transform {
     other_files: None,
 };
 
-fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) {
-    let (Some(call), Some(name)) = (m.node("match"), m.node("fn")) else {
-        return;
-    };
+fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    let (call, name) = (m.node("match")?, m.node("fn")?);
     let file = cx.file_idx;
     cx.report(TextRange::of(call), "test finding").fix =
         Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
+    Some(())
 }
