@@ -2,14 +2,14 @@
 //! order, so reverting one commit drops one rule. Only objects and refs are written (git2): the working
 //! tree, the index and HEAD stay as they were.
 //!
-//! Which edits belong to which transform: the engine runs once per transform with transforms 1..=k
-//! selected, on the files as they are on disk (the refusal below guarantees they equal HEAD), and commit k's
-//! tree is HEAD's tree plus what run k changed. The last commit is the run with every selected transform, so
-//! the branch's tree is exactly what `--write` would produce. No copies of the tree are made, and the
-//! cumulative runs read only the directories the full run changed.
+//! Which edits belong to which transform: the engine runs once, on the files as they are on disk (the
+//! refusal below guarantees they equal HEAD), asked for rule steps (`Settings::rule_steps`): per changed
+//! directory, what the rules that applied there give in code order up to each of them. Commit k's tree is
+//! HEAD's tree plus what rules 1..=k give. The last commit is the run with every selected transform, so
+//! the branch's tree is exactly what `--write` would produce. No copies of the tree are made.
 
 use crate::apply::Finding;
-use crate::engine::{self, RunOutcome};
+use crate::engine::{self, FileChange, RunOutcome};
 use crate::fix::Applicability;
 use crate::registry::code_order;
 use crate::settings::{Mode, Settings};
@@ -99,6 +99,7 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
 
     let mut fix = settings.clone();
     fix.mode = Mode::Write;
+    fix.rule_steps = true;
     let mut full = engine::run(&fix);
     let (mut dropped, mut notes) = (vec![], vec![]);
     if settings.verify {
@@ -109,7 +110,7 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
         dropped = report.dropped;
         notes = report.notes;
     }
-    let full_step = step(&full, &workdir, &cwd)?;
+    let full_step = step(&full.changes, &full.applied_by_file, &workdir, &cwd)?;
     refuse_dirty(&repo, &head_tree, &full, &workdir, &cwd)?;
     let base = head.id().to_string();
     if full_step.new.is_empty() {
@@ -122,7 +123,8 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
         });
     }
 
-    // The transforms that changed something, in code order; one cumulative run per prefix but the last.
+    // The transforms that changed something, in code order; commit k's tree is what rules 1..=k give,
+    // read from the full run's per-directory rule steps (no run per rule).
     let mut order: Vec<&'static Transform> = settings
         .transforms
         .iter()
@@ -131,12 +133,9 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
         .collect();
     order.sort_by_key(|t| code_order(t.meta.code));
     let mut steps = vec![];
-    let narrowed = changed_dirs_files(settings, &full);
     for k in 0..order.len().saturating_sub(1) {
-        let mut s = fix.clone();
-        s.transforms = order[..=k].to_vec();
-        s.paths = narrowed.clone();
-        steps.push(step(&engine::run(&s), &workdir, &cwd)?);
+        let (changes, applied) = full.after_rules(|c| order[..=k].iter().any(|t| t.meta.code == c));
+        steps.push(step(&changes, &applied, &workdir, &cwd)?);
     }
     steps.push(full_step);
 
@@ -341,29 +340,18 @@ fn module_file_followers(
     out
 }
 
-/// The files the walk finds in the directories the full run changed. The engine works per directory, so
-/// the cumulative runs given exactly these files reproduce those directories' results without walking and
-/// prefiltering the rest of the tree again.
-fn changed_dirs_files(settings: &Settings, full: &RunOutcome) -> Vec<PathBuf> {
-    let dirs: BTreeSet<&Path> = full
-        .changes
-        .iter()
-        .filter_map(|c| c.path.parent())
-        .collect();
-    let (files, _) = crate::engine::discover(settings);
-    files
-        .into_iter()
-        .filter(|f| f.parent().is_some_and(|d| dirs.contains(d)))
-        .collect()
-}
-
-fn step(out: &RunOutcome, workdir: &Path, cwd: &Path) -> Result<Step, String> {
+fn step(
+    changes: &[FileChange],
+    applied_by_file: &BTreeMap<String, BTreeMap<&'static str, usize>>,
+    workdir: &Path,
+    cwd: &Path,
+) -> Result<Step, String> {
     let mut new = BTreeMap::new();
-    for c in &out.changes {
+    for c in changes {
         new.insert(repo_path(workdir, cwd, &c.path)?, c.new.clone());
     }
     let mut applied = BTreeMap::new();
-    for (display, counts) in &out.applied_by_file {
+    for (display, counts) in applied_by_file {
         applied.insert(repo_path(workdir, cwd, Path::new(display))?, counts.clone());
     }
     Ok(Step { new, applied })

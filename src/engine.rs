@@ -44,6 +44,54 @@ pub struct RunOutcome {
     pub parses: usize,
     /// Every fix applied, per directory in path order, then in the order the pass loop applied them.
     pub ledger: Vec<crate::ledger::Applied>,
+    /// With `Settings::rule_steps`: per directory that changed, what the rules applied there give when
+    /// only the first of them (in code order) run, so `--branch` needs no run per rule.
+    pub dir_steps: Vec<DirSteps>,
+}
+
+/// One directory's fixes by rule prefix: `steps[j]` is what the rules `codes[..=j]` give there, the last
+/// step the full run's. `codes` are the rules that applied a fix in the directory, in code order.
+#[derive(Debug, Clone, Default)]
+pub struct DirSteps {
+    pub codes: Vec<&'static str>,
+    pub steps: Vec<RuleStep>,
+}
+
+/// A directory's changed files (module files aside), the module edits its fixes ask for and its applied
+/// counts per display path and code, for one rule prefix.
+#[derive(Debug, Clone, Default)]
+pub struct RuleStep {
+    pub changes: Vec<FileChange>,
+    pub module_edits: Vec<ModuleEdit>,
+    pub applied_by_file: BTreeMap<String, BTreeMap<&'static str, usize>>,
+}
+
+impl RunOutcome {
+    /// The changes (module files merged) and applied counts of a run of only the rules `included` says
+    /// yes to, read from `dir_steps`: in each directory, the step of the leading codes it includes.
+    /// `included` must say yes to a prefix of the code order.
+    pub fn after_rules(
+        &self,
+        included: impl Fn(&str) -> bool,
+    ) -> (
+        Vec<FileChange>,
+        BTreeMap<String, BTreeMap<&'static str, usize>>,
+    ) {
+        let (mut changes, mut module_edits, mut applied) = (vec![], vec![], BTreeMap::new());
+        for d in &self.dir_steps {
+            let n = d.codes.iter().take_while(|c| included(c)).count();
+            let Some(step) = n.checked_sub(1).map(|j| &d.steps[j]) else {
+                continue;
+            };
+            changes.extend(step.changes.iter().cloned());
+            module_edits.extend(step.module_edits.iter().cloned());
+            applied.extend(step.applied_by_file.clone());
+        }
+        // Module files were read and checked by the full run; problems with them are reported there.
+        apply_module_edits(module_edits, &mut changes, &mut vec![]);
+        changes.sort_by(|a, b| a.display.cmp(&b.display));
+        (changes, applied)
+    }
 }
 
 struct DirOutcome {
@@ -56,6 +104,7 @@ struct DirOutcome {
     module_edits: Vec<ModuleEdit>,
     parsed: usize,
     ledger: Vec<crate::ledger::Applied>,
+    steps: Option<DirSteps>,
 }
 
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
@@ -121,7 +170,11 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map(|(dir, files)| {
                 bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process_dir(dir, files, settings, &modules, &Sources::DISK)
+                    let mut o = process_dir(dir, files, settings, &modules, &Sources::DISK);
+                    if settings.rule_steps && settings.mode != Mode::Check {
+                        o.steps = Some(rule_steps(dir, files, settings, &modules, &o));
+                    }
+                    o
                 }))
                 .unwrap_or_else(|p| panicked(dir, p))
             })
@@ -239,6 +292,7 @@ fn merge(
         module_edits.extend(o.module_edits);
         out.files_parsed += o.parsed;
         out.ledger.extend(o.ledger);
+        out.dir_steps.extend(o.steps);
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
     out.findings.sort_by(|a, b| {
@@ -277,6 +331,52 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
         module_edits: vec![],
         parsed: 0,
         ledger: vec![],
+        steps: None,
+    }
+}
+
+/// The rule steps of one directory whose full outcome is `full`: the rules that applied there, in code
+/// order, and for each prefix but the whole the directory processed again with only that prefix
+/// selected (directories where one rule applied, the common case, are not processed again).
+fn rule_steps(
+    dir: &Path,
+    files: &[PathBuf],
+    settings: &Settings,
+    modules: &ModuleCache,
+    full: &DirOutcome,
+) -> DirSteps {
+    let mut rules: Vec<&'static crate::transform::Transform> = settings
+        .transforms
+        .iter()
+        .copied()
+        .filter(|t| full.applied.get(t.meta.code).is_some_and(|&n| n > 0))
+        .collect();
+    rules.sort_by_key(|t| crate::registry::code_order(t.meta.code));
+    let step_of = |o: &DirOutcome| RuleStep {
+        changes: o.changes.clone(),
+        module_edits: o.module_edits.clone(),
+        applied_by_file: o.applied_by_file.clone(),
+    };
+    let mut steps = vec![];
+    for k in 0..rules.len().saturating_sub(1) {
+        let mut s = settings.clone();
+        s.transforms = rules[..=k].to_vec();
+        s.rule_steps = false;
+        s.progress = false;
+        steps.push(step_of(&process_dir(
+            dir,
+            files,
+            &s,
+            modules,
+            &Sources::DISK,
+        )));
+    }
+    if !rules.is_empty() {
+        steps.push(step_of(full));
+    }
+    DirSteps {
+        codes: rules.iter().map(|t| t.meta.code).collect(),
+        steps,
     }
 }
 
@@ -297,6 +397,7 @@ fn process_dir(
         module_edits: vec![],
         parsed: 0,
         ledger: vec![],
+        steps: None,
     };
     let mut module = modules.module_for_dir(dir);
     // Build files that are not Go go through their own small pipeline; explicit files with other names

@@ -32,6 +32,9 @@ pub struct Settings {
     pub progress: bool,
     /// Build and vet the fixed packages with the go tool before anything is written (`--verify`).
     pub verify: bool,
+    /// `--branch`: also record, per directory that changed, what each prefix (in code order) of the rules
+    /// that applied there gives (`RunOutcome::dir_steps`).
+    pub rule_steps: bool,
     /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
     /// fills it with the fixes that broke a package's build.
     pub withheld: Vec<(PathBuf, &'static str)>,
@@ -63,6 +66,7 @@ impl Settings {
             threads: None,
             progress: false,
             verify: false,
+            rule_steps: false,
             withheld: vec![],
             shard: None,
             min_hot: None,
