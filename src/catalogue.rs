@@ -345,3 +345,17 @@ pub fn table() -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    /// The exercises name rules by code string: a renamed rule code must fail this test, not drift.
+    #[test]
+    fn every_exercise_code_names_a_rule() {
+        for (code, _) in super::EXERCISES.iter().flat_map(|e| e.codes) {
+            assert!(
+                crate::registry::lookup(code).is_some_and(|t| t.meta.code == *code),
+                "{code}"
+            );
+        }
+    }
+}

@@ -12,7 +12,7 @@ pub fn all() -> &'static [&'static Transform] {
 
 /// Is `t` a preview rule (off unless `--preview` or selected by name)?
 pub fn is_preview(t: &Transform) -> bool {
-    crate::transforms::PREVIEW.contains(&t.meta.code)
+    t.meta.status == crate::transform::Status::Preview
 }
 
 /// The transforms a run uses when none is named: every stable one, plus preview ones on request. With a

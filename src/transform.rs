@@ -18,6 +18,8 @@ pub struct Meta {
     pub prefilter: &'static [&'static str],
     /// How the seed write-ups class the win: ship it everywhere, or only where a profile shows it is hot.
     pub tier: Tier,
+    /// Stable rules run by default; preview ones only with `--preview` or when named in `--select`.
+    pub status: Status,
     /// The `--opt CODE.key=value` keys the rule reads, each with a one-line doc (`explain` prints them;
     /// an `--opt` or `[options]` key not listed here is an error).
     pub options: &'static [(&'static str, &'static str)],
@@ -40,6 +42,17 @@ impl Tier {
             Tier::BehindProfile => "behind-profile",
         }
     }
+}
+
+/// Whether a rule is in the default set. A detect-only rule of the seed catalogue becomes `Stable` when the
+/// write-ups class its win always-ship and it is cheap on a large tree (on Go's own src it parses a few
+/// dozen files at most); the behind-a-profile reports stay `Preview`, since they are worth a look only where
+/// a profile shows the cost (`--profile` with `--min-hot`), and so do R7.1 and R7.7 (each costs there as
+/// much CPU as the dearest default rules) and R9 (every main package is a candidate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Stable,
+    Preview,
 }
 
 pub struct Transform {

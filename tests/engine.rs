@@ -19,6 +19,7 @@ macro_rules! fake {
                 fix: FixAvailability::Always,
                 prefilter: &["mark("],
                 tier: gofix_rt::transform::Tier::AlwaysShip,
+                status: gofix_rt::transform::Status::Stable,
                 options: &[],
             },
             source: "//! # test\n",

@@ -286,6 +286,7 @@ static ALSO_BREAKS_BUILD: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["rest()"],
         tier: gofix_rt::transform::Tier::AlwaysShip,
+        status: gofix_rt::transform::Status::Stable,
         options: &[],
     },
     source: "",

@@ -117,6 +117,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             " any\n",
         ],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("boxing_in_hot_api.rs"),

@@ -91,6 +91,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         // Never a Go file: the rule reads build files through `other_files`.
         prefilter: &[],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("build_flags.rs"),

@@ -103,6 +103,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["\"C\""],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("cgo_call_in_loop.rs"),

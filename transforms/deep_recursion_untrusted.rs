@@ -147,6 +147,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "yaml.Node",
         ],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("deep_recursion_untrusted.rs"),

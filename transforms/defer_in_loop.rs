@@ -122,6 +122,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["defer"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("defer_in_loop.rs"),

@@ -97,6 +97,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["SetFinalizer"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("finalizer_closes_resource.rs"),

@@ -86,6 +86,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["FreeOSMemory"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("free_os_memory_in_loop.rs"),

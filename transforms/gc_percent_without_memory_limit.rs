@@ -84,6 +84,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["SetGCPercent"],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("gc_percent_without_memory_limit.rs"),

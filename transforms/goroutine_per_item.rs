@@ -145,6 +145,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["go func"],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("goroutine_per_item.rs"),

@@ -137,6 +137,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["Gosched"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("gosched_call.rs"),

@@ -168,6 +168,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &["func init()"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[(
             "main",
             "true: also rewrite the init functions of main packages",

@@ -112,6 +112,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["map["],
         tier: crate::transform::Tier::BehindProfile,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("map_of_small_pointers.rs"),

@@ -29,16 +29,6 @@ mod signal_handler_blocking;
 mod stack_all_goroutines;
 mod time_after_in_loop;
 
-/// Rules in preview: run only with `--preview` or when named in `--select`. A detect-only rule of the seed
-/// catalogue joins the default set when the write-ups class its win always-ship and it is cheap on a large
-/// tree (on Go's own src it parses a few dozen files at most); the behind-a-profile reports stay here, since
-/// they are worth a look only where a profile shows the cost (`--profile` with `--min-hot`), and so do
-/// R7.1 and R7.7 (each costs there as much CPU as the dearest default rules) and R9 (every main
-/// package is a candidate).
-pub static PREVIEW: &[&str] = &[
-    "R7.1", "R7.2", "R7.5", "R7.6", "R7.7", "R7.9", "R7.11", "R7.12", "R7.13", "R7.15", "R9",
-];
-
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,
     &boxing_in_hot_api::TRANSFORM,

@@ -127,6 +127,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["ReadMemStats"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("read_mem_stats.rs"),

@@ -93,6 +93,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["default:"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("select_default_spin.rs"),

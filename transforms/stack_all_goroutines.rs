@@ -96,6 +96,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Never,
         prefilter: &["Stack"],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("stack_all_goroutines.rs"),

@@ -149,6 +149,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::fix::FixAvailability::Sometimes,
         prefilter: &[".After(", ".Tick("],
         tier: crate::transform::Tier::AlwaysShip,
+        status: crate::transform::Status::Stable,
         options: &[(
             "sync-timers",
             "true: a plain Reset also for runtimes 1.23 to 1.26 when no godebug setting brings back async timer channels",

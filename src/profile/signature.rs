@@ -219,4 +219,15 @@ mod tests {
         assert!((SIGNATURES[5].matches)("runtime.morestack_noctxt"));
         assert!((SIGNATURES[7].matches)("runtime.findrunnable"));
     }
+
+    /// The codes are typed here as strings: a renamed rule code must fail this test, not drift.
+    #[test]
+    fn every_signature_code_names_a_rule() {
+        for code in SIGNATURES.iter().flat_map(|s| s.codes) {
+            assert!(
+                crate::registry::lookup(code).is_some_and(|t| t.meta.code == *code),
+                "{code}"
+            );
+        }
+    }
 }

@@ -204,6 +204,7 @@ pub static BREAKS_BUILD: Transform = Transform {
         fix: FixAvailability::Always,
         prefilter: &["work()"],
         tier: gofix_rt::transform::Tier::AlwaysShip,
+        status: gofix_rt::transform::Status::Stable,
         options: &[],
     },
     source: "",
