@@ -43,8 +43,8 @@ fn main() {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
-        let tree = gofix_rt::syntax::parse(text.trim_start_matches('\u{feff}'));
-        let Some(err) = gofix_rt::syntax::first_error(&tree) else {
+        let tree = gofix_rt::read::syntax::parse(text.trim_start_matches('\u{feff}'));
+        let Some(err) = gofix_rt::read::syntax::first_error(&tree) else {
             continue;
         };
         if !gofmt_accepts(f) {
@@ -58,7 +58,7 @@ fn main() {
             f.display(),
             p.row + 1,
             p.column + 1,
-            gofix_rt::syntax::describe_error(err, &text)
+            gofix_rt::read::syntax::describe_error(err, &text)
         );
     }
     println!(

@@ -1,6 +1,6 @@
 //! The command line as typed (clap derive); `main.rs` turns it into `Settings`.
 
-use crate::split::SplitBy;
+use crate::git::split::SplitBy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 //! flags; the command line overrides the file. Every error is one line naming the file and the key, so a
 //! typo never silently changes what a run does.
 
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use crate::run::path_rules::{PathRules, glob_matcher};
 use std::path::{Path, PathBuf};
 
 /// The names looked for in each directory, in this order.
@@ -32,7 +32,7 @@ pub struct FileConfig {
     pub ignore: Vec<String>,
     pub preview: Option<bool>,
     pub unsafe_fixes: Option<bool>,
-    pub go_version: Option<crate::version::GoVersion>,
+    pub go_version: Option<crate::read::version::GoVersion>,
     pub exclude: Vec<String>,
     /// `(CODE.key, value)`, the code spelled as the registry does.
     pub options: Vec<(String, String)>,
@@ -65,9 +65,9 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Reads and checks one config file. `Err` is one line: `FILE: key: what is wrong`.
 pub fn load(path: &Path) -> Result<FileConfig, String> {
-    let shown = crate::walk::display_path(path);
+    let shown = crate::read::walk::display_path(path);
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{shown}: cannot read: {}", crate::walk::io_reason(&e)))?;
+        .map_err(|e| format!("{shown}: cannot read: {}", crate::read::walk::io_reason(&e)))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let line = e.span().map(|s| {
             memchr::memchr_iter(b'\n', &text.as_bytes()[..s.start.min(text.len())]).count() + 1
@@ -103,7 +103,7 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
                     .as_str()
                     .ok_or_else(|| err(key, "expected a string like \"1.22\"".into()))?;
                 cfg.go_version = Some(
-                    crate::version::GoVersion::parse(v)
+                    crate::read::version::GoVersion::parse(v)
                         .ok_or_else(|| err(key, format!("`{v}` is not a Go version like 1.22")))?,
                 );
             }
@@ -193,10 +193,10 @@ fn flatten(t: &toml::Table, prefix: &str, out: &mut Vec<(String, Result<String, 
 /// Every entry names a transform, a code prefix (`R7`) or `ALL`; `sup` also allows the suppression code.
 fn check_codes(codes: &[String], sup: bool) -> Result<(), String> {
     for c in codes {
-        if sup && c.eq_ignore_ascii_case(crate::apply::SUPPRESSION_CODE) {
+        if sup && c.eq_ignore_ascii_case(crate::run::apply::SUPPRESSION_CODE) {
             continue;
         }
-        if crate::registry::select(c).is_none() {
+        if crate::catalog::registry::select(c).is_none() {
             return Err(format!("unknown code `{c}` (see `gofix-rt list`)"));
         }
     }
@@ -209,7 +209,7 @@ pub fn check_option(key: &str) -> Result<String, String> {
     let Some((code, opt)) = key.rsplit_once('.') else {
         return Err(format!("`{key}` is not CODE.key"));
     };
-    let t = crate::registry::lookup(code)
+    let t = crate::catalog::registry::lookup(code)
         .ok_or_else(|| format!("unknown transform `{code}` (see `gofix-rt list`)"))?;
     if !t.meta.options.iter().any(|(k, _)| *k == opt) {
         let known: Vec<&str> = t.meta.options.iter().map(|(k, _)| *k).collect();
@@ -226,106 +226,23 @@ pub fn check_option(key: &str) -> Result<String, String> {
     Ok(format!("{}.{opt}", t.meta.code))
 }
 
-fn glob_matcher(root: &Path, globs: &[String]) -> Result<Gitignore, String> {
-    let mut b = GitignoreBuilder::new(root);
-    for g in globs {
-        b.add_line(None, g)
-            .map_err(|e| format!("bad glob `{g}`: {e}"))?;
-    }
-    b.build().map_err(|e| e.to_string())
-}
-
-/// The path-based parts of the resolved settings: excluded paths and per-file ignores, each glob kept
-/// with the directory it is relative to (the config file's, or the current one for `--exclude`).
-#[derive(Debug, Default)]
-pub struct PathRules {
-    exclude: Vec<(String, Gitignore)>,
-    per_file: Vec<(String, Gitignore, Vec<String>)>,
-}
-
-impl PathRules {
-    pub fn is_empty(&self) -> bool {
-        self.exclude.is_empty() && self.per_file.is_empty()
-    }
-
-    pub fn add_exclude(&mut self, root: &Path, globs: &[String]) -> Result<(), String> {
-        for g in globs {
-            let m = glob_matcher(root, std::slice::from_ref(g))?;
-            self.exclude.push((g.clone(), m));
-        }
-        Ok(())
-    }
-
-    pub fn add_per_file_ignore(
-        &mut self,
-        root: &Path,
-        glob: &str,
-        codes: &[String],
-    ) -> Result<(), String> {
-        let m = glob_matcher(root, &[glob.to_string()])?;
-        self.per_file.push((glob.to_string(), m, codes.to_vec()));
-        Ok(())
-    }
-
-    /// Is this file (or a directory above it, up to the glob's root) matched by an `exclude` glob?
-    pub fn excluded(&self, path: &Path) -> bool {
-        let Ok(abs) = std::path::absolute(path) else {
-            return false;
-        };
-        self.exclude.iter().any(|(_, m)| matches(m, &abs))
-    }
-
-    /// Does a `per-file-ignores` entry matching this file name `code` (exactly, by prefix or ALL)?
-    pub fn ignores(&self, path: &Path, code: &str) -> bool {
-        if self.per_file.is_empty() {
-            return false;
-        }
-        let Ok(abs) = std::path::absolute(path) else {
-            return false;
-        };
-        self.per_file.iter().any(|(_, m, codes)| {
-            codes.iter().any(|c| selector_matches(c, code)) && matches(m, &abs)
-        })
-    }
-
-    pub fn exclude_globs(&self) -> impl Iterator<Item = &str> {
-        self.exclude.iter().map(|(g, _)| g.as_str())
-    }
-
-    pub fn per_file_globs(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.per_file.iter().map(|(g, _, c)| (g.as_str(), &c[..]))
-    }
-}
-
-/// A file outside the glob's root never matches (the `ignore` matcher panics on such paths).
-fn matches(m: &Gitignore, abs: &Path) -> bool {
-    abs.starts_with(m.path()) && m.matched_path_or_any_parents(abs, false).is_ignore()
-}
-
-fn selector_matches(selector: &str, code: &str) -> bool {
-    if selector.eq_ignore_ascii_case(code) {
-        return true;
-    }
-    crate::registry::select(selector).is_some_and(|ts| ts.iter().any(|t| t.meta.code == code))
-}
-
 /// What the config file and the command line decide together, ready to go into `Settings`. The language
 /// server and other callers get the CLI's resolution by passing `CheckArgs { paths, ..Default::default() }`.
 pub struct Resolved {
     /// The config file used, if any.
     pub file: Option<PathBuf>,
-    pub transforms: Vec<&'static crate::transform::Transform>,
+    pub transforms: Vec<&'static crate::rules::transform::Transform>,
     pub unsafe_fixes: bool,
-    pub go_version: Option<crate::version::GoVersion>,
+    pub go_version: Option<crate::read::version::GoVersion>,
     pub options: Vec<(String, String)>,
     pub path_rules: Option<std::sync::Arc<PathRules>>,
 }
 
 impl Resolved {
-    pub fn apply_to(self, s: &mut crate::settings::Settings) {
+    pub fn apply_to(self, s: &mut crate::run::settings::Settings) {
         s.transforms = self.transforms;
         if self.unsafe_fixes {
-            s.threshold = crate::fix::Applicability::Unsafe;
+            s.threshold = crate::rules::fix::Applicability::Unsafe;
         }
         s.go_version = self.go_version;
         s.options.values = self.options;
@@ -343,7 +260,7 @@ pub fn resolve(args: &crate::cli::CheckArgs) -> Result<Resolved, String> {
     let mut go_version = cfg.and_then(|c| c.go_version);
     if let Some(v) = &args.go_version {
         go_version = Some(
-            crate::version::GoVersion::parse(v)
+            crate::read::version::GoVersion::parse(v)
                 .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
         );
     }
@@ -400,7 +317,7 @@ fn find_config(args: &crate::cli::CheckArgs) -> Result<Option<FileConfig>, Strin
     if let Some(i) = found.iter().position(|f| *f != found[0]) {
         let shown = |f: &Option<PathBuf>| {
             f.as_deref()
-                .map_or("no config file".into(), crate::walk::display_path)
+                .map_or("no config file".into(), crate::read::walk::display_path)
         };
         return Err(format!(
             "`{}` uses {} but `{}` uses {}: run them separately, or name one with --config",
@@ -419,17 +336,17 @@ fn resolve_selection(
     keys: &[String],
     preview: bool,
     profile: bool,
-) -> Result<Vec<&'static crate::transform::Transform>, String> {
-    let mut out: Vec<&'static crate::transform::Transform> = vec![];
+) -> Result<Vec<&'static crate::rules::transform::Transform>, String> {
+    let mut out: Vec<&'static crate::rules::transform::Transform> = vec![];
     for k in keys {
-        let found = crate::registry::select(k)
+        let found = crate::catalog::registry::select(k)
             .ok_or_else(|| format!("unknown transform `{k}` (see `gofix-rt list`)"))?;
-        let group = crate::registry::is_group(k);
+        let group = crate::catalog::registry::is_group(k);
         for t in found {
             let wanted = !group
                 || preview
-                || !crate::registry::is_preview(t)
-                || profile && t.meta.tier == crate::transform::Tier::BehindProfile;
+                || !crate::catalog::registry::is_preview(t)
+                || profile && t.meta.tier == crate::rules::transform::Tier::BehindProfile;
             if wanted && !out.iter().any(|o| std::ptr::eq(*o, t)) {
                 out.push(t);
             }
@@ -442,7 +359,7 @@ fn resolve_selection(
 fn select_transforms(
     args: &crate::cli::CheckArgs,
     cfg: Option<&FileConfig>,
-) -> Result<Vec<&'static crate::transform::Transform>, String> {
+) -> Result<Vec<&'static crate::rules::transform::Transform>, String> {
     let preview = args.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
     let profile = args.profile.is_some();
     let (select, mut ignore) = if args.select.is_empty() {
@@ -455,7 +372,7 @@ fn select_transforms(
     };
     ignore.extend(args.ignore.iter().cloned());
     let selected = if select.is_empty() {
-        crate::registry::default_selection(preview, profile)
+        crate::catalog::registry::default_selection(preview, profile)
     } else {
         resolve_selection(&select, preview, profile)?
     };
@@ -468,7 +385,7 @@ fn select_transforms(
 
 /// `gofix-rt config` / `--show-settings`: the settings a run on these paths uses, as TOML a config file
 /// could hold (plus the file they came from).
-pub fn show(s: &crate::settings::Settings, file: Option<&Path>) -> String {
+pub fn show(s: &crate::run::settings::Settings, file: Option<&Path>) -> String {
     let quote = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
     let list = |items: &mut dyn Iterator<Item = String>| {
         let v: Vec<String> = items.map(|i| quote(&i)).collect();
@@ -477,10 +394,10 @@ pub fn show(s: &crate::settings::Settings, file: Option<&Path>) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# config file: {}\n",
-        file.map_or("none".into(), crate::walk::display_path)
+        file.map_or("none".into(), crate::read::walk::display_path)
     ));
     let mut codes: Vec<&str> = s.transforms.iter().map(|t| t.meta.code).collect();
-    codes.sort_by_key(|c| crate::registry::code_order(c));
+    codes.sort_by_key(|c| crate::catalog::registry::code_order(c));
     out.push_str("# the rules this run uses, after select, ignore and preview\n");
     out.push_str(&format!(
         "select = {}\n",
@@ -488,7 +405,7 @@ pub fn show(s: &crate::settings::Settings, file: Option<&Path>) -> String {
     ));
     out.push_str(&format!(
         "unsafe-fixes = {}\n",
-        s.threshold == crate::fix::Applicability::Unsafe
+        s.threshold == crate::rules::fix::Applicability::Unsafe
     ));
     match s.go_version {
         Some(v) => out.push_str(&format!("go-version = {}\n", quote(&v.to_string()))),

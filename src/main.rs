@@ -2,13 +2,16 @@
 //! (0 nothing to do, 1 findings or changes pending, 2 an error).
 
 use clap::Parser;
-use gofix_rt::branch::{self, BranchOptions};
+use gofix_rt::catalog::docs;
+use gofix_rt::catalog::registry;
 use gofix_rt::cli::{CheckArgs, Cli, Command, Format};
 use gofix_rt::config;
-use gofix_rt::emit::{check, diff, github, json, pr_body, rdjson, sarif, write};
-use gofix_rt::engine;
-use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::{docs, registry, verify};
+use gofix_rt::git::branch::{self, BranchOptions};
+use gofix_rt::git::pr_body;
+use gofix_rt::output::emit::{check, diff, github, json, rdjson, sarif, write};
+use gofix_rt::run::engine;
+use gofix_rt::run::settings::{Mode, Settings};
+use gofix_rt::run::verify;
 use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -18,7 +21,7 @@ fn main() -> ExitCode {
         Some(Command::List) => out(&docs::table()).map(|_| 0),
         Some(Command::Explain { code }) => match registry::lookup(&code) {
             Some(t) => out(&docs::explain(t)).map(|_| 0),
-            None if code.eq_ignore_ascii_case(gofix_rt::apply::SUPPRESSION_CODE) => {
+            None if code.eq_ignore_ascii_case(gofix_rt::run::apply::SUPPRESSION_CODE) => {
                 out(docs::SUPPRESSION_DOC).map(|_| 0)
             }
             None => Err(format!("unknown transform `{code}` (see `gofix-rt list`)")),
@@ -91,7 +94,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     s.threads = args.threads;
     s.verify = args.verify;
     if let Some(shard) = &args.shard {
-        s.shard = Some(gofix_rt::shard::Shard::parse(shard)?);
+        s.shard = Some(gofix_rt::run::shard::Shard::parse(shard)?);
     }
     s.progress = !args.quiet && std::io::stderr().is_terminal();
     if let Some(m) = &args.min_hot {
@@ -109,7 +112,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
         s.min_hot = Some(v);
     }
     if let Some(p) = &args.profile {
-        s.options.profile = Some(std::sync::Arc::new(gofix_rt::profile::Profile::load(p)?));
+        s.options.profile = Some(std::sync::Arc::new(
+            gofix_rt::semantic::profile::Profile::load(p)?,
+        ));
     }
     Ok(s)
 }
@@ -217,7 +222,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     if let Some(p) = s.profile()
         && !quiet
     {
-        err_line(&gofix_rt::emit::profile_summary::render_text(
+        err_line(&gofix_rt::output::emit::profile_summary::render_text(
             p,
             &outcome.findings,
         ));
@@ -262,7 +267,7 @@ fn check_pr_body_dir(file: &std::path::Path) -> Result<(), String> {
         format!(
             "--pr-body: cannot write in `{}`: {}; no branch was made",
             dir.display(),
-            gofix_rt::walk::io_reason(&e)
+            gofix_rt::read::walk::io_reason(&e)
         )
     })?;
     Ok(())
@@ -299,7 +304,7 @@ fn run_branch(
             }
         }
     }
-    out(&gofix_rt::emit::branch::render(&made))?;
+    out(&gofix_rt::git::report::render(&made))?;
     let outcome = &made.outcome;
     if !quiet {
         err_line(&check::findings(outcome, s.threshold, full));
@@ -310,7 +315,7 @@ fn run_branch(
     if let Some(p) = s.profile()
         && !quiet
     {
-        err_line(&gofix_rt::emit::profile_summary::render_text(
+        err_line(&gofix_rt::output::emit::profile_summary::render_text(
             p,
             &outcome.findings,
         ));

@@ -1,9 +1,9 @@
 //! Test support shared by unit tests, the golden harness and the CLI tests: a txtar parser and helpers
 //! that run one transform on a small module written to a temporary directory.
 
-use crate::engine::{self, RunOutcome};
-use crate::settings::{Mode, Settings};
-use crate::transform::Transform;
+use crate::rules::transform::Transform;
+use crate::run::engine::{self, RunOutcome};
+use crate::run::settings::{Mode, Settings};
 use std::path::Path;
 
 /// A txtar archive: a comment, then `-- name --` sections.
@@ -65,7 +65,7 @@ pub fn run_tree(
     write_tree(dir.path(), &owned);
     let mut s = Settings::new(vec![dir.path().to_path_buf()], vec![t], mode);
     if unsafe_fixes {
-        s.threshold = crate::fix::Applicability::Unsafe;
+        s.threshold = crate::rules::fix::Applicability::Unsafe;
     }
     s.options.values = opts
         .iter()
@@ -106,7 +106,7 @@ pub fn run_one(
 }
 
 /// The findings of a report-mode run on a one-file module (fix modes report only what remains).
-pub fn findings(t: &'static Transform, go: &str, src: &str) -> Vec<crate::apply::Finding> {
+pub fn findings(t: &'static Transform, go: &str, src: &str) -> Vec<crate::run::apply::Finding> {
     let gomod = format!("module m\n\ngo {go}\n");
     let (_dir, out) = run_tree(
         t,
@@ -169,16 +169,16 @@ pub fn fix_text(bytes: &[u8], go: &str) -> Result<Option<String>, String> {
     std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
     let mut s = Settings::new(
         vec![dir.path().to_path_buf()],
-        crate::registry::all().to_vec(),
+        crate::catalog::registry::all().to_vec(),
         Mode::DryRun,
     );
-    s.threshold = crate::fix::Applicability::Unsafe;
+    s.threshold = crate::rules::fix::Applicability::Unsafe;
     let out = engine::run(&s);
     if !out.problems.is_empty() {
         return Err(out
             .problems
             .iter()
-            .map(crate::emit::check::problem_line)
+            .map(crate::output::emit::check::problem_line)
             .collect::<Vec<_>>()
             .join("\n"));
     }
@@ -191,7 +191,7 @@ pub fn fix_text(bytes: &[u8], go: &str) -> Result<Option<String>, String> {
 
 /// Does `text` parse without a syntax error?
 pub fn parses(text: &str) -> bool {
-    crate::syntax::first_error(&crate::syntax::parse(text)).is_none()
+    crate::read::syntax::first_error(&crate::read::syntax::parse(text)).is_none()
 }
 
 /// What the fuzz target checks on one input: no panic; no internal error; when the input parses, the output

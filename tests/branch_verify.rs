@@ -7,9 +7,9 @@ mod common;
 use common::{BREAKS_BUILD, GOMOD, commit_all, go_available, tree};
 
 use git2::Repository;
-use gofix_rt::branch::{self, BranchOptions};
-use gofix_rt::registry;
-use gofix_rt::settings::{Mode, Settings};
+use gofix_rt::catalog::registry;
+use gofix_rt::git::branch::{self, BranchOptions};
+use gofix_rt::run::settings::{Mode, Settings};
 
 #[test]
 fn a_fix_that_breaks_the_build_is_in_no_commit() {
@@ -54,7 +54,7 @@ fn a_fix_that_breaks_the_build_is_in_no_commit() {
         std::str::from_utf8(committed.content()).unwrap(),
         "package a\n\nfunc work() {}\n\nfunc Run() {\n\twork()\n}\n"
     );
-    let body = gofix_rt::emit::pr_body::render(b, s.threshold);
+    let body = gofix_rt::git::pr_body::render(b, s.threshold);
     assert!(body.contains("Left out by `--verify`"), "{body}");
     assert!(body.contains("- `a`: X9 — "), "{body}");
     // The finding of the dropped fix is still reported.

@@ -145,14 +145,14 @@ fn permissions_are_kept_and_read_only_files_left_alone() {
 fn a_file_changed_since_it_was_read_is_left_alone() {
     let dir = module(&[("x.go", SPIN.as_bytes())]);
     let path = dir.path().join("x.go");
-    let change = gofix_rt::engine::FileChange {
+    let change = gofix_rt::run::engine::FileChange {
         path: path.clone(),
         display: "x.go".into(),
         original: Some(SPIN.as_bytes().to_vec()),
         new: SPIN_FIXED.as_bytes().to_vec(),
     };
     std::fs::write(&path, format!("{SPIN}// edited meanwhile\n")).unwrap();
-    let err = gofix_rt::emit::write::write_one(&change).unwrap_err();
+    let err = gofix_rt::output::emit::write::write_one(&change).unwrap_err();
     assert!(err.contains("changed since it was read"), "{err}");
     assert!(
         std::fs::read_to_string(&path)

@@ -302,8 +302,8 @@ fn explain_covers_sup_and_lists_each_rules_option_keys() {
     assert!(out.contains("`R2.sync-timers`"), "{out}");
     // Every `--opt CODE.key` a rule's doc mentions is a key it declares, and every declared key is
     // documented: the list on Meta and the prose cannot drift apart.
-    for t in gofix_rt::registry::all() {
-        let doc = gofix_rt::docs::doc(t);
+    for t in gofix_rt::catalog::registry::all() {
+        let doc = gofix_rt::catalog::docs::doc(t);
         let prefix = format!("--opt {}.", t.meta.code);
         for (at, _) in doc.match_indices(&prefix) {
             let key: String = doc[at + prefix.len()..]

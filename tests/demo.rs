@@ -12,7 +12,7 @@ fn demo_exercises_every_transform_and_still_builds() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&demo, tmp.path());
     let (report, _, _) = gofix(tmp.path(), &["--preview", "."]);
-    for t in gofix_rt::registry::all() {
+    for t in gofix_rt::catalog::registry::all() {
         let tag = format!(": {} ", t.meta.code);
         assert!(
             report.contains(&tag),

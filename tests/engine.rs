@@ -2,10 +2,10 @@
 //! coalesce, a fix that breaks parsing is reverted and reported, a fix that never converges hits the pass
 //! cap, unsafe fixes need --unsafe-fixes, display-only fixes are never applied.
 
-use gofix_rt::engine::{self, RunOutcome};
-use gofix_rt::fix::{Applicability, Edit, Fix, FixAvailability, ImportChange, TextRange};
-use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
+use gofix_rt::rules::fix::{Applicability, Edit, Fix, FixAvailability, ImportChange, TextRange};
+use gofix_rt::rules::transform::{Ctx, Match, Meta, Transform, always};
+use gofix_rt::run::engine::{self, RunOutcome};
+use gofix_rt::run::settings::{Mode, Settings};
 
 const QUERY: &str = "(call_expression function: (identifier) @f (#eq? @f \"mark\")) @match";
 
@@ -18,8 +18,8 @@ macro_rules! fake {
                 summary: "test",
                 fix: FixAvailability::Always,
                 prefilter: &["mark("],
-                tier: gofix_rt::transform::Tier::AlwaysShip,
-                status: gofix_rt::transform::Status::Stable,
+                tier: gofix_rt::rules::transform::Tier::AlwaysShip,
+                status: gofix_rt::rules::transform::Status::Stable,
                 options: &[],
             },
             source: "//! # test\n",
@@ -202,7 +202,7 @@ fn applied_counts_add_up_across_packages_of_one_directory() {
 
 #[test]
 fn run_files_reads_buffers_over_the_disk_and_fixes_one_finding() {
-    use gofix_rt::engine::{FixTarget, Sources};
+    use gofix_rt::run::engine::{FixTarget, Sources};
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
     let x = dir.path().join("x.go");
@@ -250,7 +250,7 @@ fn run_files_reads_buffers_over_the_disk_and_fixes_one_finding() {
 
 #[test]
 fn run_files_with_every_file_in_memory_equals_run_on_every_golden_case() {
-    use gofix_rt::engine::Sources;
+    use gofix_rt::run::engine::Sources;
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
     let mut cases = 0;
     for group in std::fs::read_dir(&golden).unwrap().flatten() {
@@ -273,14 +273,14 @@ fn run_files_with_every_file_in_memory_equals_run_on_every_golden_case() {
             gofix_rt::testing::write_tree(dir.path(), &inputs);
             let mut s = Settings::new(
                 vec![dir.path().to_path_buf()],
-                gofix_rt::registry::all().to_vec(),
+                gofix_rt::catalog::registry::all().to_vec(),
                 Mode::Write,
             );
             s.threshold = Applicability::Unsafe;
             let on_disk = engine::run(&s);
             // The same files with every Go text from memory, in CRLF: the engine reads the buffers (its
             // new texts keep their CRLF lines) and sees the same package (the findings are the same).
-            let (files, _) = gofix_rt::walk::discover(&s.paths, true);
+            let (files, _) = gofix_rt::read::walk::discover(&s.paths, true);
             let mut sources = Sources::default();
             for f in files
                 .iter()

@@ -6,8 +6,8 @@
 fn explain_texts_cite_only_public_sources() {
     let internal = ["go-semantics", "§", "owner's decision", "the seeds"];
     let mut bad = vec![];
-    for t in gofix_rt::registry::all() {
-        let doc = gofix_rt::docs::doc(t);
+    for t in gofix_rt::catalog::registry::all() {
+        let doc = gofix_rt::catalog::docs::doc(t);
         assert!(!doc.is_empty(), "{} has no explain text", t.meta.code);
         for (n, line) in doc.lines().enumerate() {
             if internal.iter().any(|w| line.contains(w)) {

@@ -329,7 +329,7 @@ fn sarif_validates_against_the_schema_and_carries_rules_results_and_fixes() {
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(
         rules.len(),
-        gofix_rt::registry::all().len() + 1,
+        gofix_rt::catalog::registry::all().len() + 1,
         "every transform and SUP"
     );
     for r in rules {
@@ -534,27 +534,31 @@ fn sarif_columns_count_utf16_code_units_and_json_columns_bytes() {
 
 #[test]
 fn json_tells_fixes_verify_dropped_from_conflicts() {
-    use gofix_rt::emit::{json::Verified, sarif};
-    use gofix_rt::settings::{Mode, Settings};
+    use gofix_rt::output::emit::{json::Verified, sarif};
+    use gofix_rt::run::settings::{Mode, Settings};
     if !go_available() {
         return;
     }
     let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n}\n";
     let dir = module(&[("a/a.go", a)]);
-    let r3a = gofix_rt::registry::lookup("R3a").unwrap();
+    let r3a = gofix_rt::catalog::registry::lookup("R3a").unwrap();
     let mut s = Settings::new(
         vec![dir.path().to_path_buf()],
         vec![r3a, &BREAKS_BUILD],
         Mode::DryRun,
     );
-    let report = gofix_rt::verify::verify(gofix_rt::engine::run(&s), &s).unwrap();
+    let report = gofix_rt::run::verify::verify(gofix_rt::run::engine::run(&s), &s).unwrap();
     s.withheld = report.withheld.clone();
     let verified = Some(Verified {
         dropped: &report.dropped,
         notes: &report.notes,
     });
-    let doc: Value =
-        serde_json::from_str(&gofix_rt::emit::json::render(&report.outcome, &s, verified)).unwrap();
+    let doc: Value = serde_json::from_str(&gofix_rt::output::emit::json::render(
+        &report.outcome,
+        &s,
+        verified,
+    ))
+    .unwrap();
     assert_eq!(finding(&doc, "X9")["skipped_reason"], "verify failed");
     assert_eq!(
         doc["verify"]["dropped"][0]["codes"],

@@ -208,7 +208,7 @@ fn check_case(path: &Path) -> String {
     for t in case
         .codes
         .iter()
-        .filter_map(|c| gofix_rt::registry::lookup(c))
+        .filter_map(|c| gofix_rt::catalog::registry::lookup(c))
     {
         for line in report
             .lines()
@@ -216,15 +216,15 @@ fn check_case(path: &Path) -> String {
         {
             let fixable = line.contains(" [*] ") || line.contains(" [~] ");
             match t.meta.fix {
-                gofix_rt::fix::FixAvailability::Always => assert!(
+                gofix_rt::rules::fix::FixAvailability::Always => assert!(
                     fixable,
                     "{label}: declared Always, reported without a fix: {line}"
                 ),
-                gofix_rt::fix::FixAvailability::Never => assert!(
+                gofix_rt::rules::fix::FixAvailability::Never => assert!(
                     !fixable,
                     "{label}: declared detect-only, offered a fix: {line}"
                 ),
-                gofix_rt::fix::FixAvailability::Sometimes => {}
+                gofix_rt::rules::fix::FixAvailability::Sometimes => {}
             }
         }
     }
@@ -290,7 +290,7 @@ fn check_case(path: &Path) -> String {
     );
     for p in go_files(written.path()) {
         let text = std::fs::read_to_string(&p).unwrap();
-        let tree = gofix_rt::syntax::parse(&text);
+        let tree = gofix_rt::read::syntax::parse(&text);
         assert!(
             !tree.root_node().has_error(),
             "{label}: {} does not parse after --write",

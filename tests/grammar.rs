@@ -3,7 +3,7 @@
 //! or MISSING node. A file we cannot parse fails the test unless `gofmt -e` rejects it too.
 //! (corpus/run.sh does the same for the modules of corpus/modules.txt.)
 
-use gofix_rt::syntax;
+use gofix_rt::read::syntax;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,9 +3,9 @@
 
 mod common;
 use common::{GOMOD, commit_all, gofix_cmd, output, tree};
-use gofix_rt::engine;
-use gofix_rt::fix::Applicability;
-use gofix_rt::settings::{Mode, Settings};
+use gofix_rt::rules::fix::Applicability;
+use gofix_rt::run::engine;
+use gofix_rt::run::settings::{Mode, Settings};
 
 /// R3a (safe) and R5 (unsafe: automaxprocs for a main that blocks forever) in main.go, R6.1 (safe) in sub.
 const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n\tselect {}\n}\n";
@@ -18,7 +18,7 @@ fn sample() -> tempfile::TempDir {
 #[test]
 fn a_fix_run_records_every_applied_fix_with_its_applicability() {
     let dir = sample();
-    let rules = ["R3a", "R5", "R6.1"].map(|c| gofix_rt::registry::lookup(c).unwrap());
+    let rules = ["R3a", "R5", "R6.1"].map(|c| gofix_rt::catalog::registry::lookup(c).unwrap());
     let mut s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
     s.threshold = Applicability::Unsafe;
     let out = engine::run(&s);
@@ -80,13 +80,13 @@ fn branch_with_three_rules_runs_the_engine_once() {
 #[test]
 fn json_prints_the_reasons_the_pass_loop_recorded() {
     let dir = sample();
-    let rules = ["R3a", "R5"].map(|c| gofix_rt::registry::lookup(c).unwrap());
+    let rules = ["R3a", "R5"].map(|c| gofix_rt::catalog::registry::lookup(c).unwrap());
     let mut s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
     s.withheld = vec![(dir.path().to_path_buf(), "R3a")];
     let out = engine::run(&s);
     let plain = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
     let doc: serde_json::Value =
-        serde_json::from_str(&gofix_rt::emit::json::render(&out, &plain, None)).unwrap();
+        serde_json::from_str(&gofix_rt::output::emit::json::render(&out, &plain, None)).unwrap();
     let reason = |code: &str| {
         doc["findings"]
             .as_array()

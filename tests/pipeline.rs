@@ -69,9 +69,9 @@ fn golden_inputs_and_their_variants_survive_the_pipeline() {
     let seeds = seeds();
     assert!(seeds.len() > 50, "golden inputs not found");
     // Detect-only rules' cases run through the pipeline too, but cannot be fixed: the ratio below leaves them out.
-    let report_only: Vec<String> = gofix_rt::registry::all()
+    let report_only: Vec<String> = gofix_rt::catalog::registry::all()
         .iter()
-        .filter(|t| t.meta.fix == gofix_rt::fix::FixAvailability::Never)
+        .filter(|t| t.meta.fix == gofix_rt::rules::fix::FixAvailability::Never)
         .map(|t| format!("golden/{}-{}/", t.meta.code, t.meta.name))
         .collect();
     let (mut runs, mut fixed) = (0, 0);

@@ -5,7 +5,7 @@
 
 mod common;
 use common::{copy_dir, git, go_available, gofix_cmd, output};
-use gofix_rt::profile::Profile;
+use gofix_rt::semantic::profile::Profile;
 use gofix_rt::testing::{parse_txtar, write_tree};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -439,12 +439,13 @@ fn computed_names_are_the_ones_the_toolchain_writes() {
     );
     let p = Profile::load(&cpu).unwrap();
     let src = std::fs::read_to_string(dir.path().join("lib/lib.go")).unwrap();
-    let tree = gofix_rt::syntax::parse(&src);
+    let tree = gofix_rt::read::syntax::parse(&src);
     let mut names = vec![];
     for (at, _) in src.match_indices("/*X*/") {
         let node = tree.root_node().descendant_for_byte_range(at, at).unwrap();
         let name =
-            gofix_rt::profile::names::function_name(node, &src, "example.com/pn/lib").unwrap();
+            gofix_rt::semantic::profile::names::function_name(node, &src, "example.com/pn/lib")
+                .unwrap();
         let heat = p.heat(&name, &dir.path().join("lib"), None);
         assert!(heat.cum > 0.0, "{name} is not in the profile");
         names.push(name);

@@ -2,16 +2,16 @@
 //! required sections, the doc's Example rewrites to its Use instead exactly, it has golden cases on both
 //! sides, and README's table is fresh.
 
-use gofix_rt::docs;
-use gofix_rt::fix::FixAvailability;
-use gofix_rt::registry;
+use gofix_rt::catalog::docs;
+use gofix_rt::catalog::registry;
+use gofix_rt::rules::fix::FixAvailability;
 use gofix_rt::testing::run_one;
 use std::path::Path;
 
 #[test]
 fn queries_compile() {
     for t in registry::all() {
-        tree_sitter::Query::new(&gofix_rt::syntax::language(), t.query)
+        tree_sitter::Query::new(&gofix_rt::read::syntax::language(), t.query)
             .unwrap_or_else(|e| panic!("{}: {e}", t.meta.code));
     }
 }
@@ -70,7 +70,7 @@ fn doc_examples_round_trip() {
                 .flat_map(|f| f.edits.iter().map(|(_, e)| e.clone()))
                 .collect();
             assert_eq!(
-                gofix_rt::fix::apply_edits(&example, edits),
+                gofix_rt::rules::fix::apply_edits(&example, edits),
                 use_instead,
                 "{}: Example does not rewrite to Use instead",
                 t.meta.code
@@ -149,12 +149,12 @@ fn check_readme_block(name: &str, content: &str) {
 fn readme_tables_are_fresh() {
     // One test for both blocks: with UPDATE_README=1 two tests writing README.md at once would race.
     check_readme_block("transforms", &docs::table());
-    check_readme_block("catalogue", &gofix_rt::catalogue::table());
+    check_readme_block("catalogue", &gofix_rt::catalog::catalogue::table());
 }
 
 #[test]
 fn catalogue_covers_all_28_exercises_and_every_rule() {
-    use gofix_rt::catalogue::{EXERCISES, Fix, Outcome};
+    use gofix_rt::catalog::catalogue::{EXERCISES, Fix, Outcome};
     for seed in ["architecture", "source"] {
         let numbers: Vec<u8> = EXERCISES
             .iter()

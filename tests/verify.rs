@@ -6,12 +6,12 @@
 mod common;
 use common::{BREAKS_BUILD, GOMOD, files_under, go_available, gofix_cmd, output, tree as module};
 
-use gofix_rt::engine;
-use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
-use gofix_rt::registry;
-use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
-use gofix_rt::verify;
+use gofix_rt::catalog::registry;
+use gofix_rt::rules::fix::{Edit, Fix, FixAvailability, TextRange};
+use gofix_rt::rules::transform::{Ctx, Match, Meta, Transform, always};
+use gofix_rt::run::engine;
+use gofix_rt::run::settings::{Mode, Settings};
+use gofix_rt::run::verify;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -285,8 +285,8 @@ static ALSO_BREAKS_BUILD: Transform = Transform {
         summary: "test only",
         fix: FixAvailability::Always,
         prefilter: &["rest()"],
-        tier: gofix_rt::transform::Tier::AlwaysShip,
-        status: gofix_rt::transform::Status::Stable,
+        tier: gofix_rt::rules::transform::Tier::AlwaysShip,
+        status: gofix_rt::rules::transform::Status::Stable,
         options: &[],
     },
     source: "",

@@ -5,8 +5,10 @@
 mod common;
 use common::BREAKS_BUILD;
 
-use gofix_rt::settings::{Mode, Settings};
-use gofix_rt::{engine, registry, verify};
+use gofix_rt::catalog::registry;
+use gofix_rt::run::engine;
+use gofix_rt::run::settings::{Mode, Settings};
+use gofix_rt::run::verify;
 use std::process::Command;
 
 const GOMOD: &str = "module example.com/ledger\n\ngo 1.22\n";

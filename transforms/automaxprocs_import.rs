@@ -115,13 +115,13 @@
 //! the `containermaxprocs` and `updatemaxprocs` defaults);
 //! go.uber.org/automaxprocs (`automaxprocs.go`, `maxprocs/maxprocs.go`).
 
-use crate::fix::{Fix, ImportChange, ModuleEdit, TextRange};
-use crate::gomod::Module;
-use crate::package::{Package, PkgFile};
-use crate::semantic::module::ModuleFiles;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::{GoVersion, build_line};
+use crate::read::gomod::Module;
+use crate::read::module_facts::ModuleFiles;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::{GoVersion, build_line};
+use crate::rules::fix::{Fix, ImportChange, ModuleEdit, TextRange};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use std::ops::ControlFlow;
 use std::path::Path;
 use tree_sitter::Node;
@@ -131,10 +131,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R5",
         name: "automaxprocs-import",
         summary: "below Go 1.25, size GOMAXPROCS from the container's CPU quota; at 1.25+, drop automaxprocs",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["package main"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("automaxprocs_import.rs"),
@@ -233,9 +233,9 @@ fn add_import(cx: &mut Ctx<'_>, clause: Node<'_>, root: &Path) {
     // (the engine's `context` fact), and command-line tools that serve nothing.
     // Only a program that keeps running (serves, waits for SIGTERM, blocks forever) is the containerized
     // service the CPU quota matters to; a generator or a one-shot CLI exits first.
-    if crate::context::package_role(pkg).is_some()
-        || crate::context::command_line_tool(pkg)
-        || !crate::context::long_running(pkg)
+    if crate::semantic::context::package_role(pkg).is_some()
+        || crate::semantic::context::command_line_tool(pkg)
+        || !crate::semantic::context::long_running(pkg)
     {
         return;
     }
@@ -470,7 +470,7 @@ fn constraint_free(f: &PkgFile) -> bool {
 
 /// The go tool's file-name constraint: a trailing `_GOOS`, `_GOARCH` or `_GOOS_GOARCH`.
 fn has_platform_suffix(name: &str) -> bool {
-    crate::buildtags::filename_platform(name) != (None, None)
+    crate::read::buildtags::filename_platform(name) != (None, None)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -657,8 +657,8 @@ fn int_value(lit: &str) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::RunOutcome;
-    use crate::settings::Mode;
+    use crate::run::engine::RunOutcome;
+    use crate::run::settings::Mode;
     use crate::testing::{check_no_fix_go, run_one};
 
     const SERVICE: &str = "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)\n\nfunc main() {\n\tlog.Fatal(http.ListenAndServe(\":8080\", nil))\n}\n";
@@ -686,9 +686,10 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let example = crate::docs::go_block(&doc, "## Example").expect("Example block");
-        let use_instead = crate::docs::go_block(&doc, "## Use instead").expect("Use instead block");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let example = crate::catalog::docs::go_block(&doc, "## Example").expect("Example block");
+        let use_instead =
+            crate::catalog::docs::go_block(&doc, "## Use instead").expect("Use instead block");
         let (fixed, _) = run_one(&TRANSFORM, "1.22", &example, true);
         assert_eq!(fixed, use_instead);
         let (again, _) = run_one(&TRANSFORM, "1.25", &use_instead, true);

@@ -70,7 +70,7 @@
 //! ## When it does not fire
 //! - The call is not inside a `for` loop of its own function (a function literal in the loop is its own
 //!   function), or it is in test code (`*_test.go`, files importing `testing`, test functions).
-//! - The call does not run per iteration (`crate::flow`): it sits in an error branch (`if err != nil`),
+//! - The call does not run per iteration (`crate::semantic::flow`): it sits in an error branch (`if err != nil`),
 //!   in a branch that leaves the loop (`break`, `return`, `panic`, `log.Fatal`), or in a one-shot
 //!   function (`init`, constructors, teardown, set-up and configuration functions), or in a loop over the
 //!   command line (`os.Args`, `flag.Args()`). Logging a failure, or a loop that logs once and stops, costs
@@ -89,13 +89,13 @@
 //! `Logger.LogAttrs` and "Performance considerations" in `src/log/slog/doc.go`; `convT64`/`convTstring` in
 //! `src/runtime/iface.go`; zap's README ("Performance"); logrus `Fields`.
 
-use crate::fix::TextRange;
-use crate::flow;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::flow;
+use crate::semantic::package::PkgFile;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -106,7 +106,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.9",
         name: "boxing-in-hot-api",
         summary: "logging or metrics through ...any / interface{} in a loop: each number or string is boxed on the heap per call",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &[
             "\"log/slog\"",
             "\"go.uber.org/zap\"",
@@ -116,14 +116,14 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "interface{}",
             " any\n",
         ],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("boxing_in_hot_api.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| !crate::prefilter::imports(bytes, "testing"),
+    precheck: |bytes, _| !crate::semantic::prefilter::imports(bytes, "testing"),
     other_files: None,
 };
 

@@ -73,25 +73,25 @@
 //! - `go help build` (`-trimpath`, `-ldflags`), `go tool link` (`-s`, `-w`).
 //! - GoReleaser builds documentation (default `ldflags`).
 
-use crate::diagnostic::Diagnostic;
-use crate::documents::make::{self, Vars, simple_var};
-use crate::documents::shell::{self, Word, in_place, is_assignment, unquote, var_ref, words};
-use crate::documents::{self, BuildFileKind, dockerfile, yaml};
-use crate::fix::Fix;
-use crate::fix::{Applicability, Edit, TextRange};
-use crate::gomod::Module;
-use crate::transform::{Meta, OtherFiles, Transform, always};
+use crate::read::documents::make::{self, Vars, simple_var};
+use crate::read::documents::shell::{self, Word, in_place, is_assignment, unquote, var_ref, words};
+use crate::read::documents::{self, BuildFileKind, dockerfile, yaml};
+use crate::read::gomod::Module;
+use crate::rules::diagnostic::Diagnostic;
+use crate::rules::fix::Fix;
+use crate::rules::fix::{Applicability, Edit, TextRange};
+use crate::rules::transform::{Meta, OtherFiles, Transform, always};
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R8",
         name: "build-flags",
         summary: "release `go build` in a Dockerfile, Makefile or .goreleaser.yml without -trimpath and -ldflags=\"-s -w\"",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         // Never a Go file: the rule reads build files through `other_files`.
         prefilter: &[],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("build_flags.rs"),
@@ -355,7 +355,7 @@ fn analyse(text: &str, args: &[Word], vars: Option<&Vars>, paths: &[String]) -> 
             // A package argument below a test, example, tool or generator directory (`./tools/gen`,
             // `./test/integration`) or named like one (`./cmd/demo`) is not a release build.
             if (w.starts_with("./") || w.starts_with("../"))
-                && (crate::context::dir_role(None, std::path::Path::new(&w)).is_some()
+                && (crate::semantic::context::dir_role(None, std::path::Path::new(&w)).is_some()
                     || w.split('/').any(debug_ish))
             {
                 b.skip = true;

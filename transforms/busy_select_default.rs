@@ -74,10 +74,10 @@
 //! The Go spec, "Select statements" (with a `default`, a `select` never blocks); `selectgo` in
 //! `src/runtime/select.go`.
 
-use crate::fix::{Applicability, Fix, TextRange};
-use crate::rewrite::delete_statement;
-use crate::syntax::{self, block_statements, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax::{self, block_statements, named_children};
+use crate::rules::fix::{Applicability, Fix, TextRange};
+use crate::rules::rewrite::delete_statement;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -85,10 +85,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R6.1",
         name: "busy-select-default",
         summary: "an empty default makes a for/select loop spin instead of block",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["default:"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("busy_select_default.rs"),
@@ -99,7 +99,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 /// An empty `default:` is followed only by blanks and then `}` or the next `case`.
-fn has_empty_default(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+fn has_empty_default(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
     memchr::memmem::find_iter(bytes, b"default:").any(|i| {
         let rest = &bytes[i + b"default:".len()..];
         let next = rest
@@ -156,8 +156,8 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     // Tests and benchmarks spin on purpose (to provoke or measure contention): there a spin whose fix a
     // precondition withholds is not worth a report (the Safe removal still applies, as it always did).
     let file = cx.file();
-    let test_code = crate::removal::in_test_code(file, for_stmt)
-        || crate::context::in_test_support(cx.pkg, file);
+    let test_code = crate::rules::removal::in_test_code(file, for_stmt)
+        || crate::semantic::context::in_test_support(cx.pkg, file);
     // Loop header: a three-clause or range loop polls a bounded number of times (a "try n times" on
     // purpose), not the spin shape.
     let mut header = named_children(for_stmt);

@@ -68,7 +68,7 @@
 //!   (`&buf[i]`, `unsafe.Pointer(&b[off])`), a slice expression or `unsafe.SliceData(...)` — C gets a run
 //!   of elements (a `write`-style call per block), or the loop steps by something other than one
 //!   (`i += chunk`).
-//! - The call does not run per element (`crate::flow`): it sits in an error branch (`if err != nil`) or a
+//! - The call does not run per element (`crate::semantic::flow`): it sits in an error branch (`if err != nil`) or a
 //!   branch that leaves the loop (`break`, `return`, `panic`), or in a one-shot function (`init`, `New…`,
 //!   `Close`, `Shutdown`, configuration and reload functions).
 //! - The loop is not per element: `for { }` and `for cond { }` loops (event and poll loops), `range`
@@ -87,12 +87,12 @@
 //! `cmd/cgo` documentation (`src/cmd/cgo/doc.go`, "Passing pointers"); `runtime.cgocall` in
 //! `src/runtime/cgocall.go`.
 
-use crate::fix::TextRange;
-use crate::flow;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::flow;
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -100,17 +100,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.12",
         name: "cgo-call-in-loop",
         summary: "a cgo call per element of a loop pays the Go-to-C transition each time; batch it",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["\"C\""],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("cgo_call_in_loop.rs"),
     query: QUERY,
     run,
     precheck: |bytes, _| {
-        crate::prefilter::imports(bytes, "C") && !crate::prefilter::imports(bytes, "testing")
+        crate::semantic::prefilter::imports(bytes, "C")
+            && !crate::semantic::prefilter::imports(bytes, "testing")
     },
     other_files: None,
 };

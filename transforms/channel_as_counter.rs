@@ -90,12 +90,12 @@
 //! `chansend`, `chanrecv` and `hchan.lock` in `src/runtime/chan.go`; `atomic.Int64` in
 //! `src/sync/atomic/type.go` (Go 1.19).
 
-use crate::fix::TextRange;
-use crate::package::{Package, PkgFile};
-use crate::removal::in_test_code;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -103,10 +103,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.6",
         name: "channel-as-counter",
         summary: "a channel that only carries constants to one goroutine adding them up: an atomic counter does it in one instruction",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["make(chan"],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("channel_as_counter.rs"),
@@ -117,8 +117,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 /// A send of a literal (`<- 1`, `<- -1`, `<- struct{}{}`, `<- true`) outside a test file.
-fn has_constant_send(bytes: &[u8], _: &crate::gomod::Module) -> bool {
-    if crate::prefilter::imports(bytes, "testing") {
+fn has_constant_send(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
+    if crate::semantic::prefilter::imports(bytes, "testing") {
         return false;
     }
     memchr::memmem::find_iter(bytes, b"<-").any(|i| {
@@ -674,7 +674,7 @@ mod tests {
                     "package m\n\nfunc (c *Counter) Peek() int { return len(c.ch) }\n",
                 ),
             ],
-            crate::settings::Mode::Check,
+            crate::run::settings::Mode::Check,
             false,
             &[],
         );

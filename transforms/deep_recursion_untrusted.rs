@@ -123,11 +123,11 @@
 //! `runtime/stack.go` (`newstack`, `maxstacksize`, "goroutine stack exceeds" fatal error);
 //! `runtime/debug.SetMaxStack`; `encoding/json` (`maxNestingDepth` in `scanner.go`).
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -135,7 +135,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.15",
         name: "deep-recursion-untrusted",
         summary: "a recursive walk of decoded input with no depth bound: deep input grows the stack without limit",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &[
             "map[string]any",
             "map[string]interface{}",
@@ -146,14 +146,14 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "html.Node",
             "yaml.Node",
         ],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("deep_recursion_untrusted.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| !crate::prefilter::imports(bytes, "testing"),
+    precheck: |bytes, _| !crate::semantic::prefilter::imports(bytes, "testing"),
     other_files: None,
 };
 

@@ -107,11 +107,11 @@
 //! The Go specification, "Defer statements"; Go 1.14 release notes (open-coded defers, not used for
 //! defers in loops); `deferproc`/`deferreturn` in `src/runtime/panic.go`.
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -119,10 +119,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.1",
         name: "defer-in-loop",
         summary: "defer inside a loop runs only at function return: resources and defer records pile up",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["defer"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("defer_in_loop.rs"),
@@ -132,7 +132,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     precheck: |bytes, _| {
         for_before_defer(bytes)
             && nested_defer(bytes)
-            && !crate::prefilter::imports(bytes, "testing")
+            && !crate::semantic::prefilter::imports(bytes, "testing")
     },
     other_files: None,
 };
@@ -466,7 +466,7 @@ fn exits(file: &PkgFile, s: Node<'_>, list: Node<'_>, lp: Node<'_>) -> Exit {
                 return Exit::Function;
             }
             // An unlabeled break leaves the innermost for/switch/select around it: the loop itself?
-            if crate::flow::innermost_breakable(list) == Some(lp.id()) {
+            if crate::semantic::flow::innermost_breakable(list) == Some(lp.id()) {
                 Exit::Loop
             } else {
                 Exit::No

@@ -81,12 +81,12 @@
 //! `SetFinalizer` and `AddCleanup` in `src/runtime/mfinal.go` and `src/runtime/mcleanup.go`; the Go 1.24
 //! release notes ("runtime.AddCleanup").
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -94,16 +94,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.8",
         name: "finalizer-closes-resource",
         summary: "runtime.SetFinalizer closing a file, socket or descriptor: it is released only when the GC runs, maybe never",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["SetFinalizer"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("finalizer_closes_resource.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["SetFinalizer"]),
+    precheck: |bytes, _| {
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["SetFinalizer"])
+    },
     other_files: None,
 };
 

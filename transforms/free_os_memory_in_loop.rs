@@ -72,28 +72,28 @@
 //! `debug.FreeOSMemory` and `debug.SetMemoryLimit` in `src/runtime/debug/garbage.go`; the Go 1.19 release
 //! notes (soft memory limit); the Go GC guide (go.dev/doc/gc-guide, "Memory limit").
 
-use crate::fix::TextRange;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax;
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.4",
         name: "free-os-memory-in-loop",
         summary: "debug.FreeOSMemory() in a loop forces a full GC and a return of memory to the OS on each pass",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["FreeOSMemory"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("free_os_memory_in_loop.rs"),
     query: QUERY,
     run,
     precheck: |bytes, _| {
-        crate::prefilter::calls_outside_tests(bytes, "runtime/debug", &["FreeOSMemory"])
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime/debug", &["FreeOSMemory"])
     },
     other_files: None,
 };

@@ -113,14 +113,14 @@
 //! `runtime/pprof` package doc; "A Guide to the Go Garbage Collector" (go.dev/doc/gc-guide: `GOGC`,
 //! `GOMEMLIMIT`).
 
-use crate::fix::{Fix, TextRange};
-use crate::package::{Package, PkgFile};
-use crate::removal::{
+use crate::read::syntax::{self, named_children};
+use crate::rules::fix::{Fix, TextRange};
+use crate::rules::removal::{
     Removal, Shape, in_test_code, kept_statements, names_import, no_arguments, plan_removal,
     runtime_import_change, runtime_local,
 };
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -128,16 +128,16 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R3b",
         name: "gc-call",
         summary: "runtime.GC() blocks for a full collection the runtime would run on its own",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &[".GC()"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("gc_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["GC"]),
+    precheck: |bytes, _| crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["GC"]),
     other_files: None,
 };
 
@@ -174,7 +174,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     // §0.3 / §3.4 import: a file that declares the import's name anywhere cannot have its uses counted.
     let local = runtime_local(file)?;
     // Owner's decision / §3.2.4: never in tests, benchmarks, TestMain.
-    if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     let func = syntax::enclosing_function(stmt)?;
@@ -893,9 +893,9 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let before = crate::docs::go_block(&doc, "## Example").expect("example");
-        let after = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let before = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
+        let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
         check_fix(&TRANSFORM, &before, &after);
     }
 

@@ -70,28 +70,28 @@
 //! `debug.SetGCPercent` and `debug.SetMemoryLimit` in `src/runtime/debug/garbage.go`; the Go 1.19
 //! release notes; the Go GC guide (go.dev/doc/gc-guide, "Memory limit").
 
-use crate::fix::TextRange;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax;
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.5",
         name: "gc-percent-without-memory-limit",
         summary: "debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["SetGCPercent"],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("gc_percent_without_memory_limit.rs"),
     query: QUERY,
     run,
     precheck: |bytes, _| {
-        crate::prefilter::calls_outside_tests(bytes, "runtime/debug", &["SetGCPercent"])
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime/debug", &["SetGCPercent"])
     },
     other_files: None,
 };

@@ -127,13 +127,13 @@
 //! release notes (per-iteration loop variables); the go directive in the Go modules reference
 //! (go.dev/ref/mod), which sets a file's language version.
 
-use crate::fix::{Edit, Fix, ImportChange, TextRange};
-use crate::package::PkgFile;
-use crate::removal::{in_test_code, names_import};
-use crate::rewrite::delete_statement;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::{Edit, Fix, ImportChange, TextRange};
+use crate::rules::removal::{in_test_code, names_import};
+use crate::rules::rewrite::delete_statement;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -142,10 +142,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R6.3",
         name: "goroutine-per-item",
         summary: "one goroutine per item of an unbounded slice under a WaitGroup: concurrency grows with the input",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["go func"],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("goroutine_per_item.rs"),
@@ -157,7 +157,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             && has(".Done()")
             && has(".Wait()")
             && has("range")
-            && !crate::prefilter::imports(bytes, "testing")
+            && !crate::semantic::prefilter::imports(bytes, "testing")
     },
     other_files: None,
 };
@@ -188,7 +188,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     };
     let file = cx.file();
-    if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, for_stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     let top = syntax::enclosing_function(for_stmt)?;
@@ -915,9 +915,9 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let before = crate::docs::go_block(&doc, "## Example").expect("example");
-        let after = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let before = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
+        let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
         assert_eq!(fixed("1.22", &before), after);
     }
 
@@ -979,7 +979,7 @@ mod tests {
     }
 
     fn with_module(gomod: &str, gosum: Option<&str>, src: &str) -> String {
-        use crate::settings::Mode;
+        use crate::run::settings::Mode;
         let mut files = vec![("go.mod", gomod), ("x.go", src)];
         if let Some(sum) = gosum {
             files.push(("go.sum", sum));

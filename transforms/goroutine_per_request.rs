@@ -88,14 +88,14 @@
 //!
 //! ## References
 //! `Request.Context` ("the context is canceled … when the ServeHTTP method returns") in `src/net/http/request.go`;
-//! `context.WithoutCancel` (Go 1.21) in `src/context/context.go`; `golang.org/x/sync/semaphore`.
+//! `context.WithoutCancel` (Go 1.21) in `src/semantic/context/context.go`; `golang.org/x/sync/semaphore`.
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -103,10 +103,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.10",
         name: "goroutine-per-request",
         summary: "an HTTP handler starting an unbounded goroutine per request, often using the request after it returns",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["ResponseWriter"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("goroutine_per_request.rs"),
@@ -117,8 +117,9 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 /// The keyword `go` at the start of a statement, outside test files.
-fn has_go_statement(bytes: &[u8], _: &crate::gomod::Module) -> bool {
-    if !crate::prefilter::imports(bytes, "net/http") || crate::prefilter::imports(bytes, "testing")
+fn has_go_statement(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
+    if !crate::semantic::prefilter::imports(bytes, "net/http")
+        || crate::semantic::prefilter::imports(bytes, "testing")
     {
         return false;
     }

@@ -115,17 +115,17 @@
 //! `runtime.Gosched` in `src/runtime/proc.go`; the Go 1.14 release notes (asynchronous preemption, and
 //! the platforms without it); the Go memory model (go.dev/ref/mem).
 
-use crate::buildtags::{
+use crate::read::buildtags::{
     collect_unknown_tags, eval, file_constraint, filename_platform, platform_tag,
 };
-use crate::fix::{Edit, Fix, TextRange};
-use crate::package::{Package, PkgFile};
-use crate::removal::{
+use crate::read::syntax;
+use crate::rules::fix::{Edit, Fix, TextRange};
+use crate::rules::removal::{
     Shape, in_test_code, kept_statements, no_arguments, plan_removal, plan_removal_leaving_unused,
     runtime_import_change, runtime_local,
 };
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -134,16 +134,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R3a",
         name: "gosched-call",
         summary: "runtime.Gosched() outside a spin-wait yields for nothing and orders nothing",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["Gosched"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("gosched_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "runtime", &["Gosched"]),
+    precheck: |bytes, _| {
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["Gosched"])
+    },
     other_files: None,
 };
 
@@ -174,7 +176,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     // §0.3 / §3.4 import: a file that declares the import's name anywhere cannot have its uses counted.
     let local = runtime_local(file)?;
     // §3.2.4: never in tests (they yield to provoke interleavings).
-    if in_test_code(file, stmt) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     // §3.2.5: not in files built only for platforms without asynchronous preemption.
@@ -210,7 +212,9 @@ fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, loc
         .collect();
     let innermost = loops[0];
     let planned = plan_removal_leaving_unused(src, stmt);
-    let ends = loops.iter().all(|l| crate::loops::ends_by_itself(*l, src));
+    let ends = loops
+        .iter()
+        .all(|l| crate::semantic::loops::ends_by_itself(*l, src));
     // The statement of the loop's body that holds the yield (the yield itself, or the `if` around it).
     let holder = std::iter::once(stmt)
         .chain(syntax::ancestors(stmt))
@@ -234,9 +238,14 @@ fn in_loop(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_>, loc
     let nested_in_work = holder.id() != removed.id();
     let waits = !nested_in_work
         && if ends {
-            !others.is_empty() && others.iter().all(|s| crate::loops::is_exit_check(*s))
+            !others.is_empty()
+                && others
+                    .iter()
+                    .all(|s| crate::semantic::loops::is_exit_check(*s))
         } else {
-            others.iter().all(|s| crate::loops::is_bookkeeping(*s))
+            others
+                .iter()
+                .all(|s| crate::semantic::loops::is_bookkeeping(*s))
         };
     if waits || (others.is_empty() && !nested_in_work) {
         // `for { select { ...; default: runtime.Gosched() } }` is R7.7's finding: one report per site. A
@@ -688,9 +697,9 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let before = crate::docs::go_block(&doc, "## Example").expect("example");
-        let after = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let before = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
+        let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
         check_fix(&TRANSFORM, &before, &after);
     }
 

@@ -145,13 +145,13 @@ mod reads;
 mod tests;
 mod textbook;
 
-use crate::fix::{Edit, Fix, ImportChange, TextRange};
-use crate::package::{Package, PkgFile};
+use crate::read::syntax::{self, comment_follows, directive_above, line_end_incl, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::{Edit, Fix, ImportChange, TextRange};
+use crate::rules::spec_removal::delete_var_spec;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic;
-use crate::spec_removal::delete_var_spec;
-use crate::syntax::{self, comment_follows, directive_above, line_end_incl, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::semantic::package::{Package, PkgFile};
 use accessor::*;
 use any_shape::*;
 use calls::*;
@@ -165,10 +165,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R4",
         name: "io-in-init",
         summary: "init() does I/O to fill a package variable at import time",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["func init()"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[(
             "main",
             "true: also rewrite the init functions of main packages",
@@ -194,7 +194,7 @@ const QUERY: &str = r#"
 const MAX_INIT_LINES: usize = 24;
 
 /// Cheap and sound: some `func init() {` starts a line (any body shape is reported, see `any_shape`).
-fn precheck(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+fn precheck(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
     memchr::memmem::find_iter(bytes, b"func init() {").any(|at| at == 0 || bytes[at - 1] == b'\n')
 }
 

@@ -97,7 +97,7 @@
 //!   single new variable, or the variable is returned (also as `buf[:n]`), assigned or aliased, stored
 //!   in a struct, map, slice or channel, appended, captured by a function literal, redeclared, or
 //!   handed to a goroutine (`go f(buf)`), or filled by `runtime.Stack` (a stack dump, R7.3's concern).
-//! - Code that runs once or rarely (`crate::flow`): constructors (`New…`), teardown (`Close`, `Shutdown`),
+//! - Code that runs once or rarely (`crate::semantic::flow`): constructors (`New…`), teardown (`Close`, `Shutdown`),
 //!   set-up, configuration and reload functions, and error paths (`if err != nil { … }`, a deferred
 //!   `if r := recover(); r != nil { … }` that formats the panic's stack).
 //!
@@ -110,12 +110,12 @@
 //! `mallocgc` and `maxSmallSize` in `src/runtime/malloc.go`; `sync.Pool` in `src/sync/pool.go`; the
 //! `io.Reader` and `io.Writer` documentation ("Implementations must not retain p").
 
-use crate::fix::TextRange;
-use crate::flow;
-use crate::package::{Package, PkgFile};
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::flow;
+use crate::semantic::package::{Package, PkgFile};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -123,16 +123,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.2",
         name: "large-buffer-per-call",
         summary: "make([]byte, N) with constant N >= 32 KiB per call: a large allocation for scratch space",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["make"],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("large_buffer_per_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| makes_byte_slice(bytes) && !crate::prefilter::imports(bytes, "testing"),
+    precheck: |bytes, _| {
+        makes_byte_slice(bytes) && !crate::semantic::prefilter::imports(bytes, "testing")
+    },
     other_files: None,
 };
 

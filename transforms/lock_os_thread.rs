@@ -99,13 +99,13 @@
 //! `runtime.LockOSThread` in `src/runtime/proc.go`; Go 1.10 release notes
 //! (nesting, exiting while locked); Go 1.16 release notes (`syscall.Setuid` on all threads).
 
-use crate::fix::{Edit, Fix, TextRange};
-use crate::package::Package;
-use crate::removal::{
+use crate::read::syntax;
+use crate::rules::fix::{Edit, Fix, TextRange};
+use crate::rules::removal::{
     in_test_code, no_arguments, plan_removal, runtime_import_change, runtime_local,
 };
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::Package;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -113,17 +113,17 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R6.2",
         name: "lock-os-thread",
         summary: "LockOSThread with a deferred unlock and no per-thread state pins a thread for nothing",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["LockOSThread"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("lock_os_thread.rs"),
     query: QUERY,
     run,
     precheck: |bytes, _| {
-        crate::prefilter::calls_outside_tests(bytes, "runtime", &["LockOSThread"])
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["LockOSThread"])
             && !mentions_thread_state(bytes)
     },
     other_files: None,
@@ -305,7 +305,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     let local = runtime_local(file)?;
-    if in_test_code(file, lock) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, lock) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     let func = syntax::enclosing_function(lock)?;
@@ -438,7 +438,7 @@ fn runs_foreign_callbacks(func: Node<'_>, src: &str) -> bool {
 /// Does the function call, after `from`, a function of a package of this module that imports "C"?
 fn calls_cgo_package(
     pkg: &Package,
-    file: &crate::package::PkgFile,
+    file: &crate::semantic::package::PkgFile,
     func: Node<'_>,
     from: usize,
 ) -> bool {
@@ -457,14 +457,14 @@ fn calls_cgo_package(
         found = file.imports().iter().any(|i| {
             i.is_usable()
                 && i.local == name
-                && crate::cgo::module_package_uses_cgo(&pkg.module, &i.path)
+                && crate::semantic::cgo::module_package_uses_cgo(&pkg.module, &i.path)
         });
     });
     found
 }
 
 /// Does the function call a `C.` name after `from` (the lock), in a file that imports "C"?
-fn calls_c_after(file: &crate::package::PkgFile, func: Node<'_>, from: usize) -> bool {
+fn calls_c_after(file: &crate::semantic::package::PkgFile, func: Node<'_>, from: usize) -> bool {
     if !file.imports_path("C") {
         return false;
     }
@@ -497,7 +497,7 @@ const C_THREAD_LOCAL: &[&str] = &[
 /// the directory's C sources still is.
 fn package_touches_thread_state(pkg: &Package, c_called: bool) -> bool {
     if pkg.files.iter().any(|f| {
-        (!c_called && crate::prefilter::imports(f.text.as_bytes(), "C"))
+        (!c_called && crate::semantic::prefilter::imports(f.text.as_bytes(), "C"))
             || mentions_thread_state(f.text.as_bytes())
             || (c_called
                 && C_THREAD_LOCAL
@@ -568,9 +568,9 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let before = crate::docs::go_block(&doc, "## Example").expect("example");
-        let after = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let before = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
+        let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
         assert_eq!(fixed(&before), after);
     }
 

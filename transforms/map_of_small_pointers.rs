@@ -96,11 +96,11 @@
 //! The Go GC guide (go.dev/doc/gc-guide, "Eliminating heap allocations", pointer-dense data);
 //! `src/internal/runtime/maps` (Swiss-table layout, Go 1.24).
 
-use crate::fix::TextRange;
-use crate::package::{Package, PkgFile};
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -109,10 +109,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.13",
         name: "map-of-small-pointers",
         summary: "a map of pointers to a small struct, iterated in bulk: store the values inline",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["map["],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("map_of_small_pointers.rs"),
@@ -120,7 +120,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     run,
     precheck: |bytes, _| {
         has_pointer_map(bytes)
-            && !crate::prefilter::imports(bytes, "testing")
+            && !crate::semantic::prefilter::imports(bytes, "testing")
             && bytes.windows(6).any(|w| w == b"range ")
     },
     other_files: None,

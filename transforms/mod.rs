@@ -1,6 +1,6 @@
 //! The registry of transforms: one module per rule, listed alphabetically by file name.
 
-use crate::transform::Transform;
+use crate::rules::transform::Transform;
 
 mod automaxprocs_import;
 mod boxing_in_hot_api;

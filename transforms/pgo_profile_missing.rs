@@ -76,19 +76,19 @@
 //! Go 1.21 release notes (PGO generally available, `-pgo=auto`); the "Profile-guided optimization" guide
 //! on go.dev; `go help build` (`-pgo`).
 
-use crate::fix::{Fix, ModuleEdit, TextRange};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::version::GoVersion;
+use crate::rules::fix::{Fix, ModuleEdit, TextRange};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R9",
         name: "pgo-profile-missing",
         summary: "a main package that serves has no default.pgo, so PGO (on by default since Go 1.21) does nothing",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["func main("],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("pgo_profile_missing.rs"),
@@ -114,18 +114,19 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let mains: Vec<usize> = (0..pkg.files.len())
         .filter(|&i| {
             let f = &pkg.files[i];
-            !f.is_test && f.declares_main() && crate::context::file_role(pkg, f).is_none()
+            !f.is_test && f.declares_main() && crate::semantic::context::file_role(pkg, f).is_none()
         })
         .collect();
     if mains.first() != Some(&cx.file_idx) {
         return None;
     }
     // Samples, benchmarks, fixtures, test servers and dev tools are not what production traffic runs.
-    if crate::context::package_role(pkg).is_some() || pkg.dir.join("default.pgo").exists() {
+    if crate::semantic::context::package_role(pkg).is_some() || pkg.dir.join("default.pgo").exists()
+    {
         return None;
     }
-    let how = crate::context::serves(pkg)?;
-    let dir = crate::walk::display_path(&pkg.dir);
+    let how = crate::semantic::context::serves(pkg)?;
+    let dir = crate::read::walk::display_path(&pkg.dir);
     let pgo = if dir.is_empty() || dir == "." {
         "default.pgo".to_string()
     } else {

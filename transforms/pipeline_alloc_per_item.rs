@@ -111,11 +111,11 @@
 //! `sync.Pool` in `src/sync/pool.go`; the Go GC guide (go.dev/doc/gc-guide, "Eliminating heap
 //! allocations"); "Go Concurrency Patterns: Pipelines and cancellation" (go.dev/blog/pipelines).
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -123,10 +123,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.11",
         name: "pipeline-alloc-per-item",
         summary: "a channel pipeline stage allocates a fresh pointer or slice for every item it forwards",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["chan "],
-        tier: crate::transform::Tier::BehindProfile,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::BehindProfile,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("pipeline_alloc_per_item.rs"),
@@ -143,12 +143,12 @@ const QUERY: &str = r#"
 "#;
 
 /// A `range` and a send statement (`x <- `) must both be there, outside test files.
-fn precheck(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+fn precheck(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
     sends_in_range(bytes)
 }
 
 fn sends_in_range(bytes: &[u8]) -> bool {
-    if crate::prefilter::imports(bytes, "testing") || !contains(bytes, b"range ") {
+    if crate::semantic::prefilter::imports(bytes, "testing") || !contains(bytes, b"range ") {
         return false;
     }
     bytes.windows(4).enumerate().any(|(i, w)| {

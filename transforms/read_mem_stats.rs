@@ -112,10 +112,10 @@
 //! (`TestReadMetrics`: which MemStats fields equal which metrics), the `runtime/metrics` package
 //! documentation (the metric catalog, `src/runtime/metrics/description.go`); Go 1.16 release notes.
 
-use crate::fix::{Edit, Fix, FixAvailability, ImportChange, TextRange};
-use crate::syntax::{self, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
+use crate::read::syntax::{self, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::{Edit, Fix, FixAvailability, ImportChange, TextRange};
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use std::collections::{BTreeSet, HashSet};
 use tree_sitter::Node;
 
@@ -126,8 +126,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.ReadMemStats stops the world; read the fields used from runtime/metrics",
         fix: FixAvailability::Always,
         prefilter: &["ReadMemStats"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("read_mem_stats.rs"),
@@ -138,9 +138,9 @@ pub(crate) static TRANSFORM: Transform = Transform {
 };
 
 /// §1.4 must-not-fire: a module whose go line is below 1.16 is never rewritten, so its files are not parsed.
-fn module_may_use_metrics(bytes: &[u8], module: &crate::gomod::Module) -> bool {
+fn module_may_use_metrics(bytes: &[u8], module: &crate::read::gomod::Module) -> bool {
     module.go >= GoVersion(16)
-        && crate::prefilter::calls_outside_tests(bytes, "runtime", &["ReadMemStats"])
+        && crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["ReadMemStats"])
 }
 
 const QUERY: &str = r#"(expression_statement
@@ -298,14 +298,14 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     }
     // The seeds' When-NOT: one-shot tools, demos and benchmarks, where the stop-the-world pause costs
     // nothing that matters (the engine's `context` fact).
-    if crate::context::file_role(cx.pkg, file).is_some() {
+    if crate::semantic::context::file_role(cx.pkg, file).is_some() {
         return None;
     }
     if let Some(top) = syntax::enclosing_top_function(stmt)
         && top.kind() == "function_declaration"
         && top
             .child_by_field_name("name")
-            .is_some_and(|n| crate::package::is_test_func_name(syntax::text(n, src)))
+            .is_some_and(|n| crate::semantic::package::is_test_func_name(syntax::text(n, src)))
     {
         return None;
     }
@@ -977,9 +977,10 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let before = crate::docs::go_block(&doc, "## Example").expect("Example block");
-        let after = crate::docs::go_block(&doc, "## Use instead").expect("Use instead block");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let before = crate::catalog::docs::go_block(&doc, "## Example").expect("Example block");
+        let after =
+            crate::catalog::docs::go_block(&doc, "## Use instead").expect("Use instead block");
         check_fix(&TRANSFORM, &before, &after);
     }
 
@@ -1457,7 +1458,7 @@ func heap() uint64 {
         let [finding] = findings.as_slice() else {
             panic!("one finding expected: {findings:?}")
         };
-        assert_eq!(finding.fix, Some(crate::fix::Applicability::Safe));
+        assert_eq!(finding.fix, Some(crate::rules::fix::Applicability::Safe));
         let msg = &finding.message;
         assert!(
             msg.contains("stops the world")

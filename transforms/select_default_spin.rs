@@ -78,10 +78,10 @@
 //! `selectgo` in `src/runtime/select.go`; `Gosched` in `src/runtime/proc.go`; the Go spec, "Select
 //! statements".
 
-use crate::fix::TextRange;
-use crate::removal::in_test_code;
-use crate::syntax::{self, block_statements, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax::{self, block_statements, named_children};
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -90,10 +90,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.7",
         name: "select-default-spin",
         summary: "a for/select loop whose default only yields or counts: the goroutine spins at full CPU while idle",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["default:"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Preview,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Preview,
         options: &[],
     },
     source: include_str!("select_default_spin.rs"),
@@ -105,9 +105,9 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 /// A `select` exists outside a test file, and some `default:` is followed by something other than the end of
 /// its clause (empty defaults are R6.1's).
-fn has_nonempty_default_in_select(bytes: &[u8], _: &crate::gomod::Module) -> bool {
+fn has_nonempty_default_in_select(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
     if memchr::memmem::find(bytes, b"select {").is_none()
-        || crate::prefilter::imports(bytes, "testing")
+        || crate::semantic::prefilter::imports(bytes, "testing")
     {
         return false;
     }
@@ -179,7 +179,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
             return None;
         }
     }
-    if in_test_code(file, for_stmt) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, for_stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     let what = if stmts.is_empty() {

@@ -112,11 +112,11 @@
 //! does not block, so the channel needs a buffer) and `signal.Stop`/`signal.Reset` in
 //! `src/os/signal/signal.go`.
 
-use crate::fix::TextRange;
-use crate::package::PkgFile;
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::PkgFile;
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -124,16 +124,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.14",
         name: "signal-handler-blocking",
         summary: "the goroutine that receives SIGINT/SIGTERM does blocking cleanup: a second signal cannot stop the process",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["Notify"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("signal_handler_blocking.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| crate::prefilter::calls_outside_tests(bytes, "os/signal", &["Notify"]),
+    precheck: |bytes, _| {
+        crate::semantic::prefilter::calls_outside_tests(bytes, "os/signal", &["Notify"])
+    },
     other_files: None,
 };
 

@@ -81,11 +81,11 @@
 //! `runtime.Stack` in `src/runtime/mprof.go` (stops the world when `all` is true); Go 1.19 release notes
 //! (goroutine profile pause).
 
-use crate::fix::TextRange;
-use crate::package::{Package, PkgFile};
-use crate::removal::in_test_code;
-use crate::syntax;
-use crate::transform::{Ctx, Match, Meta, Transform};
+use crate::read::syntax;
+use crate::rules::fix::TextRange;
+use crate::rules::removal::in_test_code;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::package::{Package, PkgFile};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -93,18 +93,18 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R7.3",
         name: "stack-all-goroutines",
         summary: "runtime.Stack(buf, true) on a regular path stops the world to format every goroutine",
-        fix: crate::fix::FixAvailability::Never,
+        fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["Stack"],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[],
     },
     source: include_str!("stack_all_goroutines.rs"),
     query: QUERY,
     run,
     precheck: |bytes, _| {
-        crate::prefilter::calls_outside_tests(bytes, "runtime", &["Stack"])
-            && !crate::prefilter::imports(bytes, "os/signal")
+        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["Stack"])
+            && !crate::semantic::prefilter::imports(bytes, "os/signal")
     },
     other_files: None,
 };
@@ -133,7 +133,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     // Tests dump stacks to diagnose hangs.
-    if in_test_code(file, call) || crate::context::in_test_support(cx.pkg, file) {
+    if in_test_code(file, call) || crate::semantic::context::in_test_support(cx.pkg, file) {
         return None;
     }
     // A dump triggered by a signal (SIGQUIT, SIGUSR1) is on demand.

@@ -131,13 +131,13 @@
 //! "Timer changes"; the `asynctimerchan` setting in the GODEBUG documentation (`doc/godebug.md`);
 //! go.dev/issue/37196 (the pre-1.23 drain race).
 
-use crate::fix::{Applicability, Edit, Fix, TextRange};
-use crate::gomod::Module;
-use crate::rewrite::indent_lines;
+use crate::read::gomod::Module;
+use crate::read::syntax::{self, indent_at, line_end_incl, line_start, named_children};
+use crate::read::version::GoVersion;
+use crate::rules::fix::{Applicability, Edit, Fix, TextRange};
+use crate::rules::rewrite::indent_lines;
+use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::constant;
-use crate::syntax::{self, indent_at, line_end_incl, line_start, named_children};
-use crate::transform::{Ctx, Match, Meta, Transform};
-use crate::version::GoVersion;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -146,10 +146,10 @@ pub(crate) static TRANSFORM: Transform = Transform {
         code: "R2",
         name: "time-after-in-loop",
         summary: "time.After / time.Tick in a loop's select creates a timer per iteration",
-        fix: crate::fix::FixAvailability::Sometimes,
+        fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &[".After(", ".Tick("],
-        tier: crate::transform::Tier::AlwaysShip,
-        status: crate::transform::Status::Stable,
+        tier: crate::rules::transform::Tier::AlwaysShip,
+        status: crate::rules::transform::Status::Stable,
         options: &[(
             "sync-timers",
             "true: a plain Reset also for runtimes 1.23 to 1.26 when no godebug setting brings back async timer channels",
@@ -164,7 +164,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 /// Both calls need the standard `time` import, so the file spells its path.
 fn imports_time(bytes: &[u8], _: &Module) -> bool {
-    crate::prefilter::calls(bytes, "time", &["After", "Tick"])
+    crate::semantic::prefilter::calls(bytes, "time", &["After", "Tick"])
         && memchr::memmem::find(bytes, b"select").is_some()
 }
 
@@ -240,7 +240,7 @@ fn not_worth_a_diff(cx: &Ctx<'_>, plan: &Plan<'_>) -> Option<String> {
     if cx.file().versions.rt < GoVersion(23) {
         return None;
     }
-    let role = crate::context::file_role(cx.pkg, cx.file());
+    let role = crate::semantic::context::file_role(cx.pkg, cx.file());
     let why = match role {
         Some(r) => format!(
             "at Go >= 1.23 the timers are collected, and in {} one allocation per iteration is not worth a diff",
@@ -250,7 +250,9 @@ fn not_worth_a_diff(cx: &Ctx<'_>, plan: &Plan<'_>) -> Option<String> {
         None => return None,
     };
     if let Some(p) = cx.options.profile.as_deref()
-        && crate::profile::heat_of(p, cx.pkg, cx.file_idx, plan.site.call.start_byte()).cum > 0.0
+        && crate::semantic::profile::heat_of(p, cx.pkg, cx.file_idx, plan.site.call.start_byte())
+            .cum
+            > 0.0
     {
         return None;
     }
@@ -903,8 +905,8 @@ fn godebug_forces_async(settings: &[(String, String)]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::TRANSFORM;
-    use crate::engine::RunOutcome;
-    use crate::settings::Mode;
+    use crate::run::engine::RunOutcome;
+    use crate::run::settings::Mode;
     use crate::testing::{changed_text, check_fix, check_fix_go, check_no_fix, run_one, run_tree};
 
     /// Wraps a function body (tab-indented once) in a file that imports time.
@@ -925,7 +927,7 @@ mod tests {
     }
 
     /// The findings of a check-mode run (dry runs report what remains after fixing).
-    fn findings(go: &str, src: &str) -> Vec<crate::apply::Finding> {
+    fn findings(go: &str, src: &str) -> Vec<crate::run::apply::Finding> {
         crate::testing::findings(&TRANSFORM, go, src)
     }
 
@@ -933,9 +935,10 @@ mod tests {
 
     #[test]
     fn doc_example_round_trips() {
-        let doc = crate::docs::doc(&TRANSFORM);
-        let example = crate::docs::go_block(&doc, "## Example").expect("example");
-        let use_instead = crate::docs::go_block(&doc, "## Use instead").expect("use instead");
+        let doc = crate::catalog::docs::doc(&TRANSFORM);
+        let example = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
+        let use_instead =
+            crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
         check_fix(&TRANSFORM, &example, &use_instead);
     }
 
@@ -1230,7 +1233,7 @@ mod tests {
         assert_eq!(safe_only, before);
         assert_eq!(
             findings("1.22", &before)[0].fix,
-            Some(crate::fix::Applicability::Unsafe)
+            Some(crate::rules::fix::Applicability::Unsafe)
         );
         let (fixed, _) = run_one(&TRANSFORM, "1.22", &before, true);
         assert!(fixed.contains("case <-timer.C:"));

@@ -5,7 +5,7 @@
 //! declarations are listed up front; a body's names are read when a walk first reaches it.
 
 use super::index::PackageIndex;
-use crate::package::Package;
+use crate::semantic::package::Package;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -83,9 +83,9 @@ impl CallGraph {
 /// The identifiers and field names spelled in `node`.
 pub fn spelled_names(src: &str, node: Node<'_>) -> HashSet<String> {
     let mut out = HashSet::new();
-    crate::syntax::walk(node, &mut |c| {
+    crate::read::syntax::walk(node, &mut |c| {
         if matches!(c.kind(), "identifier" | "field_identifier") {
-            let name = crate::syntax::text(c, src);
+            let name = crate::read::syntax::text(c, src);
             if !out.contains(name) {
                 out.insert(name.to_string());
             }

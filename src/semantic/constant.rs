@@ -2,8 +2,8 @@
 //! `time.Hour`, the package's own constants (`const d = 5 * time.Second`), `+ - * /`, parentheses and
 //! `time.Duration(...)` conversions. A name a function declares shadows the package constant.
 
-use crate::package::{Package, PkgFile};
-use crate::syntax::{self, named_children};
+use crate::read::syntax::{self, named_children};
+use crate::semantic::package::{Package, PkgFile};
 use tree_sitter::Node;
 
 /// `time.Duration` as the function of a conversion.

@@ -1,8 +1,8 @@
 //! The package's declarations: functions, methods by receiver type, types, constants and variables of
 //! every file, and the package-level names each file's free identifiers refer to.
 
-use crate::package::{Package, PkgFile};
-use crate::syntax::named_children;
+use crate::read::syntax::named_children;
+use crate::semantic::package::{Package, PkgFile};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -94,7 +94,7 @@ impl PackageIndex {
         name: &'a str,
     ) -> impl Iterator<Item = &'a FileDecls> + 'a {
         (0..self.files.len())
-            .filter(move |&fi| crate::syntax::contains_word(&pkg.files[fi].text, name))
+            .filter(move |&fi| crate::read::syntax::contains_word(&pkg.files[fi].text, name))
             .map(move |fi| self.file(pkg, fi))
     }
 
@@ -209,7 +209,7 @@ impl FileDecls {
             return;
         };
         let mut receiver = String::new();
-        crate::syntax::walk(r, &mut |t| {
+        crate::read::syntax::walk(r, &mut |t| {
             if receiver.is_empty() && t.kind() == "type_identifier" {
                 receiver = f.node_text(t).to_string();
             }

@@ -1,17 +1,27 @@
 //! The semantic model rules read instead of re-deriving it: per package, what names refer to (scopes and
-//! bindings), the package's declarations and call graph, constant values; per module, facts about its
-//! other files. Built by the engine, asked by the rules; rules never walk the tree or read files.
+//! bindings), the package's declarations and call graph, constant values (the module's facts are read
+//! with its files: `read::module_facts`). Built by the engine, asked by the rules; rules never walk the
+//! tree or read files.
 //!
 //! Per file, [`scope::FileScopes`] (built on first use, dropped when the text changes); per package,
 //! [`Semantic`] (`Package::semantic`): the index of declarations and the call graph.
+//!
+//! Also here: the package as the engine holds it (`package`), where code runs (`context`), control
+//! flow (`flow`, `loops`), cgo facts, the byte-level prefilter and the CPU profile's heat per function.
 
 pub mod callgraph;
+pub mod cgo;
 pub mod constant;
+pub mod context;
+pub mod flow;
 pub mod index;
-pub mod module;
+pub mod loops;
+pub mod package;
+pub mod prefilter;
+pub mod profile;
 pub mod scope;
 
-use crate::package::Package;
+use crate::semantic::package::Package;
 use callgraph::{CallGraph, FuncId};
 use index::{DeclKind, PackageIndex, TopDecl};
 use std::cell::OnceCell;
@@ -86,7 +96,7 @@ pub fn referent<'a>(pkg: &'a Package, fi: usize, id: Node<'_>) -> Option<Referen
 pub fn references<'a>(pkg: &'a Package, name: &str) -> Option<Vec<(usize, Node<'a>)>> {
     let mut out = vec![];
     for (fi, f) in pkg.files.iter().enumerate() {
-        if !crate::syntax::contains_word(&f.text, name) {
+        if !crate::read::syntax::contains_word(&f.text, name) {
             continue;
         }
         let scopes = f.scopes();
@@ -139,7 +149,7 @@ pub fn reachable<'a>(pkg: &Package, nodes: &[(usize, Node<'a>)]) -> HashSet<Func
 pub fn direct_callees<'a>(pkg: &'a Package, fi: usize, node: Node<'_>) -> Vec<(usize, Node<'a>)> {
     let file = &pkg.files[fi];
     let mut names = std::collections::BTreeSet::new();
-    crate::syntax::walk(node, &mut |n| {
+    crate::read::syntax::walk(node, &mut |n| {
         if n.kind() == "call_expression"
             && let Some(f) = n.child_by_field_name("function")
             && f.kind() == "identifier"
@@ -184,7 +194,7 @@ pub fn type_definition<'a>(pkg: &'a Package, name: &str) -> Option<(usize, Node<
 pub fn reached_by_initialization(pkg: &Package, except: FuncId) -> HashSet<FuncId> {
     let mut seeds = vec![];
     for (fi, f) in pkg.files.iter().enumerate() {
-        for d in crate::syntax::named_children(f.tree().root_node()) {
+        for d in crate::read::syntax::named_children(f.tree().root_node()) {
             match d.kind() {
                 "var_declaration" => seeds.extend(
                     index::specs(d)
@@ -208,10 +218,10 @@ pub fn reached_by_initialization(pkg: &Package, except: FuncId) -> HashSet<FuncI
 
 #[cfg(test)]
 mod tests {
-    use crate::gomod::Module;
-    use crate::package::{Package, PkgFile};
-    use crate::source::SourceText;
-    use crate::version::{FileVersions, GoVersion};
+    use crate::read::gomod::Module;
+    use crate::read::source::SourceText;
+    use crate::read::version::{FileVersions, GoVersion};
+    use crate::semantic::package::{Package, PkgFile};
     use std::path::PathBuf;
     use std::sync::Arc;
 

@@ -9,7 +9,7 @@
 //! Only local scopes are modelled here: an identifier no local declaration covers is *free*, and the
 //! package index (`semantic::index`) or the file's imports say what it names.
 
-use crate::syntax::{self, named_children};
+use crate::read::syntax::{self, named_children};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -430,11 +430,11 @@ mod tests {
 
     /// The resolution of the `nth` (0-based) identifier spelled `name` in `src`.
     fn res(src: &str, name: &str, nth: usize) -> Resolution {
-        let tree = crate::syntax::parse(src);
+        let tree = crate::read::syntax::parse(src);
         let scopes = FileScopes::build(tree.root_node(), src);
         let mut seen = vec![];
-        crate::syntax::walk(tree.root_node(), &mut |n| {
-            if n.kind() == "identifier" && crate::syntax::text(n, src) == name {
+        crate::read::syntax::walk(tree.root_node(), &mut |n| {
+            if n.kind() == "identifier" && crate::read::syntax::text(n, src) == name {
                 seen.push(n.start_byte());
             }
         });
@@ -442,7 +442,7 @@ mod tests {
     }
 
     fn kind_of(src: &str, name: &str, nth: usize) -> Option<BindingKind> {
-        let tree = crate::syntax::parse(src);
+        let tree = crate::read::syntax::parse(src);
         let scopes = FileScopes::build(tree.root_node(), src);
         match res(src, name, nth) {
             Resolution::Local(i) => Some(scopes.bindings[i].kind),

@@ -9,10 +9,10 @@
 
 pub mod convert;
 
-use crate::apply::Finding;
-use crate::engine::{self, FixTarget, RunOutcome, Sources};
-use crate::fix::Applicability;
-use crate::settings::{Mode, Settings};
+use crate::rules::fix::Applicability;
+use crate::run::apply::Finding;
+use crate::run::engine::{self, FixTarget, RunOutcome, Sources};
+use crate::run::settings::{Mode, Settings};
 use convert::{Lines, kind_wanted, path_to_uri, text_edits, uri_to_path};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
@@ -249,7 +249,7 @@ impl Server<'_> {
     fn findings(&self, path: &Path) -> Result<(Vec<Finding>, Settings), String> {
         let settings = self.settings(path)?;
         let outcome = self.run(path, &settings, Mode::Check, None);
-        let display = crate::walk::display_path(path);
+        let display = crate::read::walk::display_path(path);
         for p in outcome.problems.iter().filter(|p| p.path == display) {
             self.log(lsp::MessageType::INFO, format!("{}: {}", p.path, p.message));
         }
@@ -419,9 +419,9 @@ impl Server<'_> {
         // One rule's explanation per code under the cursor; SUP is the engine's, with no page.
         let codes: BTreeSet<&str> = here.iter().map(|f| f.code).collect();
         for code in codes {
-            if let Some(t) = crate::registry::lookup(code) {
+            if let Some(t) = crate::catalog::registry::lookup(code) {
                 value.push_str("---\n\n");
-                value.push_str(&crate::docs::doc(t));
+                value.push_str(&crate::catalog::docs::doc(t));
             }
         }
         Ok(Some(lsp::Hover {

@@ -3,8 +3,8 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
-use gofix_rt::fix::{Edit, Fix, FixAvailability, TextRange};
-use gofix_rt::transform::{Ctx, Match, Meta, Transform, always};
+use gofix_rt::rules::fix::{Edit, Fix, FixAvailability, TextRange};
+use gofix_rt::rules::transform::{Ctx, Match, Meta, Transform, always};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -203,8 +203,8 @@ pub static BREAKS_BUILD: Transform = Transform {
         summary: "test only",
         fix: FixAvailability::Always,
         prefilter: &["work()"],
-        tier: gofix_rt::transform::Tier::AlwaysShip,
-        status: gofix_rt::transform::Status::Stable,
+        tier: gofix_rt::rules::transform::Tier::AlwaysShip,
+        status: gofix_rt::rules::transform::Status::Stable,
         options: &[],
     },
     source: "",

@@ -1,7 +1,7 @@
 //! The rule on Dockerfile, Makefile and GoReleaser texts, without the engine.
 
 use super::*;
-use crate::fix::apply_edits;
+use crate::rules::fix::apply_edits;
 
 fn fixed(name: &str, text: &str) -> (String, Vec<Diagnostic>) {
     let found = run_file(name, text, None);
@@ -57,7 +57,7 @@ fn test_and_example_directories_are_not_releases() {
 
 #[test]
 fn doc_example_rewrites_to_use_instead() {
-    let doc = crate::docs::doc(&TRANSFORM);
+    let doc = crate::catalog::docs::doc(&TRANSFORM);
     let block = |h: &str| {
         let after = &doc[doc.find(h).unwrap()..];
         let s = after.find("```dockerfile\n").unwrap() + "```dockerfile\n".len();

@@ -1,5 +1,5 @@
 use super::TRANSFORM;
-use crate::settings::Mode;
+use crate::run::settings::Mode;
 use crate::testing::{changed_text, check_detect_only_go, check_no_fix_go, run_tree};
 
 const HEAD: &str = "package m\n\nimport (\n\t\"log\"\n\t\"os\"\n)\n\nvar cfg []byte\n\nfunc init() {\n\tvar err error\n\tcfg, err = os.ReadFile(\"c\")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n";
@@ -25,7 +25,7 @@ fn run(files: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn query_compiles() {
-    tree_sitter::Query::new(&crate::syntax::language(), super::QUERY).unwrap();
+    tree_sitter::Query::new(&crate::read::syntax::language(), super::QUERY).unwrap();
 }
 
 #[test]

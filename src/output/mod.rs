@@ -1,0 +1,3 @@
+//! Output: the report, diff, JSON, SARIF and other formats a run prints.
+
+pub mod emit;

@@ -1,0 +1,11 @@
+//! Running rules: settings, the pass loop that applies fixes, the whole run, verification.
+
+pub mod apply;
+pub mod engine;
+pub mod ledger;
+pub mod otherfiles;
+pub mod path_rules;
+pub mod progress;
+pub mod settings;
+pub mod shard;
+pub mod verify;
