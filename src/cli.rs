@@ -39,13 +39,14 @@ pub enum Command {
     Server(ServerArgs),
 }
 
-/// The run settings an editor session shares with the CLI (the same flags, the same meaning).
-#[derive(Args, Debug, Default)]
-pub struct ServerArgs {
-    /// Also run the rules still in preview.
+/// The rule settings the command line and an editor session share: the same flags, the same meaning.
+#[derive(Args, Debug, Default, Clone)]
+pub struct RuleArgs {
+    /// Also run the rules still in preview (see `gofix-rt list`); a rule named in --select always runs, and
+    /// --profile brings in the preview rules classed behind-a-profile.
     #[arg(long)]
     pub preview: bool,
-    /// Label fixes that need review as applicable ([*] instead of [~]); quick fixes offer them either way.
+    /// Also apply fixes that need review (marked [~] in reports; an editor labels them as applicable).
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Only these transforms (codes or names, comma-separated).
@@ -54,7 +55,7 @@ pub struct ServerArgs {
     /// Skip these transforms (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Pretend every module's go line is this version.
+    /// Pretend every module's go line is this version (for experiments).
     #[arg(long, value_name = "1.N")]
     pub go_version: Option<String>,
     /// Per-transform option, e.g. `--opt R2.sync-timers=true`.
@@ -66,6 +67,13 @@ pub struct ServerArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+}
+
+/// `gofix-rt server`'s flags: the rule settings of the command line.
+#[derive(Args, Debug, Default)]
+pub struct ServerArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Args, Debug, Default)]
@@ -99,25 +107,8 @@ pub struct CheckArgs {
     /// Build and vet the fixed packages with the go tool first; drop the fixes that break a package.
     #[arg(long)]
     pub verify: bool,
-    /// Also run the rules still in preview (see `gofix-rt list`); a rule named in --select always runs, and
-    /// --profile brings in the preview rules classed behind-a-profile.
-    #[arg(long)]
-    pub preview: bool,
-    /// Also apply fixes that need review (marked [~] in reports).
-    #[arg(long)]
-    pub unsafe_fixes: bool,
-    /// Only these transforms (codes or names, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Skip these transforms (codes or names, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// Pretend every module's go line is this version (for experiments).
-    #[arg(long, value_name = "1.N")]
-    pub go_version: Option<String>,
-    /// Per-transform option, e.g. `--opt R2.sync-timers=true`.
-    #[arg(long = "opt", value_name = "CODE.KEY=VALUE")]
-    pub opts: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Read this config file instead of the gofix-rt.toml / .gofix-rt.toml found from the scanned paths
     /// upward (see docs/config.md).
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
@@ -132,15 +123,9 @@ pub struct CheckArgs {
     /// directory; adds to the config file's `exclude`).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Do not honour //gofixrt:ignore directives.
-    #[arg(long)]
-    pub ignore_suppressions: bool,
     /// Also scan files that .gitignore excludes.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Refuse files larger than this many bytes.
-    #[arg(long, value_name = "BYTES")]
-    pub max_file_size: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,

@@ -256,16 +256,16 @@ pub fn resolve(args: &crate::cli::CheckArgs) -> Result<Resolved, String> {
     let cfg = find_config(args)?;
     let cfg = cfg.as_ref();
     let transforms = select_transforms(args, cfg)?;
-    let unsafe_fixes = args.unsafe_fixes || cfg.and_then(|c| c.unsafe_fixes).unwrap_or(false);
+    let unsafe_fixes = args.rules.unsafe_fixes || cfg.and_then(|c| c.unsafe_fixes).unwrap_or(false);
     let mut go_version = cfg.and_then(|c| c.go_version);
-    if let Some(v) = &args.go_version {
+    if let Some(v) = &args.rules.go_version {
         go_version = Some(
             crate::read::version::GoVersion::parse(v)
                 .ok_or_else(|| format!("--go-version: `{v}` is not a Go version like 1.22"))?,
         );
     }
     let mut options = cfg.map(|c| c.options.clone()).unwrap_or_default();
-    for o in &args.opts {
+    for o in &args.rules.opts {
         let (k, v) = o
             .split_once('=')
             .ok_or_else(|| format!("--opt: `{o}` is not CODE.KEY=VALUE"))?;
@@ -360,17 +360,17 @@ fn select_transforms(
     args: &crate::cli::CheckArgs,
     cfg: Option<&FileConfig>,
 ) -> Result<Vec<&'static crate::rules::transform::Transform>, String> {
-    let preview = args.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
+    let preview = args.rules.preview || cfg.and_then(|c| c.preview).unwrap_or(false);
     let profile = args.profile.is_some();
-    let (select, mut ignore) = if args.select.is_empty() {
+    let (select, mut ignore) = if args.rules.select.is_empty() {
         (
             cfg.and_then(|c| c.select.clone()).unwrap_or_default(),
             cfg.map(|c| c.ignore.clone()).unwrap_or_default(),
         )
     } else {
-        (args.select.clone(), vec![])
+        (args.rules.select.clone(), vec![])
     };
-    ignore.extend(args.ignore.iter().cloned());
+    ignore.extend(args.rules.ignore.iter().cloned());
     let selected = if select.is_empty() {
         crate::catalog::registry::default_selection(preview, profile)
     } else {

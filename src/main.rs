@@ -86,9 +86,9 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
     };
     let mut s = Settings::new(paths, vec![], mode);
     resolved.apply_to(&mut s);
-    s.ignore_suppressions = args.ignore_suppressions;
+    s.ignore_suppressions = args.rules.ignore_suppressions;
     s.respect_gitignore = !args.no_ignore;
-    if let Some(m) = args.max_file_size {
+    if let Some(m) = args.rules.max_file_size {
         s.max_file_size = m;
     }
     s.threads = args.threads;
@@ -124,14 +124,7 @@ fn settings(args: CheckArgs) -> Result<Settings, String> {
 fn serve(args: gofix_rt::cli::ServerArgs) -> Result<u8, String> {
     let check = |paths: Vec<std::path::PathBuf>| CheckArgs {
         paths,
-        preview: args.preview,
-        unsafe_fixes: args.unsafe_fixes,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        go_version: args.go_version.clone(),
-        opts: args.opts.clone(),
-        ignore_suppressions: args.ignore_suppressions,
-        max_file_size: args.max_file_size,
+        rules: args.rules.clone(),
         quiet: true,
         ..CheckArgs::default()
     };
