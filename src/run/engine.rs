@@ -94,6 +94,7 @@ impl RunOutcome {
     }
 }
 
+#[derive(Default)]
 struct DirOutcome {
     findings: Vec<(String, Finding)>,
     changes: Vec<FileChange>,
@@ -321,19 +322,11 @@ fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     DirOutcome {
-        findings: vec![],
-        changes: vec![],
         problems: vec![Problem::new(
             display_path(dir),
             format!("internal error: {msg}; please report"),
         )],
-        applied: BTreeMap::new(),
-        applied_by_file: BTreeMap::new(),
-        suppressed_by_file: BTreeMap::new(),
-        module_edits: vec![],
-        parsed: 0,
-        ledger: vec![],
-        steps: None,
+        ..DirOutcome::default()
     }
 }
 
@@ -389,18 +382,7 @@ fn process_dir(
     modules: &ModuleCache,
     sources: &Sources,
 ) -> DirOutcome {
-    let mut out = DirOutcome {
-        findings: vec![],
-        changes: vec![],
-        problems: vec![],
-        applied: BTreeMap::new(),
-        applied_by_file: BTreeMap::new(),
-        suppressed_by_file: BTreeMap::new(),
-        module_edits: vec![],
-        parsed: 0,
-        ledger: vec![],
-        steps: None,
-    };
+    let mut out = DirOutcome::default();
     let mut module = modules.module_for_dir(dir);
     // Build files that are not Go go through their own small pipeline; explicit files with other names
     // stay on the Go path (which reports them as not Go).
