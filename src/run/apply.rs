@@ -357,13 +357,25 @@ fn filter_suppressed(
         }
         !suppressed
     });
-    // Directives that name no transform, or a selected transform that found nothing there, are reported:
-    // a stale suppression hides the next real finding.
-    for d in &dirs {
+    diags.extend(suppression_problems(&dirs, &settings.transforms, idx, "//"));
+    hidden
+}
+
+/// The `SUP` findings of a file's suppression directives: one naming no transform or an unknown one, or
+/// a selected transform that found nothing there (a stale suppression hides the next real finding).
+/// `marker` is how the file's comments start (`//` in Go, `#` in build files).
+pub(crate) fn suppression_problems(
+    dirs: &[crate::rules::suppress::Directive],
+    selected: &[&'static Transform],
+    file: usize,
+    marker: &str,
+) -> Vec<Diagnostic> {
+    let mut out = vec![];
+    for d in dirs {
         let mut report = |message: String| {
-            diags.push(Diagnostic {
+            out.push(Diagnostic {
                 code: SUPPRESSION_CODE,
-                file: idx,
+                file,
                 range: d.range,
                 message,
                 fix: None,
@@ -372,7 +384,10 @@ fn filter_suppressed(
             })
         };
         if d.codes.is_empty() {
-            report("suppression names no transform; write `//gofixrt:ignore CODE reason`".into());
+            let sep = if marker == "#" { " " } else { "" };
+            report(format!(
+                "suppression names no transform; write `{marker}{sep}gofixrt:ignore CODE reason`"
+            ));
             continue;
         }
         for c in &d.codes {
@@ -380,7 +395,7 @@ fn filter_suppressed(
                 None => report(format!(
                     "suppression names unknown transform `{c}` (see `gofix-rt list`)"
                 )),
-                Some(t) if !d.used && settings.transforms.iter().any(|s| std::ptr::eq(*s, t)) => {
+                Some(t) if !d.used && selected.iter().any(|s| std::ptr::eq(*s, t)) => {
                     report(format!(
                         "unused suppression: {} reports nothing here; remove the directive",
                         t.meta.code
@@ -390,7 +405,7 @@ fn filter_suppressed(
             }
         }
     }
-    hidden
+    out
 }
 
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any

@@ -13,7 +13,7 @@ use crate::rules::diagnostic::Diagnostic;
 use crate::rules::fix::Edit;
 use crate::rules::suppress;
 use crate::rules::transform::Transform;
-use crate::run::apply::{FixEdit, SUPPRESSION_CODE};
+use crate::run::apply::FixEdit;
 use crate::run::settings::{Mode, Settings};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -183,35 +183,9 @@ fn collect(
         }
         !hidden
     });
-    for d in &dirs {
-        let mut report = |message: String| {
-            found.push(Diagnostic {
-                code: SUPPRESSION_CODE,
-                file: 0,
-                range: d.range,
-                message,
-                fix: None,
-                low_priority: false,
-                withheld: None,
-            })
-        };
-        if d.codes.is_empty() {
-            report("suppression names no transform; write `# gofixrt:ignore CODE reason`".into());
-            continue;
-        }
-        for c in &d.codes {
-            match crate::catalog::registry::lookup(c) {
-                None => report(format!(
-                    "suppression names unknown transform `{c}` (see `gofix-rt list`)"
-                )),
-                Some(t) if !d.used && rules.iter().any(|s| std::ptr::eq(*s, t)) => report(format!(
-                    "unused suppression: {} reports nothing here; remove the directive",
-                    t.meta.code
-                )),
-                Some(_) => {}
-            }
-        }
-    }
+    found.extend(crate::run::apply::suppression_problems(
+        &dirs, rules, 0, "#",
+    ));
     found
 }
 
