@@ -65,13 +65,7 @@ impl Module {
                 d.strip_prefix(&r).ok()?.to_path_buf()
             }
         };
-        let parts: Vec<String> = rel
-            .components()
-            .filter_map(|c| match c {
-                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect();
+        let parts = crate::read::walk::normal_parts(&rel);
         // Vendored code keeps its own import path; the standard library's module `std` has no prefix.
         if let Some(v) = parts.iter().rposition(|p| p == "vendor") {
             return Some(parts[v + 1..].join("/")).filter(|p| !p.is_empty());

@@ -35,6 +35,17 @@ fn is_go_file_name(name: &str) -> bool {
     name.ends_with(".go") && !name.starts_with('_') && !name.starts_with('.')
 }
 
+/// The normal components of `path` as strings (no `.`, `..`, root or prefix): a path compared or
+/// hashed the same way on every platform.
+pub fn normal_parts(path: &Path) -> Vec<String> {
+    path.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The path as printed: relative to the current directory when it lies below it, without a leading `./`,
 /// so diff headers (`a/<path>`) are what `git apply` expects when run from here.
 pub fn display_path(p: &Path) -> String {

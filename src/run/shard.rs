@@ -33,13 +33,7 @@ impl Shard {
 /// The 1-based shard of a directory, from its path relative to the scan root with `/` separators (so
 /// Windows and Unix jobs agree) and no leading `./`; the root itself is the empty path.
 pub fn shard_of(rel: &Path, count: u64) -> u64 {
-    let parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
+    let parts = crate::read::walk::normal_parts(rel);
     fnv1a(parts.join("/").as_bytes()) % count + 1
 }
 
