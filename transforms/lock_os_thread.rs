@@ -84,7 +84,8 @@
 //!   thread", "the very same one", "namespace"). A comment that *denies* thread state ("pure Go, no cgo, no
 //!   thread-locals": a `no`, `not`, `without`, `never`, `pure Go` or `plain Go` before the word in the same
 //!   comment) is no reason and does not count.
-//! - The locked code calls a package of the same module that imports "C" (the callee reaches cgo).
+//! - The locked code calls a package of the same module that imports "C", has assembly, C sources or
+//!   prebuilt objects, or spells a raw or per-thread system call (the callee may need the thread).
 //! - The function runs callbacks it does not own while locked (it calls a parameter, or a value it
 //!   receives or ranges over): a "run this on a locked thread" helper.
 //! - `init` functions (pinning `main` to the startup thread on purpose), `LockOSThread` without a
@@ -106,6 +107,7 @@ use crate::rules::removal::{
 };
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::package::Package;
+use crate::semantic::thread_state::{mentions_thread_state, module_package_needs_thread};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -141,158 +143,6 @@ const MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock makes thi
 const C_MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock pins this goroutine to its OS thread on every call, so the scheduler cannot move it and every blocking call parks the thread with it; the locked code calls C, but nothing in this package shows thread-local state on the C side";
 
 const C_WITHHELD: &str = "the locked code calls C: audit the C library for thread-local state (errno-style values read on a later call, OpenGL or GUI contexts, handles bound to the thread that created them) before removing the lock";
-
-/// Byte substrings that suggest the code depends on running on one OS thread (go-semantics §6.2). Any
-/// of them anywhere in the package silences the rule: the lock is then presumed legitimate.
-const THREAD_STATE: &[&str] = &[
-    // Raw and per-thread system calls.
-    "Syscall",
-    "Setns",
-    "Unshare",
-    "Prctl",
-    "PR_SET",
-    "SchedSetaffinity",
-    "SchedGetaffinity",
-    "Setpriority",
-    "Ptrace",
-    "PTRACE",
-    "Capset",
-    "Setresuid",
-    "Setresgid",
-    "Setreuid",
-    "Setregid",
-    "Setfsuid",
-    "Setfsgid",
-    "Setgroups",
-    "Setuid",
-    "Setgid",
-    "SYS_",
-    "Gettid",
-    "Tgkill",
-    "Sigprocmask",
-    "SigprocMask",
-    "PthreadSigmask",
-    "Seccomp",
-    "seccomp",
-    "Landlock",
-    "landlock",
-    "CLONE_",
-    "thread-self",
-    "/proc/self/task",
-    "SysProcAttr",
-    "Pdeathsig",
-    "netns",
-    "vishvananda",
-    "//go:linkname",
-    // Thread-affine native state: graphics, GUI, COM, impersonation, DLLs.
-    "Thread",
-    "opengl",
-    "OpenGL",
-    "/gl/",
-    "go-gl",
-    "glfw",
-    "GLFW",
-    "EGL",
-    "SDL",
-    "go-sdl2",
-    "cocoa",
-    "Cocoa",
-    "darwinkit",
-    "mainthread",
-    "MainThread",
-    "CoInitialize",
-    "go-ole",
-    "OleInitialize",
-    "Impersonate",
-    "RevertToSelf",
-    "LoadDLL",
-    "LoadLibrary",
-    "NewLazyDLL",
-    "NewLazySystemDLL",
-    "MustLoadDLL",
-    "NewProc",
-    "purego",
-    "dlopen",
-    "Dlopen",
-    "GetMessage",
-    "PeekMessage",
-    "lxn/",
-    "fyne.io",
-    "gioui.org",
-    "gotk3",
-    "gtk",
-    "therecipe/qt",
-    "webview",
-    "ebiten",
-    "raylib",
-    "vulkan",
-    "Vulkan",
-    "wails",
-    "systray",
-    "xgb",
-    "X11",
-    "wayland",
-    // More per-thread Linux state: I/O priority, thread keyrings, netlink sockets bound in a namespace.
-    "Ioprio",
-    "Keyctl",
-    "KEYCTL",
-    "SchedSet",
-    "netlink",
-    "pkg/ns",
-    "//go:nosplit",
-    // What authors write in comments when the thread matters.
-    "thread-local",
-    "thread local",
-    "per-thread",
-    "per thread",
-    "main thread",
-    "same thread",
-    "same OS thread",
-    "same os thread",
-    "very same",
-    "namespace",
-];
-
-/// Words that, earlier in the same `//` comment, turn a marker into a denial: "no cgo, no thread-local
-/// state" says the thread does not matter, and is no reason for the lock (owner's decision on R6.2).
-const DENIALS: &[&str] = &[
-    "no ", "not ", "nor ", "never ", "without ", "n't ", "pure go", "plain go",
-];
-
-/// Is the marker at `at` inside a `//` comment whose text before it denies thread state?
-fn denied_in_comment(bytes: &[u8], at: usize) -> bool {
-    let line_start = bytes[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = &bytes[line_start..at];
-    let Some(slashes) = memchr::memmem::rfind(line, b"//") else {
-        return false;
-    };
-    let before = String::from_utf8_lossy(&line[slashes + 2..]).to_lowercase();
-    DENIALS.iter().any(|d| before.contains(d))
-}
-
-/// Does `bytes` spell any per-thread marker (the names LockOSThread and UnlockOSThread excepted, and
-/// markers a comment denies)?
-fn mentions_thread_state(bytes: &[u8]) -> bool {
-    THREAD_STATE.iter().any(|w| {
-        memchr::memmem::find_iter(bytes, w.as_bytes()).any(|at| {
-            if denied_in_comment(bytes, at) {
-                return false;
-            }
-            // `LockOSThread` / `UnlockOSThread` contain "Thread"; they are what we look at, not a marker.
-            // Neither is "Thread-safe" in a comment.
-            let after = &bytes[at + w.len()..];
-            !(*w == "Thread"
-                && (bytes[..at].ends_with(b"LockOS")
-                    || bytes[..at].ends_with(b"lockOS")
-                    || [&b"-safe"[..], b" safe", b"safe", b"Safe", b"-Safe"]
-                        .iter()
-                        .any(|x| after.starts_with(x))))
-        })
-    })
-}
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(lock), Some(call)) = (m.node("match"), m.node("call")) else {
@@ -349,7 +199,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     }
     // Owner's decision "R6.2 comments and cgo": a callee in a package of the module that imports "C" may
     // need the thread (the tool cannot see what that C code keeps per thread).
-    if calls_cgo_package(cx.pkg, file, func, lock.end_byte()) {
+    if calls_thread_bound_package(cx.pkg, file, func, lock.end_byte()) {
         return None;
     }
     // Owner's decision "R6.2 comments and cgo": C called under the lock with nothing showing thread-local
@@ -435,8 +285,9 @@ fn runs_foreign_callbacks(func: Node<'_>, src: &str) -> bool {
     found
 }
 
-/// Does the function call, after `from`, a function of a package of this module that imports "C"?
-fn calls_cgo_package(
+/// Does the function call, after `from`, a function of a package of this module that uses cgo, assembly
+/// or per-thread system calls?
+fn calls_thread_bound_package(
     pkg: &Package,
     file: &crate::semantic::package::PkgFile,
     func: Node<'_>,
@@ -455,9 +306,7 @@ fn calls_cgo_package(
         };
         let name = file.node_text(op);
         found = file.imports().iter().any(|i| {
-            i.is_usable()
-                && i.local == name
-                && crate::semantic::cgo::module_package_uses_cgo(&pkg.module, &i.path)
+            i.is_usable() && i.local == name && module_package_needs_thread(&pkg.module, &i.path)
         });
     });
     found

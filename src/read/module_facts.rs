@@ -24,6 +24,16 @@ struct Inner {
     slots: Mutex<HashMap<TypeId, Slot>>,
     go_sum: OnceLock<Option<String>>,
     go_debug: OnceLock<Vec<(String, String)>>,
+    /// Package directories read for a rule's question about another package, by module-relative path.
+    dirs: Mutex<HashMap<String, Arc<PackageDir>>>,
+}
+
+/// One directory of the module read as a package, for questions about a package other than the one a rule
+/// is looking at: its non-test `.go` files and the names of its other files.
+#[derive(Default, Debug)]
+pub struct PackageDir {
+    pub go_files: Vec<(String, Vec<u8>)>,
+    pub other_files: Vec<String>,
 }
 
 impl std::fmt::Debug for ModuleFacts {
@@ -75,6 +85,50 @@ impl ModuleFacts {
             });
             settings
         })
+    }
+
+    /// The module's package directory `rel` (relative to the module root, `/`-separated), read once per
+    /// module; empty when the module has no root or the directory cannot be read.
+    pub fn package_dir(&self, rel: &str) -> Arc<PackageDir> {
+        if let Some(d) = self.lock_dirs().get(rel) {
+            return d.clone();
+        }
+        let dir = Arc::new(self.read_package_dir(rel));
+        self.lock_dirs().insert(rel.to_string(), dir.clone());
+        dir
+    }
+
+    fn lock_dirs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<PackageDir>>> {
+        self.inner.dirs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read_package_dir(&self, rel: &str) -> PackageDir {
+        let mut out = PackageDir::default();
+        let Some(root) = &self.inner.root else {
+            return out;
+        };
+        let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
+            return out;
+        };
+        for e in entries.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('_') || name.starts_with('.') {
+                continue;
+            }
+            if !name.ends_with(".go") {
+                out.other_files.push(name);
+            } else if !name.ends_with("_test.go")
+                && let Ok(bytes) = std::fs::read(e.path())
+            {
+                out.go_files.push((name, bytes));
+            }
+        }
+        out.go_files.sort();
+        out.other_files.sort();
+        out
     }
 
     /// A rule's own module-wide fact `T`, computed once per module by `compute` over the module's files.

@@ -7,10 +7,9 @@
 //! [`Semantic`] (`Package::semantic`): the index of declarations and the call graph.
 //!
 //! Also here: the package as the engine holds it (`package`), where code runs (`context`), control
-//! flow (`flow`, `loops`), cgo facts, the byte-level prefilter and the CPU profile's heat per function.
+//! flow (`flow`, `loops`), per-thread-state facts (`thread_state`), the byte-level prefilter and the CPU profile's heat per function.
 
 pub mod callgraph;
-pub mod cgo;
 pub mod constant;
 pub mod context;
 pub mod flow;
@@ -20,6 +19,7 @@ pub mod package;
 pub mod prefilter;
 pub mod profile;
 pub mod scope;
+pub mod thread_state;
 
 use crate::semantic::package::Package;
 use callgraph::{CallGraph, FuncId};
