@@ -170,28 +170,33 @@ fn catalogue_covers_all_28_exercises_and_every_rule() {
     assert_eq!(EXERCISES.len(), 28);
     for e in EXERCISES {
         assert!(
-            !e.codes.is_empty() || !e.no_rule.is_empty(),
+            !e.rules.is_empty() || !e.no_rule.is_empty(),
             "{} {}: neither a rule nor a reason",
             e.seed,
             e.number
         );
         // What the textbook shape gets must be a tier one of the exercise's rules offers.
-        let offers = |ok: &[Fix]| e.codes.iter().any(|(_, k)| ok.contains(k));
+        let offers = |ok: &[Fix]| e.rules.iter().any(|(_, k)| ok.contains(k));
         let possible = match e.textbook {
             Outcome::FixedSafe => offers(&[Fix::Safe, Fix::SafeOrUnsafe]),
             Outcome::FixedUnsafe => offers(&[Fix::Unsafe, Fix::SafeOrUnsafe]),
-            Outcome::Reported => !e.codes.is_empty(),
+            Outcome::Reported => !e.rules.is_empty(),
             Outcome::ReportedFixWithProfile => offers(&[Fix::SafeWithProfile]),
-            Outcome::NotFlagged => e.codes.is_empty(),
+            Outcome::NotFlagged => e.rules.is_empty(),
         };
         assert!(
             possible,
             "{} {}: textbook outcome {:?} is not a tier of {:?}",
-            e.seed, e.number, e.textbook, e.codes
+            e.seed,
+            e.number,
+            e.textbook,
+            e.rules
+                .iter()
+                .map(|(t, k)| (t.meta.code, k))
+                .collect::<Vec<_>>()
         );
-        for (c, kind) in e.codes {
-            let t = registry::lookup(c)
-                .unwrap_or_else(|| panic!("{} {}: unknown rule {c}", e.seed, e.number));
+        for (t, kind) in e.rules {
+            let c = t.meta.code;
             // The tier the table claims must be the one the rule declares and documents.
             let safety = docs::first_paragraph(&docs::doc(t), "## Fix safety").unwrap_or_default();
             let says_unsafe = safety.contains("Unsafe");
@@ -217,7 +222,7 @@ fn catalogue_covers_all_28_exercises_and_every_rule() {
         assert!(
             EXERCISES
                 .iter()
-                .any(|e| e.codes.iter().any(|(c, _)| *c == t.meta.code)),
+                .any(|e| e.rules.iter().any(|(r, _)| std::ptr::eq(*r, *t))),
             "{} covers no exercise of the catalogue",
             t.meta.code
         );

@@ -2,32 +2,32 @@
 
 use crate::rules::transform::Transform;
 
-mod automaxprocs_import;
-mod boxing_in_hot_api;
-mod build_flags;
-mod busy_select_default;
-mod cgo_call_in_loop;
-mod channel_as_counter;
-mod deep_recursion_untrusted;
-mod defer_in_loop;
-mod finalizer_closes_resource;
-mod free_os_memory_in_loop;
-mod gc_call;
-mod gc_percent_without_memory_limit;
-mod goroutine_per_item;
-mod goroutine_per_request;
-mod gosched_call;
-mod io_in_init;
-mod large_buffer_per_call;
-mod lock_os_thread;
-mod map_of_small_pointers;
-mod pgo_profile_missing;
-mod pipeline_alloc_per_item;
-mod read_mem_stats;
-mod select_default_spin;
-mod signal_handler_blocking;
-mod stack_all_goroutines;
-mod time_after_in_loop;
+pub(crate) mod automaxprocs_import;
+pub(crate) mod boxing_in_hot_api;
+pub(crate) mod build_flags;
+pub(crate) mod busy_select_default;
+pub(crate) mod cgo_call_in_loop;
+pub(crate) mod channel_as_counter;
+pub(crate) mod deep_recursion_untrusted;
+pub(crate) mod defer_in_loop;
+pub(crate) mod finalizer_closes_resource;
+pub(crate) mod free_os_memory_in_loop;
+pub(crate) mod gc_call;
+pub(crate) mod gc_percent_without_memory_limit;
+pub(crate) mod goroutine_per_item;
+pub(crate) mod goroutine_per_request;
+pub(crate) mod gosched_call;
+pub(crate) mod io_in_init;
+pub(crate) mod large_buffer_per_call;
+pub(crate) mod lock_os_thread;
+pub(crate) mod map_of_small_pointers;
+pub(crate) mod pgo_profile_missing;
+pub(crate) mod pipeline_alloc_per_item;
+pub(crate) mod read_mem_stats;
+pub(crate) mod select_default_spin;
+pub(crate) mod signal_handler_blocking;
+pub(crate) mod stack_all_goroutines;
+pub(crate) mod time_after_in_loop;
 
 pub static ALL: &[&Transform] = &[
     &automaxprocs_import::TRANSFORM,

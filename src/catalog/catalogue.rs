@@ -2,6 +2,8 @@
 //! them: README's catalogue table is generated from this list, and a registry test keeps both in step.
 
 use crate::catalog::registry;
+use crate::rules::transform::Transform;
+use crate::transforms as t;
 
 /// One exercise: which write-up, its number there, its topic in our words, and the rules covering it.
 pub struct Exercise {
@@ -9,10 +11,10 @@ pub struct Exercise {
     pub seed: &'static str,
     pub number: u8,
     pub topic: &'static str,
-    pub codes: &'static [(&'static str, Fix)],
+    pub rules: &'static [(&'static Transform, Fix)],
     /// What a user gets on the exercise's textbook Before shape (the seeds' own code, in our words).
     pub textbook: Outcome,
-    /// Why no rule covers it, when `codes` is empty.
+    /// Why no rule covers it, when `rules` is empty.
     pub no_rule: &'static str,
 }
 
@@ -47,14 +49,14 @@ const fn ex(
     seed: &'static str,
     number: u8,
     topic: &'static str,
-    codes: &'static [(&'static str, Fix)],
+    rules: &'static [(&'static Transform, Fix)],
     textbook: Outcome,
 ) -> Exercise {
     Exercise {
         seed,
         number,
         topic,
-        codes,
+        rules,
         textbook,
         no_rule: "",
     }
@@ -94,182 +96,185 @@ pub static EXERCISES: &[Exercise] = &[
         "architecture",
         1,
         "I/O at package init slows every start",
-        &[("R4", Fix::Unsafe)],
+        &[(&t::io_in_init::TRANSFORM, Fix::Unsafe)],
         Outcome::FixedUnsafe,
     ),
     ex(
         "architecture",
         2,
         "a goroutine started per request",
-        &[("R7.10", Fix::Report)],
+        &[(&t::goroutine_per_request::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         3,
         "a channel pipeline allocating per item",
-        &[("R7.11", Fix::Report)],
+        &[(&t::pipeline_alloc_per_item::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         4,
         "one cgo call per item",
-        &[("R7.12", Fix::Report)],
+        &[(&t::cgo_call_in_loop::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         5,
         "GC pacing on a large heap without a memory limit",
-        &[("R7.5", Fix::Report)],
+        &[(&t::gc_percent_without_memory_limit::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         6,
         "returning memory to the OS after a batch",
-        &[("R7.4", Fix::Report)],
+        &[(&t::free_os_memory_in_loop::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         7,
         "interface boxing on a hot path",
-        &[("R7.9", Fix::Report)],
+        &[(&t::boxing_in_hot_api::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         8,
         "a map of pointers to small structs",
-        &[("R7.13", Fix::Report)],
+        &[(&t::map_of_small_pointers::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         9,
         "LockOSThread with no thread-bound state",
-        &[("R6.2", Fix::Unsafe)],
+        &[(&t::lock_os_thread::TRANSFORM, Fix::Unsafe)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         10,
         "a signal handler doing the shutdown work itself",
-        &[("R7.14", Fix::Report)],
+        &[(&t::signal_handler_blocking::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         11,
         "GOMAXPROCS in a CPU-limited container",
-        &[("R5", Fix::Unsafe)],
+        &[(&t::automaxprocs_import::TRANSFORM, Fix::Unsafe)],
         Outcome::FixedUnsafe,
     ),
     ex(
         "architecture",
         12,
         "deep recursion growing the stack",
-        &[("R7.15", Fix::Report)],
+        &[(&t::deep_recursion_untrusted::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "architecture",
         13,
         "a release binary with symbols and build paths",
-        &[("R8", Fix::Safe)],
+        &[(&t::build_flags::TRANSFORM, Fix::Safe)],
         Outcome::FixedSafe,
     ),
     ex(
         "architecture",
         14,
         "cold-start latency without PGO",
-        &[("R9", Fix::SafeWithProfile)],
+        &[(&t::pgo_profile_missing::TRANSFORM, Fix::SafeWithProfile)],
         Outcome::ReportedFixWithProfile,
     ),
     ex(
         "source",
         1,
         "a channel used as a counter",
-        &[("R7.6", Fix::Report)],
+        &[(&t::channel_as_counter::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "source",
         2,
         "select with default spinning in a loop",
-        &[("R6.1", Fix::SafeOrUnsafe), ("R7.7", Fix::Report)],
+        &[
+            (&t::busy_select_default::TRANSFORM, Fix::SafeOrUnsafe),
+            (&t::select_default_spin::TRANSFORM, Fix::Report),
+        ],
         Outcome::FixedSafe,
     ),
     ex(
         "source",
         3,
         "time.After in a select loop",
-        &[("R2", Fix::SafeOrUnsafe)],
+        &[(&t::time_after_in_loop::TRANSFORM, Fix::SafeOrUnsafe)],
         Outcome::FixedSafe,
     ),
     ex(
         "source",
         4,
         "defer Unlock in a tight loop",
-        &[("R7.1", Fix::Report)],
+        &[(&t::defer_in_loop::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "source",
         5,
         "a goroutine per item",
-        &[("R6.3", Fix::Unsafe)],
+        &[(&t::goroutine_per_item::TRANSFORM, Fix::Unsafe)],
         Outcome::FixedUnsafe,
     ),
     ex(
         "source",
         6,
         "runtime.GC() to free memory now",
-        &[("R3b", Fix::SafeOrUnsafe)],
+        &[(&t::gc_call::TRANSFORM, Fix::SafeOrUnsafe)],
         Outcome::FixedSafe,
     ),
     ex(
         "source",
         7,
         "runtime.Gosched() to be fair",
-        &[("R3a", Fix::Safe)],
+        &[(&t::gosched_call::TRANSFORM, Fix::Safe)],
         Outcome::FixedSafe,
     ),
     ex(
         "source",
         8,
         "LockOSThread for no reason",
-        &[("R6.2", Fix::Unsafe)],
+        &[(&t::lock_os_thread::TRANSFORM, Fix::Unsafe)],
         Outcome::FixedUnsafe,
     ),
     ex(
         "source",
         9,
         "a large buffer made per call",
-        &[("R7.2", Fix::Report)],
+        &[(&t::large_buffer_per_call::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "source",
         10,
         "runtime.SetFinalizer closing resources",
-        &[("R7.8", Fix::Report)],
+        &[(&t::finalizer_closes_resource::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     ex(
         "source",
         11,
         "interface boxing in a logging or metrics API",
-        &[("R7.9", Fix::Report)],
+        &[(&t::boxing_in_hot_api::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
     Exercise {
         seed: "source",
         number: 12,
         topic: "runtime.NumGoroutine polled by metrics",
-        codes: &[],
+        rules: &[],
         textbook: Outcome::NotFlagged,
         no_rule: "no finding by design: NumGoroutine reads scheduler counters without stopping the world \
                   (`NumGoroutine` in src/runtime/debug.go); the expensive call in metrics handlers is \
@@ -279,14 +284,14 @@ pub static EXERCISES: &[Exercise] = &[
         "source",
         13,
         "runtime.ReadMemStats per request",
-        &[("R1", Fix::Safe)],
+        &[(&t::read_mem_stats::TRANSFORM, Fix::Safe)],
         Outcome::FixedSafe,
     ),
     ex(
         "source",
         14,
         "runtime.Stack(buf, true) on every request",
-        &[("R7.3", Fix::Report)],
+        &[(&t::stack_all_goroutines::TRANSFORM, Fix::Report)],
         Outcome::Reported,
     ),
 ];
@@ -297,7 +302,7 @@ pub fn table() -> String {
         "| write-up | # | exercise | rule | fix | textbook shape | class |\n|---|---|---|---|---|---|---|\n",
     );
     for e in EXERCISES {
-        if e.codes.is_empty() {
+        if e.rules.is_empty() {
             s.push_str(&format!(
                 "| {} | {} | {} | none | — | {} | {} |\n",
                 e.seed,
@@ -308,12 +313,10 @@ pub fn table() -> String {
             ));
             continue;
         }
-        let cell = |f: &dyn Fn(&crate::rules::transform::Transform, Fix) -> String| {
-            e.codes
+        let cell = |f: &dyn Fn(&Transform, Fix) -> String| {
+            e.rules
                 .iter()
-                .map(|(c, k)| {
-                    registry::lookup(c).map_or_else(|| format!("{c}: unknown"), |t| f(t, *k))
-                })
+                .map(|(t, k)| f(t, *k))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -328,11 +331,7 @@ pub fn table() -> String {
         });
         let class = cell(&|t, _| t.meta.tier.as_str().to_string());
         // A preview rule runs only with `--preview` (or `--select`): say so next to what it does.
-        let preview = e
-            .codes
-            .iter()
-            .filter_map(|(c, _)| registry::lookup(c))
-            .all(registry::is_preview);
+        let preview = e.rules.iter().all(|(t, _)| registry::is_preview(t));
         let textbook = format!(
             "{}{}",
             e.textbook.as_str(),
@@ -344,18 +343,4 @@ pub fn table() -> String {
         ));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    /// The exercises name rules by code string: a renamed rule code must fail this test, not drift.
-    #[test]
-    fn every_exercise_code_names_a_rule() {
-        for (code, _) in super::EXERCISES.iter().flat_map(|e| e.codes) {
-            assert!(
-                crate::catalog::registry::lookup(code).is_some_and(|t| t.meta.code == *code),
-                "{code}"
-            );
-        }
-    }
 }

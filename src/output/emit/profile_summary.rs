@@ -8,7 +8,7 @@ pub struct SummaryEntry {
     pub signature: &'static str,
     /// Percent of the profile's total with this signature on the stack.
     pub share: f64,
-    pub rules: &'static [&'static str],
+    pub rules: Vec<&'static str>,
     pub call_sites: Vec<SummarySite>,
 }
 
@@ -58,46 +58,49 @@ pub fn summarize(
     profile
         .signatures
         .iter()
-        .map(|s| SummaryEntry {
-            signature: s.label,
-            share: round1(profile.percent(s.value)),
-            rules: s.codes,
-            call_sites: s
-                .sites
-                .iter()
-                .take(SITES_SHOWN)
-                .map(|site| {
-                    // A finding of the signature's rules in the calling function, else any finding
-                    // there (R2's `time.After` is what allocates in a select loop).
-                    let in_site = |f: &crate::run::apply::Finding| {
-                        f.heat.as_ref().is_some_and(|h| h.function == site.function)
-                    };
-                    let closest = |(_, f): &&(String, crate::run::apply::Finding)| {
-                        f.line.abs_diff(site.line as usize)
-                    };
-                    let finding = findings
-                        .iter()
-                        .filter(|(_, f)| s.codes.contains(&f.code) && in_site(f))
-                        .min_by_key(closest)
-                        .or_else(|| {
-                            findings
-                                .iter()
-                                .filter(|(_, f)| in_site(f))
-                                .min_by_key(closest)
-                        })
-                        .map(|(path, f)| SiteFinding {
-                            code: f.code,
-                            path: path.clone(),
-                            line: f.line,
-                        });
-                    SummarySite {
-                        function: site.function.clone(),
-                        location: format!("{}:{}", relative(&site.filename), site.line),
-                        share_of_signature: round1(site.value as f64 * 100.0 / s.value as f64),
-                        finding,
-                    }
-                })
-                .collect(),
+        .map(|s| {
+            let rules = crate::catalog::costs::codes_for(s.label);
+            SummaryEntry {
+                signature: s.label,
+                share: round1(profile.percent(s.value)),
+                rules: rules.clone(),
+                call_sites: s
+                    .sites
+                    .iter()
+                    .take(SITES_SHOWN)
+                    .map(|site| {
+                        // A finding of the signature's rules in the calling function, else any finding
+                        // there (R2's `time.After` is what allocates in a select loop).
+                        let in_site = |f: &crate::run::apply::Finding| {
+                            f.heat.as_ref().is_some_and(|h| h.function == site.function)
+                        };
+                        let closest = |(_, f): &&(String, crate::run::apply::Finding)| {
+                            f.line.abs_diff(site.line as usize)
+                        };
+                        let finding = findings
+                            .iter()
+                            .filter(|(_, f)| rules.contains(&f.code) && in_site(f))
+                            .min_by_key(closest)
+                            .or_else(|| {
+                                findings
+                                    .iter()
+                                    .filter(|(_, f)| in_site(f))
+                                    .min_by_key(closest)
+                            })
+                            .map(|(path, f)| SiteFinding {
+                                code: f.code,
+                                path: path.clone(),
+                                line: f.line,
+                            });
+                        SummarySite {
+                            function: site.function.clone(),
+                            location: format!("{}:{}", relative(&site.filename), site.line),
+                            share_of_signature: round1(site.value as f64 * 100.0 / s.value as f64),
+                            finding,
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
