@@ -3,7 +3,8 @@
 //! code: `--write` gives the `want/` files; the `--dry-run` diff applies with `git apply` to the same result;
 //! a second run changes nothing; outputs parse; `no-` cases report nothing, `detect-` cases report without
 //! edits; outputs are gofmt-clean and pass `go vet`, and changed ones `go build` (a failure, not a skip,
-//! when GOFIXRT_REQUIRE_GO=1); `--branch` in a fresh repository commits exactly want/; and an insta snapshot
+//! when GOFIXRT_REQUIRE_GO=1; a tree that passed before, byte for byte with the same go, is not checked
+//! again); `--branch` in a fresh repository commits exactly want/; and an insta snapshot
 //! pins what the tool prints.
 //!
 //! Each case is its own test (libtest-mimic, `harness = false`), named `<dir>/<case>` and run in parallel:
@@ -152,10 +153,37 @@ fn assert_tree(dir: &Path, files: &[(String, String)], what: &str, case: &str) {
 /// gofmt, `go vet` and, when the tool changed something, `go build`. An unchanged tree is the case's own
 /// input: vet type-checks it (so a `no-` case is about valid Go), and linking it again would test the test
 /// data rather than the tool, at twice the cost of the vet.
+///
+/// The verdict depends only on the files of the tree and the Go release, so a passing one is remembered
+/// by their content (`verdict_stamp`): a later run with the same tree and go asks the toolchain nothing.
+/// A fresh checkout (CI) has no stamps and checks every case.
 fn toolchain_checks(dir: &Path, case: &str, changed: bool) {
     if !go_available() {
         return;
     }
+    let stamp = verdict_stamp(dir, changed);
+    if stamp.exists() {
+        return;
+    }
+    run_toolchain(dir, case, changed);
+    std::fs::create_dir_all(stamp.parent().unwrap()).unwrap();
+    std::fs::write(&stamp, case).unwrap();
+}
+
+/// Where the passing verdict on this tree is kept: a hash of the Go release, the checks asked for and
+/// every file of the tree (names and bytes), under the target directory's test scratch space.
+fn verdict_stamp(dir: &Path, changed: bool) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    static GO_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version = GO_VERSION.get_or_init(|| go(Path::new("."), &["env", "GOVERSION"]).1);
+    let mut h = std::hash::DefaultHasher::new();
+    (version, changed, common::files_under(dir, dir)).hash(&mut h);
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("golden-toolchain-ok")
+        .join(format!("{:016x}", h.finish()))
+}
+
+fn run_toolchain(dir: &Path, case: &str, changed: bool) {
     let clean: Vec<PathBuf> = go_files(dir)
         .into_iter()
         .filter(|p| !std::fs::read(p).unwrap().contains(&b'\r'))
