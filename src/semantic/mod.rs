@@ -14,12 +14,17 @@ pub mod cgo;
 pub mod constant;
 pub mod context;
 pub mod flow;
+pub mod godebug;
+pub mod hoist;
+pub mod imported;
 pub mod index;
 pub mod loops;
 pub mod package;
 pub mod prefilter;
 pub mod profile;
 pub mod scope;
+pub mod select;
+pub mod values;
 
 use crate::semantic::package::Package;
 use callgraph::{CallGraph, FuncId};
