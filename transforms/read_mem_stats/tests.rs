@@ -1,0 +1,525 @@
+//! Unit tests of R1 (read-mem-stats).
+
+use super::TRANSFORM;
+use crate::testing::{check_fix, check_no_fix, check_no_fix_go, run_one};
+
+/// Go source written with four-space indentation in the test, turned into gofmt's tabs.
+fn go(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.trim_start_matches('\n').lines() {
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        out.push_str(&"\t".repeat(spaces / 4));
+        out.push_str(&line[spaces - spaces % 4..]);
+        out.push('\n');
+    }
+    out
+}
+
+/// `body` (statements at one tab) inside `func f() uint64` of a file importing fmt and runtime.
+fn in_func(body: &str) -> String {
+    go(&format!(
+        "package m\n\nimport (\n    \"fmt\"\n    \"runtime\"\n)\n\nvar _ = fmt.Sprint\n\nfunc f() uint64 {{\n{body}}}\n"
+    ))
+}
+
+fn no_fix_body(body: &str) {
+    check_no_fix(&TRANSFORM, &in_func(body));
+}
+
+#[test]
+fn doc_example_round_trips() {
+    let doc = crate::catalog::docs::doc(&TRANSFORM);
+    let before = crate::catalog::docs::go_block(&doc, "## Example").expect("Example block");
+    let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("Use instead block");
+    check_fix(&TRANSFORM, &before, &after);
+}
+
+#[test]
+fn constants_and_narrowing() {
+    check_fix(
+        &TRANSFORM,
+        &go(r#"
+package m
+
+import "runtime"
+
+func gcInfo() (bool, uint32, uint64, bool) {
+    v := runtime.MemStats{}
+    runtime.ReadMemStats(&v)
+    return v.EnableGC, v.NumForcedGC, v.Lookups, v.DebugGC
+}
+"#),
+        &go(r#"
+package m
+
+import (
+    "runtime"
+    "runtime/metrics"
+)
+
+func gcInfo() (bool, uint32, uint64, bool) {
+    v := runtime.MemStats{}
+    {
+        samples := []metrics.Sample{
+            {Name: "/gc/cycles/forced:gc-cycles"},
+        }
+        metrics.Read(samples)
+        v.NumForcedGC = uint32(samples[0].Value.Uint64())
+        v.EnableGC = true
+    }
+    return v.EnableGC, v.NumForcedGC, v.Lookups, v.DebugGC
+}
+"#),
+    );
+}
+
+#[test]
+fn every_exact_field_maps_to_its_metrics() {
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.22",
+        &in_func(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.Alloc + m.TotalAlloc + m.Sys + m.Mallocs + m.Frees + m.HeapAlloc + m.HeapSys + m.HeapIdle + m.HeapInuse + m.HeapReleased + m.HeapObjects + m.StackInuse + m.StackSys + m.MSpanInuse + m.MSpanSys + m.MCacheInuse + m.MCacheSys + m.BuckHashSys + m.GCSys + m.OtherSys + m.NextGC + m.LastGC + m.PauseTotalNs + uint64(m.NumGC)\n",
+        ),
+        false,
+    );
+    for line in [
+        "m.Alloc = samples[0].Value.Uint64()",
+        "m.TotalAlloc = samples[1].Value.Uint64()",
+        "m.Sys = samples[2].Value.Uint64()",
+        "m.Mallocs = samples[3].Value.Uint64() + samples[4].Value.Uint64()",
+        "m.Frees = samples[5].Value.Uint64() + samples[4].Value.Uint64()",
+        "m.HeapAlloc = samples[0].Value.Uint64()",
+        "m.HeapSys = samples[0].Value.Uint64() + samples[6].Value.Uint64() + samples[7].Value.Uint64() + samples[8].Value.Uint64()",
+        "m.HeapIdle = samples[7].Value.Uint64() + samples[8].Value.Uint64()",
+        "m.HeapInuse = samples[0].Value.Uint64() + samples[6].Value.Uint64()",
+        "m.HeapReleased = samples[8].Value.Uint64()",
+        "m.HeapObjects = samples[9].Value.Uint64()",
+        "m.StackInuse = samples[10].Value.Uint64()",
+        "m.StackSys = samples[10].Value.Uint64() + samples[11].Value.Uint64()",
+        "m.MSpanInuse = samples[12].Value.Uint64()",
+        "m.MSpanSys = samples[12].Value.Uint64() + samples[13].Value.Uint64()",
+        "m.MCacheInuse = samples[14].Value.Uint64()",
+        "m.MCacheSys = samples[14].Value.Uint64() + samples[15].Value.Uint64()",
+        "m.BuckHashSys = samples[16].Value.Uint64()",
+        "m.GCSys = samples[17].Value.Uint64()",
+        "m.OtherSys = samples[18].Value.Uint64()",
+        "m.NextGC = samples[19].Value.Uint64()",
+        "m.NumGC = uint32(samples[20].Value.Uint64())",
+        "m.LastGC = uint64(gcStats.LastGC.UnixNano())",
+        "m.PauseTotalNs = uint64(gcStats.PauseTotal)",
+        "{Name: \"/memory/classes/metadata/mcache/free:bytes\"},",
+        "{Name: \"/gc/cycles/total:gc-cycles\"},",
+    ] {
+        assert!(fixed.contains(line), "missing {line:?} in\n{fixed}");
+    }
+    assert_eq!(
+        fixed.matches("{Name:").count(),
+        21,
+        "one sample per distinct metric"
+    );
+}
+
+#[test]
+fn kind_guards_only_below_go_1_21_and_only_for_newer_metrics() {
+    let src = in_func(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.TotalAlloc + m.Frees + m.HeapAlloc\n",
+    );
+    let (fixed, _) = run_one(&TRANSFORM, "1.19", &src, false);
+    assert!(fixed.contains(
+        "\t\tif samples[0].Value.Kind() == metrics.KindUint64 {\n\t\t\tm.TotalAlloc = samples[0].Value.Uint64()\n\t\t}\n"
+    ));
+    assert!(fixed.contains(
+        "\t\tif samples[1].Value.Kind() == metrics.KindUint64 {\n\t\t\tm.Frees = samples[1].Value.Uint64() + samples[2].Value.Uint64()\n\t\t}\n"
+    ));
+    assert!(fixed.contains("\t\tm.HeapAlloc = samples[3].Value.Uint64()\n"));
+    let (fixed, _) = run_one(&TRANSFORM, "1.21", &src, false);
+    assert!(
+        !fixed.contains("Kind()") && fixed.contains("m.TotalAlloc = samples[0].Value.Uint64()")
+    );
+    // A //go:build go1.17 line guarantees a Go 1.17 toolchain even in a go 1.19 module.
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.19",
+        &format!("//go:build go1.17\n\n{src}"),
+        false,
+    );
+    assert!(
+        !fixed.contains("Kind()") && fixed.contains("m.TotalAlloc = samples[0].Value.Uint64()")
+    );
+}
+
+#[test]
+fn metric_gates_follow_the_runtime_version() {
+    let total =
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.TotalAlloc\n";
+    check_no_fix_go(&TRANSFORM, "1.16", &in_func(total));
+    let (fixed, _) = run_one(&TRANSFORM, "1.17", &in_func(total), false);
+    assert!(fixed.contains("{Name: \"/gc/heap/allocs:bytes\"}"));
+    let heap = in_func(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n",
+    );
+    let (fixed, _) = run_one(&TRANSFORM, "1.16", &heap, false);
+    assert!(fixed.contains("m.HeapAlloc = samples[0].Value.Uint64()") && !fixed.contains("Kind()"));
+    check_no_fix_go(&TRANSFORM, "1.15", &heap);
+}
+
+#[test]
+fn local_declarations_force_aliases() {
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.22",
+        &in_func(
+            "    metrics := map[string]uint64{}\n    debug := false\n    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    metrics[\"heap\"] = m.HeapAlloc\n    _ = debug\n    return m.LastGC + metrics[\"heap\"]\n",
+        ),
+        false,
+    );
+    assert!(
+        fixed.contains("\trtdebug \"runtime/debug\"\n\trtmetrics \"runtime/metrics\"\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("samples := []rtmetrics.Sample{")
+            && fixed.contains("rtmetrics.Read(samples)")
+    );
+    assert!(
+        fixed.contains("var gcStats rtdebug.GCStats")
+            && fixed.contains("rtdebug.ReadGCStats(&gcStats)")
+    );
+    // A MemStats variable called `metrics` forces the alias too.
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.22",
+        &in_func(
+            "    var metrics runtime.MemStats\n    runtime.ReadMemStats(&metrics)\n    return metrics.HeapAlloc\n",
+        ),
+        false,
+    );
+    assert!(
+        fixed
+            .contains("rtmetrics.Read(samples)\n\t\tmetrics.HeapAlloc = samples[0].Value.Uint64()"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn existing_imports_are_reused_unless_shadowed() {
+    let src = go(r#"
+package m
+
+import (
+    "runtime"
+    rm "runtime/metrics"
+)
+
+var _ = rm.All
+
+func f() uint64 {
+    var m runtime.MemStats
+    runtime.ReadMemStats(&m)
+    return m.HeapAlloc
+}
+"#);
+    let (fixed, _) = run_one(&TRANSFORM, "1.22", &src, false);
+    assert!(
+        fixed.contains("samples := []rm.Sample{") && fixed.matches("runtime/metrics").count() == 1,
+        "{fixed}"
+    );
+    check_no_fix(
+        &TRANSFORM,
+        &src.replace(
+            "\tvar m runtime.MemStats\n",
+            "\trm := 1\n\t_ = rm\n\tvar m runtime.MemStats\n",
+        ),
+    );
+}
+
+#[test]
+fn fresh_names_avoid_every_identifier_in_the_function() {
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.22",
+        &in_func(
+            "    samples, gcStats := 1, 2\n    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc + m.LastGC + uint64(samples+gcStats)\n",
+        ),
+        false,
+    );
+    assert!(
+        fixed.contains("samples2 := []metrics.Sample{")
+            && fixed.contains("var gcStats2 debug.GCStats"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn aliased_runtime_import_and_var_block() {
+    check_fix(
+        &TRANSFORM,
+        &go(r#"
+package m
+
+import rt "runtime"
+
+func heap() uint64 {
+    var (
+        n  int
+        st rt.MemStats
+    )
+    rt.ReadMemStats(&st)
+    return st.HeapAlloc + uint64(n)
+}
+"#),
+        &go(r#"
+package m
+
+import (
+    rt "runtime"
+    "runtime/metrics"
+)
+
+func heap() uint64 {
+    var (
+        n  int
+        st rt.MemStats
+    )
+    {
+        samples := []metrics.Sample{
+            {Name: "/memory/classes/heap/objects:bytes"},
+        }
+        metrics.Read(samples)
+        st.HeapAlloc = samples[0].Value.Uint64()
+    }
+    return st.HeapAlloc + uint64(n)
+}
+"#),
+    );
+}
+
+#[test]
+fn trailing_comment_stays_on_the_brace_line() {
+    let src = in_func(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)  // snapshot\n    return m.HeapAlloc\n",
+    );
+    let (fixed, _) = run_one(&TRANSFORM, "1.22", &src, false);
+    assert!(
+        fixed.contains("\t{ // snapshot\n\t\tsamples := "),
+        "{fixed}"
+    );
+    // Next to another trailing comment gofmt aligns the two; the neighbour's padding would change.
+    no_fix_body(
+        "    var m runtime.MemStats   // stats\n    runtime.ReadMemStats(&m) // snapshot\n    return m.HeapAlloc\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m) // snapshot\n    x := m.HeapAlloc         // heap\n    return x\n",
+    );
+    // A block comment after the call, or a comment inside it: no fix.
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m) /* all */\n    return m.HeapAlloc\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m /* all of it */)\n    return m.HeapAlloc\n",
+    );
+}
+
+#[test]
+fn live_objects_from_one_snapshot_is_not_a_delta() {
+    let (fixed, _) = run_one(
+        &TRANSFORM,
+        "1.22",
+        &in_func(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    live := m.Mallocs - m.Frees\n    return live\n",
+        ),
+        false,
+    );
+    assert!(fixed.contains("metrics.Read(samples)"));
+}
+
+#[test]
+fn deltas_never_fire() {
+    // Two reads in one function, even on different variables or in a closure.
+    no_fix_body(
+        "    var a, b runtime.MemStats\n    runtime.ReadMemStats(&a)\n    runtime.ReadMemStats(&b)\n    return b.HeapAlloc - a.HeapAlloc\n",
+    );
+    no_fix_body(
+        "    var a runtime.MemStats\n    runtime.ReadMemStats(&a)\n    defer func() {\n        var b runtime.MemStats\n        runtime.ReadMemStats(&b)\n        fmt.Println(b.HeapAlloc)\n    }()\n    return a.HeapAlloc\n",
+    );
+    // Against a stored value, directly, through a conversion, through a variable, or with -=.
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.TotalAlloc - prev\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return uint64(float64(m.Mallocs) - float64(prev))\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    cur := m.Frees\n    d := cur\n    d -= prev\n    return d\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    x := uint64(0)\n    x = m.TotalAlloc\n    return x - prev\n",
+    );
+}
+
+#[test]
+fn whole_value_uses_never_fire() {
+    for use_ in [
+        "    fmt.Printf(\"%v\\n\", m)\n    return m.HeapAlloc\n",
+        "    n := m\n    return n.HeapAlloc\n",
+        "    p := &m\n    return p.HeapAlloc\n",
+        "    return sink(m)\n",
+        "    if m == (runtime.MemStats{}) {\n        return 0\n    }\n    return m.HeapAlloc\n",
+        "    ch <- m\n    return 0\n",
+        "    return m.HeapAlloc + func() uint64 { return sink(m) }()\n",
+    ] {
+        let body = format!("    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n{use_}");
+        no_fix_body(&body);
+    }
+}
+
+#[test]
+fn field_writes_and_addresses_never_fire() {
+    for use_ in [
+        "    m.HeapAlloc = 0\n",
+        "    m.HeapAlloc++\n",
+        "    m.HeapAlloc += 1\n",
+        "    (m.HeapAlloc) = 1\n",
+        "    p := &m.HeapAlloc\n    *p = 1\n",
+        "    for m.NextGC = range []uint64{1} {\n    }\n",
+    ] {
+        let body = format!(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n{use_}    return m.HeapAlloc\n"
+        );
+        no_fix_body(&body);
+    }
+}
+
+#[test]
+fn unmapped_fields_never_fire() {
+    for field in [
+        "GCCPUFraction",
+        "BySize[3].Mallocs",
+        "PauseNs[0]",
+        "PauseEnd[0]",
+    ] {
+        let body = format!(
+            "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    fmt.Println(m.{field})\n    return m.HeapAlloc\n"
+        );
+        no_fix_body(&body);
+    }
+}
+
+#[test]
+fn declarations_outside_the_function_never_fire() {
+    // Package-level variable.
+    check_no_fix(
+        &TRANSFORM,
+        &go(
+            "package m\n\nimport \"runtime\"\n\nvar m runtime.MemStats\n\nfunc f() uint64 {\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n}\n",
+        ),
+    );
+    // Parameter, pointer from elsewhere, struct field.
+    check_no_fix(
+        &TRANSFORM,
+        &go(
+            "package m\n\nimport \"runtime\"\n\nfunc f(m runtime.MemStats) uint64 {\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n}\n",
+        ),
+    );
+    check_no_fix(
+        &TRANSFORM,
+        &go(
+            "package m\n\nimport \"runtime\"\n\nfunc f(m *runtime.MemStats) uint64 {\n    runtime.ReadMemStats(m)\n    return m.HeapAlloc\n}\n",
+        ),
+    );
+    // A pointer made here is the same value behind one indirection, but passing it on is a whole use.
+    no_fix_body(
+        "    m := new(runtime.MemStats)\n    runtime.ReadMemStats(m)\n    keep(m)\n    return m.HeapAlloc\n",
+    );
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(m)\n    return m.HeapAlloc\n",
+    );
+    check_no_fix(
+        &TRANSFORM,
+        &go(
+            "package m\n\nimport \"runtime\"\n\ntype s struct{ m runtime.MemStats }\n\nfunc (x *s) f() uint64 {\n    runtime.ReadMemStats(&x.m)\n    return x.m.HeapAlloc\n}\n",
+        ),
+    );
+    // Declared in the enclosing function, read in a closure.
+    no_fix_body(
+        "    var m runtime.MemStats\n    func() {\n        runtime.ReadMemStats(&m)\n    }()\n    return m.HeapAlloc\n",
+    );
+    // A second declaration of the name, or a literal with fields.
+    no_fix_body(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    if true {\n        m := 3\n        _ = m\n    }\n    return m.HeapAlloc\n",
+    );
+    no_fix_body(
+        "    m := runtime.MemStats{Alloc: 1}\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n",
+    );
+}
+
+#[test]
+fn tests_and_test_helpers_never_fire() {
+    let body = "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n";
+    check_no_fix(
+        &TRANSFORM,
+        &in_func(body).replace("func f()", "func BenchmarkHeap()"),
+    );
+    check_no_fix(
+        &TRANSFORM,
+        &in_func(body).replace("func f()", "func TestHeap()"),
+    );
+    let with_testing = in_func(body).replace("\"runtime\"\n", "\"runtime\"\n\t\"testing\"\n")
+        + "\nvar _ testing.TB\n";
+    check_no_fix(&TRANSFORM, &with_testing);
+}
+
+#[test]
+fn other_shapes_never_fire() {
+    // An if initializer cannot become a block.
+    no_fix_body(
+        "    var m runtime.MemStats\n    if runtime.ReadMemStats(&m); m.HeapAlloc > 1 {\n        return 1\n    }\n    return m.HeapAlloc\n",
+    );
+    // Nothing needing a metric is read.
+    no_fix_body("    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.Lookups\n");
+    no_fix_body("    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return 0\n");
+    // `runtime` shadowed by a local.
+    no_fix_body(
+        "    runtime := fakeRuntime{}\n    var m MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n",
+    );
+    // Used before the declaration (a package-level m).
+    check_no_fix(
+        &TRANSFORM,
+        &go(
+            "package m\n\nimport \"runtime\"\n\nvar m struct{ HeapAlloc uint64 }\n\nfunc f() uint64 {\n    x := m.HeapAlloc\n    {\n        var m runtime.MemStats\n        runtime.ReadMemStats(&m)\n        x += m.HeapAlloc\n    }\n    return x\n}\n",
+        ),
+    );
+}
+
+#[test]
+fn message_names_the_stop_the_world_cost() {
+    let src = in_func(
+        "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc + m.LastGC\n",
+    );
+    let findings = crate::testing::findings(&TRANSFORM, "1.22", &src);
+    let [finding] = findings.as_slice() else {
+        panic!("one finding expected: {findings:?}")
+    };
+    assert_eq!(finding.fix, Some(crate::rules::fix::Applicability::Safe));
+    let msg = &finding.message;
+    assert!(
+        msg.contains("stops the world")
+            && msg.contains("metrics.Read")
+            && msg.contains("(HeapAlloc)"),
+        "{msg}"
+    );
+    assert!(msg.contains("debug.ReadGCStats gives LastGC"), "{msg}");
+}
+
+#[test]
+fn labeled_statement_and_loop() {
+    let src = in_func(
+        "    var m runtime.MemStats\n    for i := 0; i < 3; i++ {\n    again:\n        runtime.ReadMemStats(&m)\n        if m.NumGC == 0 {\n            goto again\n        }\n    }\n    return m.HeapAlloc\n",
+    );
+    let (fixed, _) = run_one(&TRANSFORM, "1.22", &src, false);
+    assert!(
+        fixed.contains("\tagain:\n\t\t{\n\t\t\tsamples := []metrics.Sample{\n"),
+        "{fixed}"
+    );
+}
