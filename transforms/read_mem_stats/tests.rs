@@ -1,7 +1,7 @@
 //! Unit tests of R1 (read-mem-stats).
 
 use super::TRANSFORM;
-use crate::testing::{check_fix, check_no_fix, check_no_fix_go, run_one};
+use crate::testing::{check_fix, check_fixed_contains, check_no_fix, check_no_fix_go, run_one};
 
 /// Go source written with four-space indentation in the test, turned into gofmt's tabs.
 fn go(s: &str) -> String {
@@ -28,10 +28,7 @@ fn no_fix_body(body: &str) {
 
 #[test]
 fn doc_example_round_trips() {
-    let doc = crate::catalog::docs::doc(&TRANSFORM);
-    let before = crate::catalog::docs::go_block(&doc, "## Example").expect("Example block");
-    let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("Use instead block");
-    check_fix(&TRANSFORM, &before, &after);
+    crate::testing::check_doc_example(&TRANSFORM);
 }
 
 #[test]
@@ -154,8 +151,12 @@ fn metric_gates_follow_the_runtime_version() {
     let total =
         "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.TotalAlloc\n";
     check_no_fix_go(&TRANSFORM, "1.16", &in_func(total));
-    let (fixed, _) = run_one(&TRANSFORM, "1.17", &in_func(total), false);
-    assert!(fixed.contains("{Name: \"/gc/heap/allocs:bytes\"}"));
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.17",
+        &in_func(total),
+        &["{Name: \"/gc/heap/allocs:bytes\"}"],
+    );
     let heap = in_func(
         "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc\n",
     );
@@ -236,18 +237,16 @@ func f() uint64 {
 
 #[test]
 fn fresh_names_avoid_every_identifier_in_the_function() {
-    let (fixed, _) = run_one(
+    check_fixed_contains(
         &TRANSFORM,
         "1.22",
         &in_func(
             "    samples, gcStats := 1, 2\n    var m runtime.MemStats\n    runtime.ReadMemStats(&m)\n    return m.HeapAlloc + m.LastGC + uint64(samples+gcStats)\n",
         ),
-        false,
-    );
-    assert!(
-        fixed.contains("samples2 := []metrics.Sample{")
-            && fixed.contains("var gcStats2 debug.GCStats"),
-        "{fixed}"
+        &[
+            "samples2 := []metrics.Sample{",
+            "var gcStats2 debug.GCStats",
+        ],
     );
 }
 
@@ -300,10 +299,11 @@ fn trailing_comment_stays_on_the_brace_line() {
     let src = in_func(
         "    var m runtime.MemStats\n    runtime.ReadMemStats(&m)  // snapshot\n    return m.HeapAlloc\n",
     );
-    let (fixed, _) = run_one(&TRANSFORM, "1.22", &src, false);
-    assert!(
-        fixed.contains("\t{ // snapshot\n\t\tsamples := "),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.22",
+        &src,
+        &["\t{ // snapshot\n\t\tsamples := "],
     );
     // Next to another trailing comment gofmt aligns the two; the neighbour's padding would change.
     no_fix_body(
@@ -517,9 +517,10 @@ fn labeled_statement_and_loop() {
     let src = in_func(
         "    var m runtime.MemStats\n    for i := 0; i < 3; i++ {\n    again:\n        runtime.ReadMemStats(&m)\n        if m.NumGC == 0 {\n            goto again\n        }\n    }\n    return m.HeapAlloc\n",
     );
-    let (fixed, _) = run_one(&TRANSFORM, "1.22", &src, false);
-    assert!(
-        fixed.contains("\tagain:\n\t\t{\n\t\t\tsamples := []metrics.Sample{\n"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.22",
+        &src,
+        &["\tagain:\n\t\t{\n\t\t\tsamples := []metrics.Sample{\n"],
     );
 }

@@ -3,11 +3,18 @@
 use super::TRANSFORM;
 use crate::run::engine::RunOutcome;
 use crate::run::settings::Mode;
-use crate::testing::{changed_text, check_fix, check_fix_go, check_no_fix, run_one, run_tree};
+use crate::testing::{
+    changed_text, check_fix, check_fix_go, check_fixed_contains, check_no_fix, run_one, run_tree,
+};
 
 /// Wraps a function body (tab-indented once) in a file that imports time.
 fn file(body: &str) -> String {
     format!("package m\n\nimport \"time\"\n\n{body}")
+}
+
+/// Asserts that `body` (in a file importing time) gets no fix.
+fn no_fix(body: &str) {
+    check_no_fix(&TRANSFORM, &file(body));
 }
 
 /// Runs with a custom go.mod and `--opt` values; returns the fixed x.go and the outcome.
@@ -31,10 +38,7 @@ const IDLE_LOOP: &str = "func f(in chan int, idle time.Duration) {\n\tfor {\n\t\
 
 #[test]
 fn doc_example_round_trips() {
-    let doc = crate::catalog::docs::doc(&TRANSFORM);
-    let example = crate::catalog::docs::go_block(&doc, "## Example").expect("example");
-    let use_instead = crate::catalog::docs::go_block(&doc, "## Use instead").expect("use instead");
-    check_fix(&TRANSFORM, &example, &use_instead);
+    crate::testing::check_doc_example(&TRANSFORM);
 }
 
 #[test]
@@ -171,21 +175,21 @@ fn field_through_a_pointer_is_shape_b() {
     let src = file(
         "type s struct{ idle time.Duration }\n\nfunc (x *s) f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(x.idle):\n\t\t}\n\t}\n}\n",
     );
-    let (fixed, _) = run_one(&TRANSFORM, "1.27", &src, false);
-    assert!(
-        fixed.contains("var idleTimer *time.Timer")
-            && fixed.contains("idleTimer = time.NewTimer(x.idle)"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.27",
+        &src,
+        &[
+            "var idleTimer *time.Timer",
+            "idleTimer = time.NewTimer(x.idle)",
+        ],
     );
 }
 
 #[test]
 fn shadowed_time_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\ttime := struct{ After func(int) chan int }{}\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(1):\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\ttime := struct{ After func(int) chan int }{}\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(1):\n\t\t}\n\t}\n}\n",
     );
 }
 
@@ -200,65 +204,54 @@ fn dot_import_does_not_fire() {
 #[test]
 fn aliased_import_uses_its_name() {
     let src = "package m\n\nimport tm \"time\"\n\nfunc f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-tm.After(tm.Second):\n\t\t}\n\t}\n}\n";
-    let (fixed, _) = run_one(&TRANSFORM, "1.22", src, false);
-    assert!(
-        fixed.contains("timer := tm.NewTimer(tm.Second)")
-            && fixed.contains("timer.Reset(tm.Second)"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.22",
+        src,
+        &["timer := tm.NewTimer(tm.Second)", "timer.Reset(tm.Second)"],
     );
 }
 
 #[test]
 fn goto_in_the_function_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\tn := 0\nagain:\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\t\tn++\n\t\t\tif n < 3 {\n\t\t\t\tgoto again\n\t\t\t}\n\t\t\treturn\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\tn := 0\nagain:\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\t\tn++\n\t\t\tif n < 3 {\n\t\t\t\tgoto again\n\t\t\t}\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
 }
 
 #[test]
 fn default_case_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\tdefault:\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\tdefault:\n\t\t}\n\t}\n}\n",
     );
 }
 
 #[test]
 fn two_timer_cases_do_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\tcase <-time.After(time.Minute):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(time.Second):\n\t\tcase <-time.After(time.Minute):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
 }
 
 #[test]
 fn func_literal_between_loop_and_select_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\tfor i := 0; i < 3; i++ {\n\t\tgo func() {\n\t\t\tselect {\n\t\t\tcase <-in:\n\t\t\tcase <-time.After(time.Second):\n\t\t\t}\n\t\t}()\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\tfor i := 0; i < 3; i++ {\n\t\tgo func() {\n\t\t\tselect {\n\t\t\tcase <-in:\n\t\t\tcase <-time.After(time.Second):\n\t\t\t}\n\t\t}()\n\t}\n}\n",
     );
 }
 
 #[test]
 fn loop_inside_a_func_literal_fires_inside_it() {
-    let (fixed, _) = run_one(
+    check_fixed_contains(
         &TRANSFORM,
         "1.27",
         &file(
             "func f(in chan int) {\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-in:\n\t\t\tcase <-time.After(time.Second):\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n}\n",
         ),
-        false,
+        &[
+            "\tgo func() {\n\t\ttimer := time.NewTimer(time.Second)\n\t\tfor {\n\t\t\ttimer.Reset(time.Second)\n",
+        ],
     );
-    assert!(fixed.contains("\tgo func() {\n\t\ttimer := time.NewTimer(time.Second)\n\t\tfor {\n\t\t\ttimer.Reset(time.Second)\n"), "{fixed}");
 }
 
 #[test]
@@ -291,31 +284,22 @@ fn select_nested_in_if_gets_the_reset_in_place() {
 
 #[test]
 fn deadline_outside_loop_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) {\n\tdeadline := time.After(time.Minute)\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-deadline:\n\t\t\treturn\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) {\n\tdeadline := time.After(time.Minute)\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-deadline:\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
 }
 
 #[test]
 fn fake_clock_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "type clock interface{ After(time.Duration) <-chan time.Time }\n\nfunc f(in chan int, c clock) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-c.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "type clock interface{ After(time.Duration) <-chan time.Time }\n\nfunc f(in chan int, c clock) {\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-c.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
 }
 
 #[test]
 fn not_in_a_loop_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in chan int) int {\n\tselect {\n\tcase v := <-in:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in chan int) int {\n\tselect {\n\tcase v := <-in:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n",
     );
 }
 
@@ -344,11 +328,8 @@ fn call_before_the_timer_case_is_unsafe_after_it_is_safe() {
 
 #[test]
 fn receive_before_the_timer_case_does_not_fire() {
-    check_no_fix(
-        &TRANSFORM,
-        &file(
-            "func f(in, out chan int) {\n\tfor {\n\t\tselect {\n\t\tcase out <- <-in:\n\t\tcase <-time.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
-        ),
+    no_fix(
+        "func f(in, out chan int) {\n\tfor {\n\t\tselect {\n\t\tcase out <- <-in:\n\t\tcase <-time.After(time.Second):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
 }
 
@@ -362,10 +343,11 @@ fn tick_needs_a_positive_constant() {
     for d in ["n", "0", "1 / 2 * time.Second", "-time.Second"] {
         check_no_fix(&TRANSFORM, &tick(d));
     }
-    let (fixed, _) = run_one(&TRANSFORM, "1.22", &tick("poll"), false);
-    assert!(
-        fixed.contains("pollTimer := time.NewTimer(poll)"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.22",
+        &tick("poll"),
+        &["pollTimer := time.NewTimer(poll)"],
     );
     let f = &findings("1.22", &tick("poll"))[0];
     assert!(
@@ -373,10 +355,11 @@ fn tick_needs_a_positive_constant() {
         "tickers leak before 1.23 even here"
     );
     assert!(findings("1.23", &tick("poll"))[0].low_priority);
-    let (fixed, _) = run_one(&TRANSFORM, "1.22", &tick("time.Second / 2"), false);
-    assert!(
-        fixed.contains("timer := time.NewTimer(time.Second / 2)"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.22",
+        &tick("time.Second / 2"),
+        &["timer := time.NewTimer(time.Second / 2)"],
     );
 }
 
@@ -401,11 +384,14 @@ fn fresh_names_avoid_collisions_and_each_other() {
     let src = file(
         "func f(in chan int, idle time.Duration) {\n\tidleTimer := 1\n\t_ = idleTimer\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(idle):\n\t\t\treturn\n\t\t}\n\t}\n\tfor {\n\t\tselect {\n\t\tcase <-in:\n\t\tcase <-time.After(idle):\n\t\t\treturn\n\t\t}\n\t}\n}\n",
     );
-    let (fixed, _) = run_one(&TRANSFORM, "1.27", &src, false);
-    assert!(
-        fixed.contains("idleTimer2 := time.NewTimer(idle)")
-            && fixed.contains("idleTimer3 := time.NewTimer(idle)"),
-        "{fixed}"
+    check_fixed_contains(
+        &TRANSFORM,
+        "1.27",
+        &src,
+        &[
+            "idleTimer2 := time.NewTimer(idle)",
+            "idleTimer3 := time.NewTimer(idle)",
+        ],
     );
 }
 
