@@ -118,12 +118,13 @@ mod fields;
 mod tests;
 mod variable;
 
-use crate::read::layout::{starts_line, trailing_comment_rows};
+use crate::read::layout::starts_line;
 use crate::read::nodes::{contains_kind, outermost_function, sole_identifier_or_address};
 use crate::read::syntax;
 use crate::read::version::GoVersion;
 use crate::rules::fix::{Edit, Fix, FixAvailability, ImportChange, TextRange};
 use crate::rules::naming::fresh_names;
+use crate::rules::placement;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::imported::selector_mentions;
 use block::{Names, fix_title, message, render_block};
@@ -212,7 +213,9 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if metric_names.is_empty() && !needs_gc_stats {
         return None;
     }
-    let (end, opening) = block_opening(stmt, func, src)?;
+    // A trailing line comment described the call: it follows the `{` that opens the block.
+    let (end, comment) = placement::statement_replacement_end(stmt, func, src)?;
+    let opening = comment.map_or_else(|| "{".to_string(), |c| format!("{{ {c}"));
     // §0.3: the generated code names `true`, `uint32` and `uint64`; a local redeclaring one would change it.
     if ["true", "uint32", "uint64"]
         .iter()
@@ -336,29 +339,4 @@ fn fields_to_fill(
         .map(|(_, sel)| *sel)
         .collect();
     (!variable::computes_delta(func, &cumulative, name, src)).then_some(fields)
-}
-
-/// Where the replaced text ends and how the block opens. A trailing line comment described the call: it
-/// follows the `{` that opens the block. gofmt aligns the trailing comments of adjacent lines, so when a
-/// neighbour has one too its padding would change: no fix then. Anything else after the call on its line
-/// (a block comment) is left alone: no fix.
-fn block_opening(stmt: Node<'_>, func: Node<'_>, src: &str) -> Option<(usize, String)> {
-    let line_end = syntax::line_end_incl(src, stmt.end_byte());
-    let rest = src[stmt.end_byte()..line_end].trim();
-    if rest.is_empty() {
-        return Some((stmt.end_byte(), "{".to_string()));
-    }
-    if !rest.starts_with("//") {
-        return None;
-    }
-    let row = stmt.start_position().row;
-    let rows = trailing_comment_rows(func, src);
-    if stmt.end_position().row != row
-        || row.checked_sub(1).is_some_and(|r| rows.contains(&r))
-        || rows.contains(&(row + 1))
-    {
-        return None;
-    }
-    let end = stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len();
-    Some((end, format!("{{ {rest}")))
 }

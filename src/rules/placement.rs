@@ -1,7 +1,7 @@
 //! Where inserted lines go so the result stays gofmt-clean: before a statement (above its labels and the
-//! comment lines on top of them) and at the start of a case body.
+//! comment lines on top of them), at the start of a case body, and where a replaced statement ends.
 
-use crate::read::layout::starts_line;
+use crate::read::layout::{starts_line, trailing_comment_rows};
 use crate::read::syntax::{self, indent_at, line_end_incl, line_start};
 use crate::rules::spec_removal::comment_block_start;
 use tree_sitter::Node;
@@ -42,4 +42,34 @@ pub fn case_body_start(src: &str, case: Node<'_>) -> Option<(usize, String)> {
         return None;
     }
     Some((end, format!("{}\t", indent_at(src, case.start_byte()))))
+}
+
+/// Replacing `stmt` by new lines: the end of the text to replace and the statement's trailing `//`
+/// comment, which the caller puts back on the first new line. `None` when anything else follows the
+/// statement on its line (a block comment), or when it has a trailing comment and either spans lines or
+/// a neighbouring line of `scope` ends with a comment too: gofmt aligns adjacent trailing comments, so
+/// the neighbour's padding would change.
+pub fn statement_replacement_end<'s>(
+    stmt: Node<'_>,
+    scope: Node<'_>,
+    src: &'s str,
+) -> Option<(usize, Option<&'s str>)> {
+    let line_end = line_end_incl(src, stmt.end_byte());
+    let rest = src[stmt.end_byte()..line_end].trim();
+    if rest.is_empty() {
+        return Some((stmt.end_byte(), None));
+    }
+    if !rest.starts_with("//") {
+        return None;
+    }
+    let row = stmt.start_position().row;
+    let rows = trailing_comment_rows(scope, src);
+    if stmt.end_position().row != row
+        || row.checked_sub(1).is_some_and(|r| rows.contains(&r))
+        || rows.contains(&(row + 1))
+    {
+        return None;
+    }
+    let end = stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len();
+    Some((end, Some(rest)))
 }
