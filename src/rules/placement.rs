@@ -73,3 +73,46 @@ pub fn statement_replacement_end<'s>(
     let end = stmt.end_byte() + src[stmt.end_byte()..line_end].trim_end().len();
     Some((end, Some(rest)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first<'t>(root: Node<'t>, kind: &str) -> Node<'t> {
+        let mut found = None;
+        syntax::walk(root, &mut |n| {
+            if n.kind() == kind {
+                found.get_or_insert(n);
+            }
+        });
+        found.expect(kind)
+    }
+
+    #[test]
+    fn lines_go_above_the_label_and_its_comments() {
+        let src = "package m\n\nfunc f() {\n\tx := 1\n\t// again\nagain:\n\tfor {\n\t}\n}\n";
+        let tree = syntax::parse(src);
+        let lp = first(tree.root_node(), "for_statement");
+        let (at, indent) = before_statement(src, lp).expect("a place");
+        assert!(src[at..].starts_with("\t// again\n"));
+        assert_eq!(indent, "\t");
+    }
+
+    #[test]
+    fn a_trailing_comment_moves_unless_a_neighbour_has_one() {
+        let src = "package m\n\nfunc f() {\n\tg() // call\n\th()\n}\n";
+        let tree = syntax::parse(src);
+        let func = first(tree.root_node(), "function_declaration");
+        let stmt = first(tree.root_node(), "expression_statement");
+        let (end, comment) = statement_replacement_end(stmt, func, src).expect("replaceable");
+        assert_eq!(
+            (&src[stmt.start_byte()..end], comment),
+            ("g() // call", Some("// call"))
+        );
+        let src = src.replace("h()", "h() // next");
+        let tree = syntax::parse(&src);
+        let func = first(tree.root_node(), "function_declaration");
+        let stmt = first(tree.root_node(), "expression_statement");
+        assert!(statement_replacement_end(stmt, func, &src).is_none());
+    }
+}

@@ -117,3 +117,37 @@ pub fn leaves_loop(src: &str, stmt: Node<'_>, for_stmt: Node<'_>) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_select(src: &str, f: impl FnOnce(Vec<Node<'_>>, Node<'_>)) {
+        let tree = syntax::parse(src);
+        let mut select = None;
+        syntax::walk(tree.root_node(), &mut |n| {
+            if n.kind() == "select_statement" {
+                select.get_or_insert(n);
+            }
+        });
+        let select = select.expect("a select");
+        f(
+            named_children(select),
+            syntax::enclosing_loop(select).expect("a loop"),
+        );
+    }
+
+    #[test]
+    fn cases_that_leave_and_operands_before() {
+        let src = "package m\n\nfunc f(in, out chan int, q func() chan int) {\nouter:\n\tfor {\n\t\tselect {\n\t\tcase out <- 1:\n\t\t\tbreak outer\n\t\tcase <-q():\n\t\t\treturn\n\t\tcase <-in:\n\t\t\tbreak\n\t\t}\n\t}\n}\n";
+        with_select(src, |clauses, lp| {
+            let ops = operands_before(&clauses, clauses[2]);
+            let texts: Vec<&str> = ops.iter().map(|o| syntax::text(*o, src)).collect();
+            assert_eq!(texts, ["out", "1", "q()"]);
+            assert!(matches!(operand_effect(src, ops[2]), OperandEffect::Call));
+            // The unlabeled break only leaves the select.
+            assert!(!other_cases_leave_loop(src, &clauses, clauses[1], lp));
+            assert!(other_cases_leave_loop(src, &clauses, clauses[2], lp));
+        });
+    }
+}

@@ -107,3 +107,25 @@ impl Derived {
         hit
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_names_follow_assignments_and_plain_reads() {
+        let src = "package m\n\nfunc f() {\n\ta := m.Mallocs\n\tb := a + 1\n\tvar c = b\n\tm.X++\n\t_ = c\n}\n";
+        let tree = syntax::parse(src);
+        let func = tree.root_node();
+        let mut sels = vec![];
+        syntax::walk(func, &mut |n| {
+            if n.kind() == "selector_expression" {
+                sels.push(n);
+            }
+        });
+        let derived = Derived::of(func, &sels[..1], src);
+        assert!(["a", "b", "c"].iter().all(|n| derived.names.contains(*n)));
+        assert!(is_plain_read(sels[0], src) && !is_plain_read(sels[1], src));
+        assert_eq!(spellings(func, "a", src).len(), 2);
+    }
+}
