@@ -224,3 +224,23 @@ pub fn check_pipeline(bytes: &[u8], go: &str) -> bool {
     }
     true
 }
+
+/// Asserts that the rule's documented `## Example` becomes its `## Use instead` (the doc is tested code).
+pub fn check_doc_example(t: &'static Transform) {
+    let doc = crate::catalog::docs::doc(t);
+    let before = crate::catalog::docs::go_block(&doc, "## Example").expect("Example block");
+    let after = crate::catalog::docs::go_block(&doc, "## Use instead").expect("Use instead block");
+    check_fix(t, &before, &after);
+}
+
+/// Runs `t` over `src` (module go line `go`, Safe fixes only) and asserts the fixed text holds each of
+/// `parts`.
+pub fn check_fixed_contains(t: &'static Transform, go: &str, src: &str, parts: &[&str]) {
+    let (fixed, _) = run_one(t, go, src, false);
+    for p in parts {
+        assert!(
+            fixed.contains(p),
+            "{p:?} is not in the fixed text:\n{fixed}"
+        );
+    }
+}

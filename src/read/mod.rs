@@ -3,7 +3,9 @@
 pub mod buildtags;
 pub mod documents;
 pub mod gomod;
+pub mod layout;
 pub mod module_facts;
+pub mod nodes;
 pub mod source;
 pub mod syntax;
 pub mod version;

@@ -3,6 +3,8 @@
 pub mod diagnostic;
 pub mod fix;
 pub mod imports;
+pub mod naming;
+pub mod placement;
 pub mod removal;
 pub mod rewrite;
 pub mod spec_removal;

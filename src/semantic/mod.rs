@@ -7,19 +7,25 @@
 //! [`Semantic`] (`Package::semantic`): the index of declarations and the call graph.
 //!
 //! Also here: the package as the engine holds it (`package`), where code runs (`context`), control
-//! flow (`flow`, `loops`), per-thread-state facts (`thread_state`), the byte-level prefilter and the CPU profile's heat per function.
+//! flow (`flow`, `loops`, `select`), per-thread-state facts (`thread_state`), the byte-level prefilter
+//! and the CPU profile's heat per function.
 
 pub mod callgraph;
 pub mod constant;
 pub mod context;
 pub mod flow;
+pub mod godebug;
+pub mod hoist;
+pub mod imported;
 pub mod index;
 pub mod loops;
 pub mod package;
 pub mod prefilter;
 pub mod profile;
 pub mod scope;
+pub mod select;
 pub mod thread_state;
+pub mod values;
 
 use crate::semantic::package::Package;
 use callgraph::{CallGraph, FuncId};
