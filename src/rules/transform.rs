@@ -155,6 +155,11 @@ pub struct Ctx<'a> {
 pub struct Memo(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any>>);
 
 impl<'a> Ctx<'a> {
+    /// Is this rule's `--opt CODE.key=true` set (the rule names its key, the engine its code)?
+    pub fn opt(&self, key: &str) -> bool {
+        self.options.flag(self.transform.meta.code, key)
+    }
+
     /// This rule's `T` for this file (`T::default()` the first time).
     pub fn memo<T: Default + 'static>(&mut self) -> &mut T {
         self.memo

@@ -87,7 +87,7 @@ pub(super) fn make_plan<'t>(cx: &Ctx<'_>, site: Site<'t>) -> Option<Plan<'t>> {
     let rt = cx.file().versions.rt;
     let sync = rt >= GoVersion(27)
         || (rt >= GoVersion(23)
-            && cx.options.flag("R2", "sync-timers")
+            && cx.opt("sync-timers")
             && godebug::timer_channels_synchronous(&cx.pkg.module, cx.file().versions.module));
     // Owner's decision: sleep-or-quit loops never pile timers up (tickers before 1.23 do: never collected).
     let leaks_anyway = site.kind == Kind::Tick && rt < GoVersion(23);
