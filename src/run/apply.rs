@@ -3,7 +3,7 @@
 
 use crate::read::syntax;
 use crate::rules::diagnostic::Diagnostic;
-use crate::rules::fix::{Applicability, Edit, ImportChange, ModuleEdit, TextRange};
+use crate::rules::fix::{Applicability, Edit, Fix, ImportChange, ModuleEdit, TextRange};
 use crate::rules::imports::apply_import_changes;
 use crate::rules::suppress;
 use crate::rules::transform::{Ctx, Match, Transform};
@@ -74,6 +74,11 @@ pub struct PackageOutcome {
     pub internal_errors: Vec<(usize, String)>,
     /// Every fix applied, in order (file: the finding's file index).
     pub ledger: Vec<crate::run::ledger::Applied<usize>>,
+    /// Each pass's applied fixes and the ones their edits turned away, so the
+    /// package can be replayed without some rules (`run::replay`).
+    pub passes: Vec<crate::run::replay::Pass>,
+    /// A pass was reverted or the pass limit was hit.
+    pub interrupted: bool,
 }
 
 /// Runs the selected transforms on the candidate files of `pkg`; in fix modes the texts of `pkg` are
@@ -93,13 +98,19 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             .map(|(_, code)| *code)
             .collect();
         let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
-        let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let selection = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let accepted = selection.accepted;
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings, true);
             return outcome;
         }
+        outcome
+            .passes
+            .push(record_pass(&diagnostics, &accepted, &selection.blocked));
         if !apply(pkg, &diagnostics, &accepted, pass, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
+            outcome.interrupted = true;
+            outcome.passes.pop();
             let mut last = PackageOutcome::default();
             let remaining = collect(pkg, settings, &mut last);
             outcome.suppressed = last.suppressed;
@@ -128,6 +139,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
+            outcome.interrupted = true;
             let codes: BTreeSet<&str> = accepted.iter().map(|&i| diagnostics[i].code).collect();
             let first = diagnostics[accepted[0]].file;
             outcome.internal_errors.push((
@@ -408,6 +420,14 @@ pub(crate) fn suppression_problems(
     out
 }
 
+/// The fixes a pass applies (diagnostic indices, in application order) and those turned away for
+/// overlapping one of them (with the indices of the accepted fixes they overlap).
+#[derive(Debug, Default)]
+pub(crate) struct Selection {
+    pub accepted: Vec<usize>,
+    pub blocked: Vec<(usize, Vec<usize>)>,
+}
+
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
@@ -416,7 +436,7 @@ pub(crate) fn select(
     threshold: Applicability,
     withheld: &[&str],
     editable: &[bool],
-) -> Vec<usize> {
+) -> Selection {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
             !withheld.contains(&diags[i].code)
@@ -438,26 +458,61 @@ pub(crate) fn select(
             .map(|(f, e)| (*f, e.range.start));
         (first, d.code)
     });
-    let mut taken: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
-    let mut accepted = vec![];
+    // Each accepted edit with the fix that brought it first.
+    let mut taken: BTreeMap<usize, Vec<(Edit, usize)>> = BTreeMap::new();
+    let mut out = Selection::default();
     for i in order {
         let fix = diags[i].fix.as_ref().expect("filtered above");
-        let ok = fix.edits.iter().all(|(f, e)| {
-            taken
-                .get(f)
-                .is_none_or(|es| es.iter().all(|a| a == e || !conflicts(a, e)))
-        });
-        if ok {
+        let mut by: Vec<usize> = fix
+            .edits
+            .iter()
+            .flat_map(|(f, e)| {
+                taken
+                    .get(f)
+                    .into_iter()
+                    .flatten()
+                    .filter(move |(a, _)| a != e && conflicts(a, e))
+                    .map(|(_, owner)| *owner)
+            })
+            .collect();
+        if by.is_empty() {
             for (f, e) in &fix.edits {
                 let list = taken.entry(*f).or_default();
-                if !list.contains(e) {
-                    list.push(e.clone());
+                if !list.iter().any(|(a, _)| a == e) {
+                    list.push((e.clone(), i));
                 }
             }
-            accepted.push(i);
+            out.accepted.push(i);
+        } else {
+            by.sort_unstable();
+            by.dedup();
+            out.blocked.push((i, by));
         }
     }
-    accepted
+    out
+}
+
+/// The ledger's record of one pass: the fixes applied and the codes each turned-away fix overlapped.
+fn record_pass(
+    diags: &[Diagnostic],
+    accepted: &[usize],
+    blocked: &[(usize, Vec<usize>)],
+) -> crate::run::replay::Pass {
+    crate::run::replay::Pass {
+        fixes: accepted
+            .iter()
+            .map(|&i| {
+                (
+                    diags[i].code,
+                    diags[i].fix.clone().expect("accepted fixes exist"),
+                )
+            })
+            .collect(),
+        blocked: blocked
+            .iter()
+            .map(|(i, by)| (diags[*i].code, by.iter().map(|&j| diags[j].code).collect()))
+            .collect(),
+    }
 }
 
 /// Two different edits conflict when their ranges overlap, when an insertion falls strictly inside a
@@ -476,18 +531,29 @@ fn conflicts(a: &Edit, b: &Edit) -> bool {
     ra.start < rb.end && rb.start < ra.end
 }
 
-/// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
-fn apply(
-    pkg: &mut Package,
-    diags: &[Diagnostic],
-    accepted: &[usize],
-    pass: usize,
-    outcome: &mut PackageOutcome,
-) -> bool {
+/// The files (package indices) a pass's fixes edit or change the imports of.
+pub(crate) fn touched_files(fixes: &[&Fix]) -> BTreeSet<usize> {
+    fixes
+        .iter()
+        .flat_map(|f| {
+            f.edits
+                .iter()
+                .map(|(i, _)| *i)
+                .chain(f.imports.iter().map(|(i, _)| *i))
+        })
+        .collect()
+}
+
+/// The new texts of the files a pass's fixes touch, from their texts before it (`text_of`): edits
+/// applied (identical ones once), then import changes. The pass loop and the ledger's replay both
+/// apply fixes here.
+pub(crate) fn pass_texts<'a>(
+    fixes: &[&Fix],
+    text_of: impl Fn(usize) -> &'a str,
+) -> BTreeMap<usize, String> {
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
     let mut imports: BTreeMap<usize, Vec<ImportChange>> = BTreeMap::new();
-    for &i in accepted {
-        let fix = diags[i].fix.as_ref().expect("accepted fixes exist");
+    for fix in fixes {
         for (f, e) in &fix.edits {
             let list = edits.entry(*f).or_default();
             if !list.contains(e) {
@@ -498,7 +564,32 @@ fn apply(
             imports.entry(*f).or_default().push(c.clone());
         }
     }
-    let touched: BTreeSet<usize> = edits.keys().chain(imports.keys()).copied().collect();
+    touched_files(fixes)
+        .into_iter()
+        .map(|f| {
+            let mut text =
+                crate::rules::fix::apply_edits(text_of(f), edits.remove(&f).unwrap_or_default());
+            if let Some(changes) = imports.get(&f) {
+                text = apply_import_changes(&text, changes);
+            }
+            (f, text)
+        })
+        .collect()
+}
+
+/// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
+fn apply(
+    pkg: &mut Package,
+    diags: &[Diagnostic],
+    accepted: &[usize],
+    pass: usize,
+    outcome: &mut PackageOutcome,
+) -> bool {
+    let fixes: Vec<&Fix> = accepted
+        .iter()
+        .map(|&i| diags[i].fix.as_ref().expect("accepted fixes exist"))
+        .collect();
+    let touched = touched_files(&fixes);
     let before: Vec<(usize, String)> = touched
         .iter()
         .map(|&f| (f, pkg.files[f].text.clone()))
@@ -508,14 +599,8 @@ fn apply(
         .iter()
         .map(|&f| (f, pkg.files[f].broken_texts()))
         .collect();
-    for &f in &touched {
-        let mut text = crate::rules::fix::apply_edits(
-            &pkg.files[f].text,
-            edits.remove(&f).unwrap_or_default(),
-        );
-        if let Some(changes) = imports.get(&f) {
-            text = apply_import_changes(&text, changes);
-        }
+    let texts = pass_texts(&fixes, |f| &pkg.files[f].text);
+    for (f, text) in texts {
         pkg.set_text(f, text);
     }
     let broken: Vec<usize> = touched

@@ -47,6 +47,9 @@ pub struct RunOutcome {
     /// With `Settings::rule_steps`: per directory that changed, what the rules applied there give when
     /// only the first of them (in code order) run, so `--branch` needs no run per rule.
     pub dir_steps: Vec<DirSteps>,
+    /// Per directory where fixes were applied, what each package's pass loop did, for replaying it
+    /// without some rules (`run::replay`; the files kept are the ones the fixes edit).
+    pub replays: BTreeMap<PathBuf, Vec<crate::run::replay::PackageRecord>>,
 }
 
 /// One directory's fixes by rule prefix: `steps[j]` is what the rules `codes[..=j]` give there, the last
@@ -106,6 +109,8 @@ struct DirOutcome {
     parsed: usize,
     ledger: Vec<crate::run::ledger::Applied>,
     steps: Option<DirSteps>,
+    dir: PathBuf,
+    replay: Vec<crate::run::replay::PackageRecord>,
 }
 
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
@@ -296,6 +301,9 @@ fn merge(
         out.files_parsed += o.parsed;
         out.ledger.extend(o.ledger);
         out.dir_steps.extend(o.steps);
+        if !o.replay.is_empty() {
+            out.replays.insert(o.dir, o.replay);
+        }
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
     out.findings.sort_by(|a, b| {
@@ -382,7 +390,10 @@ fn process_dir(
     modules: &ModuleCache,
     sources: &Sources,
 ) -> DirOutcome {
-    let mut out = DirOutcome::default();
+    let mut out = DirOutcome {
+        dir: dir.to_path_buf(),
+        ..DirOutcome::default()
+    };
     let mut module = modules.module_for_dir(dir);
     // Build files that are not Go go through their own small pipeline; explicit files with other names
     // stay on the Go path (which reports them as not Go).
@@ -524,6 +535,10 @@ fn process_dir(
                 .insert(pkg.files[idx].display.clone(), per_code);
         }
         out.module_edits.extend(result.module_edits);
+        if !result.passes.is_empty() {
+            out.replay
+                .push(record(&pkg, result.passes, result.interrupted));
+        }
         let files = &pkg.files;
         out.ledger.extend(
             result
@@ -543,6 +558,35 @@ fn process_dir(
         }
     }
     out
+}
+
+/// What the ledger needs to replay `pkg`'s pass loop: its passes and the files their fixes edit, as read.
+fn record(
+    pkg: &Package,
+    passes: Vec<crate::run::replay::Pass>,
+    interrupted: bool,
+) -> crate::run::replay::PackageRecord {
+    let fixes: Vec<&crate::rules::fix::Fix> = passes
+        .iter()
+        .flat_map(|p| p.fixes.iter().map(|(_, f)| f))
+        .collect();
+    let files = apply::touched_files(&fixes)
+        .into_iter()
+        .map(|i| {
+            let f = &pkg.files[i];
+            let recorded = crate::run::replay::RecordedFile {
+                path: f.path.clone(),
+                display: f.display.clone(),
+                source: f.source.clone(),
+            };
+            (i, recorded)
+        })
+        .collect();
+    crate::run::replay::PackageRecord {
+        files,
+        passes,
+        interrupted,
+    }
 }
 
 /// A Go file read only as package context: its path and bytes.
@@ -607,7 +651,7 @@ fn unwalked_go_files(
 }
 
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
-fn apply_module_edits(
+pub(crate) fn apply_module_edits(
     edits: Vec<ModuleEdit>,
     changes: &mut Vec<FileChange>,
     problems: &mut Vec<Problem>,

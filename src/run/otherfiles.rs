@@ -90,7 +90,7 @@ pub fn process_file(path: &Path, settings: &Settings, module: Option<&Module>) -
         for pass in 0..MAX_PASSES {
             // The Go files' conflict rule: at the threshold, in file order, identical edits coalesce.
             let mut accepted =
-                crate::run::apply::select(&found, settings.threshold, &withheld, &[true]);
+                crate::run::apply::select(&found, settings.threshold, &withheld, &[true]).accepted;
             // A fix left without edits (R8 keeps one shared edit on the first build) changes nothing.
             accepted.retain(|&i| found[i].fix.as_ref().is_some_and(|f| !f.edits.is_empty()));
             if accepted.is_empty() {
