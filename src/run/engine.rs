@@ -395,38 +395,21 @@ fn process_dir(
         ..DirOutcome::default()
     };
     let mut module = modules.module_for_dir(dir);
-    // Build files that are not Go go through their own small pipeline; explicit files with other names
-    // stay on the Go path (which reports them as not Go).
+    // Build files are packages of one document each; explicit files with other names stay on the Go
+    // path (which reports them as not Go).
     let (others, go_paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
         p.file_name()
             .is_some_and(|n| crate::run::otherfiles::is_other_file_name(&n.to_string_lossy()))
     });
     for path in others {
-        let o = crate::run::otherfiles::process_file(
-            path,
-            settings,
-            module.root.is_some().then_some(&*module),
-        );
-        out.findings.extend(o.findings);
-        out.problems.extend(o.problems);
-        if let Some((original, new)) = o.change {
-            out.changes.push(FileChange {
-                path: path.clone(),
-                display: display_path(path),
-                original: Some(original),
-                new,
-            });
-        }
-        out.ledger.extend(o.ledger);
-        for (k, v) in &o.applied {
-            *out.applied.entry(k).or_default() += v;
-        }
-        let display = display_path(path);
-        if !o.applied.is_empty() {
-            out.applied_by_file.insert(display.clone(), o.applied);
-        }
-        if !o.suppressed.is_empty() {
-            out.suppressed_by_file.insert(display, o.suppressed);
+        let gomod = module.root.is_some().then_some(&*module);
+        match crate::run::otherfiles::read(path, settings, gomod) {
+            Ok(Some(mut doc)) => {
+                let result = crate::run::otherfiles::process(&mut doc, settings);
+                absorb(&mut out, &doc, result);
+            }
+            Ok(None) => {}
+            Err(problem) => out.problems.push(problem),
         }
     }
     let paths: Vec<PathBuf> = go_paths.into_iter().cloned().collect();
@@ -513,56 +496,61 @@ fn process_dir(
             Some((idx, t)) if fix => apply::process_one(&mut pkg, settings, idx, &t.code, t.range),
             _ => apply::process(&mut pkg, settings, fix),
         };
-        for (idx, msg) in result.internal_errors {
-            out.problems
-                .push(Problem::new(pkg.files[idx].display.clone(), msg));
-        }
-        for (idx, findings) in result.findings {
-            let display = &pkg.files[idx].display;
-            out.findings
-                .extend(findings.into_iter().map(|f| (display.clone(), f)));
-        }
-        // A directory can hold two packages (m and m_test): counts add up, they do not replace.
-        for (k, v) in result.applied {
-            *out.applied.entry(k).or_default() += v;
-        }
-        for (idx, per_code) in result.applied_by_file {
-            out.applied_by_file
-                .insert(pkg.files[idx].display.clone(), per_code);
-        }
-        for (idx, per_code) in result.suppressed {
-            out.suppressed_by_file
-                .insert(pkg.files[idx].display.clone(), per_code);
-        }
-        out.module_edits.extend(result.module_edits);
-        if !result.passes.is_empty() {
-            out.replay
-                .push(record(&pkg, result.passes, result.interrupted));
-        }
-        let files = &pkg.files;
-        out.ledger.extend(
-            result
-                .ledger
-                .into_iter()
-                .map(|a| a.map_file(|i| files[i].display.clone())),
-        );
-        for f in &pkg.files {
-            if f.text != f.source.text {
-                out.changes.push(FileChange {
-                    path: f.path.clone(),
-                    display: f.display.clone(),
-                    original: Some(f.source.encode(&f.source.text)),
-                    new: f.source.encode(&f.text),
-                });
-            }
-        }
+        absorb(&mut out, &pkg, result);
     }
     out
 }
 
+/// Adds one package's outcome (Go files or a build file) to its directory's, by display path.
+fn absorb<D: apply::Documents>(out: &mut DirOutcome, docs: &D, result: apply::PackageOutcome) {
+    for (idx, msg) in result.internal_errors {
+        out.problems
+            .push(Problem::new(docs.display(idx).to_string(), msg));
+    }
+    for (idx, findings) in result.findings {
+        let display = docs.display(idx);
+        out.findings
+            .extend(findings.into_iter().map(|f| (display.to_string(), f)));
+    }
+    // A directory can hold two packages (m and m_test): counts add up, they do not replace.
+    for (k, v) in result.applied {
+        *out.applied.entry(k).or_default() += v;
+    }
+    for (idx, per_code) in result.applied_by_file {
+        out.applied_by_file
+            .insert(docs.display(idx).to_string(), per_code);
+    }
+    for (idx, per_code) in result.suppressed {
+        out.suppressed_by_file
+            .insert(docs.display(idx).to_string(), per_code);
+    }
+    out.module_edits.extend(result.module_edits);
+    if !result.passes.is_empty() {
+        out.replay
+            .push(record(docs, result.passes, result.interrupted));
+    }
+    out.ledger.extend(
+        result
+            .ledger
+            .into_iter()
+            .map(|a| a.map_file(|i| docs.display(i).to_string())),
+    );
+    for f in 0..docs.count() {
+        let source = docs.source(f);
+        if docs.text(f) != source.text {
+            out.changes.push(FileChange {
+                path: docs.path(f).to_path_buf(),
+                display: docs.display(f).to_string(),
+                original: Some(source.encode(&source.text)),
+                new: source.encode(docs.text(f)),
+            });
+        }
+    }
+}
+
 /// What the ledger needs to replay `pkg`'s pass loop: its passes and the files their fixes edit, as read.
-fn record(
-    pkg: &Package,
+fn record<D: apply::Documents>(
+    pkg: &D,
     passes: Vec<crate::run::replay::Pass>,
     interrupted: bool,
 ) -> crate::run::replay::PackageRecord {
@@ -573,11 +561,10 @@ fn record(
     let files = apply::touched_files(&fixes)
         .into_iter()
         .map(|i| {
-            let f = &pkg.files[i];
             let recorded = crate::run::replay::RecordedFile {
-                path: f.path.clone(),
-                display: f.display.clone(),
-                source: f.source.clone(),
+                path: pkg.path(i).to_path_buf(),
+                display: pkg.display(i).to_string(),
+                source: pkg.source(i).clone(),
             };
             (i, recorded)
         })

@@ -1,6 +1,6 @@
 //! The fix ledger: every fix a run applied, in the order it applied them (rule, file, pass,
-//! applicability, how many edits). The pass loops (src/run/apply.rs for Go packages, src/run/otherfiles.rs for
-//! build files) record into it; `--branch` reads applicabilities from it instead of asking a second run.
+//! applicability, how many edits). The pass loop (src/run/apply.rs, for Go packages and build files alike)
+//! records into it; `--branch` reads applicabilities from it instead of asking a second run.
 
 use crate::rules::fix::Applicability;
 
