@@ -101,6 +101,13 @@ fn a_breaking_transform_is_dropped_in_its_package_and_the_other_fixes_are_kept()
     assert_eq!(report.outcome.changes.len(), 2);
     assert_eq!(report.outcome.applied.get("R3a"), Some(&2));
     assert_eq!(report.outcome.applied.get("X9"), None);
+    assert!(report.outcome.ledger.iter().all(|a| a.code != "X9"));
+    assert_eq!(
+        report.outcome.ledger.len(),
+        2,
+        "{:?}",
+        report.outcome.ledger
+    );
     // The dropped fix's finding is still reported.
     assert!(
         report

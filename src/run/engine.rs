@@ -306,21 +306,106 @@ fn merge(
         }
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
-    out.findings.sort_by(|a, b| {
-        (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
-    });
-    if settings.profile().is_some() {
-        // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
-        out.findings.sort_by(|a, b| {
-            let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
-            cum(&b.1).total_cmp(&cum(&a.1))
-        });
-    }
-    out.changes.sort_by(|a, b| a.display.cmp(&b.display));
-    problems.sort();
-    problems.dedup();
     out.problems = problems;
+    out.sort(settings);
     out
+}
+
+impl RunOutcome {
+    /// The order the emitters print: findings by path and position (hottest first with a profile),
+    /// changes by path, problems sorted once each.
+    fn sort(&mut self, settings: &Settings) {
+        self.findings.sort_by(|a, b| {
+            (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
+        });
+        if settings.profile().is_some() {
+            // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
+            self.findings.sort_by(|a, b| {
+                let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
+                cum(&b.1).total_cmp(&cum(&a.1))
+            });
+        }
+        self.changes.sort_by(|a, b| a.display.cmp(&b.display));
+        self.problems.sort();
+        self.problems.dedup();
+    }
+
+    /// This outcome with what it says about the files `files` (every walked file of some directories)
+    /// replaced by `new`, a run on exactly those files (`--verify` runs again only the packages it
+    /// withheld fixes from). Module files are merged again from every directory's recorded fixes.
+    pub fn replace_files(
+        mut self,
+        new: RunOutcome,
+        files: &[PathBuf],
+        settings: &Settings,
+    ) -> Self {
+        let paths: std::collections::BTreeSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let shown: std::collections::BTreeSet<String> =
+            files.iter().map(|f| display_path(f)).collect();
+        let dirs: std::collections::BTreeSet<&Path> =
+            files.iter().filter_map(|f| f.parent()).collect();
+        let module_edit_paths = |o: &RunOutcome| -> Vec<PathBuf> {
+            o.module_edits()
+                .iter()
+                .map(module_edit_path)
+                .cloned()
+                .collect()
+        };
+        let mut module_files = module_edit_paths(&self);
+        module_files.extend(module_edit_paths(&new));
+        self.findings.retain(|(p, _)| !shown.contains(p));
+        self.findings.extend(new.findings);
+        self.changes
+            .retain(|c| !paths.contains(c.path.as_path()) && !module_files.contains(&c.path));
+        self.changes.extend(
+            new.changes
+                .into_iter()
+                .filter(|c| !module_files.contains(&c.path)),
+        );
+        self.problems.retain(|p| !shown.contains(&p.path));
+        self.problems.extend(new.problems);
+        self.applied_by_file.retain(|p, _| !shown.contains(p));
+        self.applied_by_file.extend(new.applied_by_file);
+        self.applied.clear();
+        for per_code in self.applied_by_file.values() {
+            for (k, v) in per_code {
+                *self.applied.entry(k).or_default() += v;
+            }
+        }
+        self.suppressed_by_file.retain(|p, _| !shown.contains(p));
+        self.suppressed_by_file.extend(new.suppressed_by_file);
+        self.ledger.retain(|a| !shown.contains(&a.file));
+        self.ledger.extend(new.ledger);
+        self.ledger.sort_by(|a, b| {
+            Path::new(&a.file)
+                .parent()
+                .cmp(&Path::new(&b.file).parent())
+        });
+        self.dir_steps.retain(|d| {
+            !d.steps
+                .iter()
+                .any(|s| s.changes.iter().any(|c| paths.contains(c.path.as_path())))
+        });
+        self.dir_steps.extend(new.dir_steps);
+        self.replays.retain(|d, _| !dirs.contains(d.as_path()));
+        self.replays.extend(new.replays);
+        self.parses += new.parses;
+        let module_edits = self.module_edits();
+        apply_module_edits(module_edits, &mut self.changes, &mut self.problems);
+        self.sort(settings);
+        self
+    }
+
+    /// The module-file edits of every fix the run applied (from the ledger's replay records).
+    fn module_edits(&self) -> Vec<ModuleEdit> {
+        let mut out = vec![];
+        for p in self.replays.values().flatten() {
+            for (_, f) in p.passes.iter().flat_map(|p| &p.fixes) {
+                out.extend(f.module_edits.iter().cloned());
+            }
+        }
+        out
+    }
 }
 
 fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
@@ -637,6 +722,15 @@ fn unwalked_go_files(
     (out, other_files)
 }
 
+/// The file a module edit changes or creates.
+fn module_edit_path(e: &ModuleEdit) -> &PathBuf {
+    match e {
+        ModuleEdit::Require { gomod, .. } => gomod,
+        ModuleEdit::SumLines { gosum, .. } => gosum,
+        ModuleEdit::CreateFile { path, .. } => path,
+    }
+}
+
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
 pub(crate) fn apply_module_edits(
     edits: Vec<ModuleEdit>,
@@ -645,12 +739,7 @@ pub(crate) fn apply_module_edits(
 ) {
     let mut by_file: BTreeMap<PathBuf, Vec<ModuleEdit>> = BTreeMap::new();
     for e in edits {
-        let path = match &e {
-            ModuleEdit::Require { gomod, .. } => gomod.clone(),
-            ModuleEdit::SumLines { gosum, .. } => gosum.clone(),
-            ModuleEdit::CreateFile { path, .. } => path.clone(),
-        };
-        let list = by_file.entry(path).or_default();
+        let list = by_file.entry(module_edit_path(&e).clone()).or_default();
         if !list.contains(&e) {
             list.push(e);
         }

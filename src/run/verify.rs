@@ -78,20 +78,32 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         runs: std::cell::Cell::new(0),
     };
     // Files of each directory as the run saw them, walked only if a package must go through the engine
-    // again with a transform withheld.
+    // again (with fixes withheld, or when the ledger cannot replay it).
     let files_by_dir = FilesByDir::default();
     // Dropping fixes changes other files' fixes only in the packages concerned, but the result is checked
     // again anyway (the go build cache makes unchanged packages cheap) until a round drops nothing.
     for _ in 0..MAX_ROUNDS {
-        let before = report.dropped.len();
+        let (before, withheld_before) = (report.dropped.len(), report.withheld.len());
         check_round(&tool, settings, &files_by_dir, &mut report);
         if report.dropped.len() == before {
             break;
         }
+        // Only the packages that lost fixes run again, for their findings and texts without them.
+        let dirs: BTreeSet<&PathBuf> = report.withheld[withheld_before..]
+            .iter()
+            .map(|(dir, _)| dir)
+            .collect();
+        let files: Vec<PathBuf> = dirs
+            .iter()
+            .flat_map(|d| files_by_dir.get(settings, d))
+            .collect();
         let mut again = settings.clone();
+        again.paths = files.clone();
+        again.shard = None;
         again.withheld = report.withheld.clone();
         again.progress = false;
-        report.outcome = engine::run(&again);
+        let outcome = std::mem::take(&mut report.outcome);
+        report.outcome = outcome.replace_files(engine::run(&again), &files, settings);
     }
     report
         .notes
@@ -327,6 +339,7 @@ impl Trials<'_> {
         }
         let mut s = self.settings.clone();
         s.paths = self.files_by_dir.get(self.settings, self.dir);
+        s.shard = None;
         s.progress = false;
         s.withheld = self.withheld.to_vec();
         s.withheld
