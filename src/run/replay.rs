@@ -6,7 +6,9 @@
 //! the first pass where an X fix was applied on, no other rule's fix was applied (those were computed on
 //! text holding X's edits) and no fix was turned away for overlapping an X fix (it would have been taken).
 //! Otherwise, or when the package's pass loop was cut short (a pass reverted, the pass limit hit), the
-//! replay says `None` and the caller runs the engine on that package instead.
+//! replay says `None` and the caller runs the engine on that package instead. One thing is taken on
+//! trust: that no rule would find new work in the text because X's edits are missing from it (the run's
+//! last pass, on text with them, found none).
 
 use crate::read::source::SourceText;
 use crate::rules::fix::{Fix, ModuleEdit};
