@@ -244,3 +244,27 @@ pub fn check_fixed_contains(t: &'static Transform, go: &str, src: &str, parts: &
         );
     }
 }
+
+/// A finding at 3:2-3:9 of its file with `code` and `message`, no fix and no reason: a fixture for the
+/// emitters' tests (set the fields a test is about with `..finding(code, message)`).
+pub fn finding(code: &'static str, message: &str) -> crate::run::apply::Finding {
+    crate::run::apply::Finding {
+        code,
+        line: 3,
+        col: 2,
+        message: message.into(),
+        fix: None,
+        fix_title: None,
+        low_priority: false,
+        withheld: None,
+        skipped: None,
+        end_line: 3,
+        end_col: 9,
+        range: crate::rules::fix::TextRange::new(0, 1),
+        utf16_cols: (2, 9),
+        fix_edits: vec![],
+        fix_imports: vec![],
+        fix_module_edits: vec![],
+        heat: None,
+    }
+}

@@ -1,7 +1,8 @@
 //! Non-Go build files (Dockerfile, Makefile, .goreleaser.yml) through the whole command line: discovery and
 //! its exclusions, --write touching only the flag ranges (line endings and permissions kept), a second run
 //! with nothing to do, --branch committing the edits as one R8 commit, the JSON and SARIF documents, the
-//! `# gofixrt:ignore` directive, and a broken build file reported on one line while the run goes on.
+//! `# gofixrt:ignore` directive, `[per-file-ignores]`, and a broken build file reported on one line while
+//! the run goes on.
 
 mod common;
 use common::{commit_all, gofix as run, module_named};
@@ -119,6 +120,33 @@ fn suppression_comments_hide_and_stale_ones_are_reported() {
     assert!(
         out.starts_with("Dockerfile:4:1: SUP unused suppression: R8 reports nothing here"),
         "{out}"
+    );
+}
+
+/// Build files are documents of the same pass loop as Go files, so `[per-file-ignores]` reaches them.
+#[test]
+fn per_file_ignores_apply_to_build_files() {
+    let dir = tree(&[
+        (
+            "gofix-rt.toml",
+            b"[per-file-ignores]\n\"Makefile\" = [\"R8\"]\n",
+        ),
+        ("Dockerfile", DOCKERFILE.as_bytes()),
+        ("Makefile", MAKEFILE_CRLF.as_bytes()),
+    ]);
+    let (out, _, code) = run(dir.path(), &["--select", "R8", "."]);
+    assert_eq!(code, 1);
+    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, ["Dockerfile"], "{out}");
+    let (_, err, code) = run(dir.path(), &["--write", "--select", "R8", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Makefile")).unwrap(),
+        MAKEFILE_CRLF
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        DOCKERFILE_FIXED
     );
 }
 

@@ -4,11 +4,12 @@
 //! These run the real go tool (skipped without it unless GOFIXRT_REQUIRE_GO=1).
 
 mod common;
-use common::{BREAKS_BUILD, GOMOD, files_under, go_available, gofix_cmd, output, tree as module};
+use common::{
+    ALSO_BREAKS_BUILD, BREAKS_BUILD, GOMOD, files_under, go_available, gofix_cmd, output,
+    tree as module, verify_with,
+};
 
 use gofix_rt::catalog::registry;
-use gofix_rt::rules::fix::{Edit, Fix, FixAvailability, TextRange};
-use gofix_rt::rules::transform::{Ctx, Match, Meta, Transform, always};
 use gofix_rt::run::engine;
 use gofix_rt::run::settings::{Mode, Settings};
 use gofix_rt::run::verify;
@@ -34,6 +35,22 @@ fn run(dir: &Path, args: &[&str], path_env: Option<&str>) -> (String, String, i3
         cmd.env("PATH", p);
     }
     output(&mut cmd)
+}
+
+/// `gofix-rt --dry-run --verify ARGS` in `cwd` (inside the tree `dir`): fixes to show (exit 1), nothing
+/// dropped or noted by verify, nothing written; the diff.
+fn verified_dry_run(dir: &Path, cwd: &Path, args: &[&str]) -> String {
+    let before = snapshot(dir);
+    let args: Vec<&str> = ["--dry-run", "--verify"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    let (diff, err, code) = run(cwd, &args, None);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("verify:"), "{err}");
+    assert_eq!(snapshot(dir), before, "--dry-run --verify wrote");
+    diff
 }
 
 /// A stand-in for a transform with a bug the syntax check cannot see: it renames `work()` calls to a
@@ -84,6 +101,13 @@ fn a_breaking_transform_is_dropped_in_its_package_and_the_other_fixes_are_kept()
     assert_eq!(report.outcome.changes.len(), 2);
     assert_eq!(report.outcome.applied.get("R3a"), Some(&2));
     assert_eq!(report.outcome.applied.get("X9"), None);
+    assert!(report.outcome.ledger.iter().all(|a| a.code != "X9"));
+    assert_eq!(
+        report.outcome.ledger.len(),
+        2,
+        "{:?}",
+        report.outcome.ledger
+    );
     // The dropped fix's finding is still reported.
     assert!(
         report
@@ -101,12 +125,8 @@ fn fixes_that_build_are_kept_and_the_tree_is_untouched() {
         return;
     }
     let dir = module(&[("go.mod", GOMOD), ("x.go", SPIN), ("b/b.go", YIELD)]);
-    let before = snapshot(dir.path());
-    let (diff, err, code) = run(dir.path(), &["--dry-run", "--verify", "."], None);
-    assert_eq!(code, 1, "{err}");
-    assert!(!err.contains("verify:"), "{err}");
+    let diff = verified_dry_run(dir.path(), dir.path(), &["."]);
     assert!(diff.contains("-\t\tdefault:") && diff.contains("-\truntime.Gosched()"));
-    assert_eq!(snapshot(dir.path()), before, "--dry-run --verify wrote");
     let (_, err, code) = run(dir.path(), &["--write", "--verify", "."], None);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("applied 2 fixes in 2 files"), "{err}");
@@ -124,26 +144,13 @@ fn a_go_mod_edit_is_verified_through_the_overlay_without_writing_go_sum() {
     }
     let main = "package main\n\nfunc main() { select {} }\n";
     let dir = module(&[("go.mod", GOMOD), ("cmd/app/main.go", main)]);
-    let before = snapshot(dir.path());
-    let (diff, err, code) = run(
-        dir.path(),
-        &[
-            "--dry-run",
-            "--verify",
-            "--unsafe-fixes",
-            "--select",
-            "R5",
-            ".",
-        ],
-        None,
-    );
-    assert_eq!(code, 1, "{err}");
-    assert!(!err.contains("verify:"), "{err}");
+    // With -mod=mod (e.g. from GOFLAGS) the go tool would write go.sum if it were not part of the overlay.
+    let diff = verified_dry_run(dir.path(), dir.path(), &R5_UNSAFE);
     assert!(diff.contains("+require go.uber.org/automaxprocs"), "{diff}");
     assert!(diff.contains("b/go.sum"), "{diff}");
-    // With -mod=mod (e.g. from GOFLAGS) the go tool would write go.sum if it were not part of the overlay.
-    assert_eq!(snapshot(dir.path()), before);
 }
+
+const R5_UNSAFE: [&str; 4] = ["--unsafe-fixes", "--select", "R5", "."];
 
 /// In workspace mode `-mod=mod` is an error, so the check keeps the default readonly mode.
 #[test]
@@ -157,20 +164,8 @@ fn a_go_mod_edit_is_verified_inside_a_workspace() {
         ("m/go.mod", GOMOD),
         ("m/cmd/app/main.go", main),
     ]);
-    let before = snapshot(dir.path());
-    let args = [
-        "--dry-run",
-        "--verify",
-        "--unsafe-fixes",
-        "--select",
-        "R5",
-        ".",
-    ];
-    let (diff, err, code) = run(&dir.path().join("m"), &args, None);
-    assert_eq!(code, 1, "{err}");
-    assert!(!err.contains("verify:"), "{err}");
+    let diff = verified_dry_run(dir.path(), &dir.path().join("m"), &R5_UNSAFE);
     assert!(diff.contains("+require go.uber.org/automaxprocs"), "{diff}");
-    assert_eq!(snapshot(dir.path()), before);
 }
 
 #[test]
@@ -237,12 +232,8 @@ fn a_git_ignored_file_of_the_package_is_seen_and_the_fix_builds() {
         ("stats/zz_gen.go", generated),
         ("stats/collect.go", collect),
     ]);
-    let before = snapshot(dir.path());
-    let (diff, err, code) = run(dir.path(), &["--dry-run", "--verify", "."], None);
-    assert_eq!(code, 1, "{err}");
+    let diff = verified_dry_run(dir.path(), dir.path(), &["."]);
     assert!(diff.contains("rtmetrics \"runtime/metrics\""), "{diff}");
-    assert!(!err.contains("verify:"), "nothing dropped: {err}");
-    assert_eq!(snapshot(dir.path()), before);
     let (_, err, code) = run(dir.path(), &["--write", "--verify", "."], None);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
@@ -271,37 +262,8 @@ fn test_only_packages_are_checked_by_vet() {
     }
     let spin_test = "package p\n\nimport \"testing\"\n\nfunc spin(a chan int) {\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\tdefault:\n\t\t}\n\t}\n}\n\nfunc TestSpin(t *testing.T) { _ = spin }\n";
     let dir = module(&[("go.mod", GOMOD), ("p/p_test.go", spin_test)]);
-    let (diff, err, code) = run(dir.path(), &["--dry-run", "--verify", "."], None);
-    assert_eq!(code, 1, "{err}");
+    let diff = verified_dry_run(dir.path(), dir.path(), &["."]);
     assert!(diff.contains("-\t\tdefault:"), "{diff}");
-    assert!(!err.contains("verify:"), "{err}");
-}
-
-/// A second broken stand-in: renames `rest()` calls to a function that does not exist.
-static ALSO_BREAKS_BUILD: Transform = Transform {
-    meta: Meta {
-        code: "X8",
-        name: "test-also-breaks-build",
-        summary: "test only",
-        fix: FixAvailability::Always,
-        prefilter: &["rest()"],
-        tier: gofix_rt::rules::transform::Tier::AlwaysShip,
-        status: gofix_rt::rules::transform::Status::Stable,
-        options: &[],
-    },
-    source: "",
-    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "rest"))"#,
-    run: also_breaks_build,
-    precheck: always,
-    other_files: None,
-};
-
-fn also_breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
-    let (call, name) = (m.node("match")?, m.node("fn")?);
-    let file = cx.file_idx;
-    cx.report(TextRange::of(call), "test finding").fix =
-        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doRest")));
-    Some(())
 }
 
 #[test]
@@ -312,12 +274,7 @@ fn two_broken_transforms_in_one_package_are_both_dropped_and_the_good_one_kept()
     let a = "package a\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc rest() {}\n\nfunc Run() {\n\truntime.Gosched()\n\twork()\n\trest()\n}\n";
     let dir = module(&[("go.mod", GOMOD), ("a/a.go", a)]);
     let r3a = registry::lookup("R3a").unwrap();
-    let s = Settings::new(
-        vec![dir.path().to_path_buf()],
-        vec![r3a, &ALSO_BREAKS_BUILD, &BREAKS_BUILD],
-        Mode::DryRun,
-    );
-    let report = verify::verify(engine::run(&s), &s).unwrap();
+    let report = verify_with(dir.path(), vec![r3a, &ALSO_BREAKS_BUILD, &BREAKS_BUILD]);
     assert_eq!(report.dropped.len(), 1, "{:?}", report.dropped);
     assert_eq!(report.dropped[0].codes, vec!["X8", "X9"]);
     let fixed = String::from_utf8(report.outcome.changes[0].new.clone()).unwrap();
@@ -362,13 +319,10 @@ fn an_importer_of_a_broken_package_keeps_its_own_fixes() {
     let a = "package a\n\nfunc work() {}\n\nfunc Run() {\n\twork()\n}\n";
     let b = "package b\n\nimport (\n\t\"runtime\"\n\n\t\"example.com/m/a\"\n)\n\nfunc Yield() {\n\truntime.Gosched()\n\ta.Run()\n}\n";
     let dir = module(&[("go.mod", GOMOD), ("a/a.go", a), ("b/b.go", b)]);
-    let r3a = registry::lookup("R3a").unwrap();
-    let s = Settings::new(
-        vec![dir.path().to_path_buf()],
-        vec![r3a, &BREAKS_BUILD],
-        Mode::DryRun,
+    let report = verify_with(
+        dir.path(),
+        vec![registry::lookup("R3a").unwrap(), &BREAKS_BUILD],
     );
-    let report = verify::verify(engine::run(&s), &s).unwrap();
     let dropped: Vec<(&str, &[&str])> = report
         .dropped
         .iter()

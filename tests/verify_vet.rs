@@ -3,13 +3,9 @@
 //! These run the real go tool (skipped without it unless GOFIXRT_REQUIRE_GO=1).
 
 mod common;
-use common::BREAKS_BUILD;
+use common::{BREAKS_BUILD, go_available, gofix, tree, verify_with};
 
 use gofix_rt::catalog::registry;
-use gofix_rt::run::engine;
-use gofix_rt::run::settings::{Mode, Settings};
-use gofix_rt::run::verify;
-use std::process::Command;
 
 const GOMOD: &str = "module example.com/ledger\n\ngo 1.22\n";
 /// go vet's printf check rejects this (a string for %d); go build accepts it.
@@ -17,23 +13,13 @@ const VET_DIRTY: &str = "package ledger\n\nimport \"fmt\"\n\nfunc Total(name str
 /// R3a removes the lone yield; X9 (the test stand-in) renames `work()` to a function that does not exist.
 const FLUSH: &str = "package ledger\n\nimport \"runtime\"\n\nfunc work() {}\n\nfunc Flush() {\n\truntime.Gosched()\n\twork()\n}\n";
 
-fn go_available() -> bool {
-    let ok = Command::new("go")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("GOFIXRT_REQUIRE_GO").is_ok_and(|v| v == "1") {
-        panic!("GOFIXRT_REQUIRE_GO=1 but `go` is not on PATH");
-    }
-    ok
-}
-
-fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, body) in files {
-        std::fs::write(dir.path().join(name), body).unwrap();
-    }
-    dir
+/// A module holding the vet-dirty file and the file R3a and X9 fix.
+fn ledger_module() -> tempfile::TempDir {
+    tree(&[
+        ("go.mod", GOMOD),
+        ("total.go", VET_DIRTY),
+        ("flush.go", FLUSH),
+    ])
 }
 
 #[test]
@@ -41,18 +27,9 @@ fn a_vet_dirty_package_keeps_the_fixes_that_build_with_a_vet_note() {
     if !go_available() {
         return;
     }
-    let dir = module(&[
-        ("go.mod", GOMOD),
-        ("total.go", VET_DIRTY),
-        ("flush.go", FLUSH),
-    ]);
-    let out = Command::new(env!("CARGO_BIN_EXE_gofix-rt"))
-        .current_dir(dir.path())
-        .args(["--write", "--verify", "--select", "R3a", "."])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    let dir = ledger_module();
+    let (_, err, code) = gofix(dir.path(), &["--write", "--verify", "--select", "R3a", "."]);
+    assert_eq!(code, 0, "{err}");
     let note = err
         .lines()
         .find(|l| l.contains(": warning: verify: "))
@@ -71,18 +48,11 @@ fn a_vet_dirty_package_still_loses_the_fixes_that_break_its_build() {
     if !go_available() {
         return;
     }
-    let dir = module(&[
-        ("go.mod", GOMOD),
-        ("total.go", VET_DIRTY),
-        ("flush.go", FLUSH),
-    ]);
-    let r3a = registry::lookup("R3a").unwrap();
-    let s = Settings::new(
-        vec![dir.path().to_path_buf()],
-        vec![r3a, &BREAKS_BUILD],
-        Mode::DryRun,
+    let dir = ledger_module();
+    let report = verify_with(
+        dir.path(),
+        vec![registry::lookup("R3a").unwrap(), &BREAKS_BUILD],
     );
-    let report = verify::verify(engine::run(&s), &s).unwrap();
     assert_eq!(report.dropped.len(), 1, "{:?}", report.dropped);
     assert_eq!(report.dropped[0].codes, ["X9"]);
     assert!(

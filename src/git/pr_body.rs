@@ -256,23 +256,10 @@ mod tests {
 
     fn remaining(fix: Option<Applicability>, withheld: Option<&str>, skipped: Skip) -> Finding {
         Finding {
-            code: "R6.1",
-            line: 3,
-            col: 2,
-            message: "m".into(),
             fix,
-            fix_title: None,
-            low_priority: false,
             withheld: withheld.map(String::from),
             skipped: Some(skipped),
-            end_line: 3,
-            end_col: 9,
-            range: crate::rules::fix::TextRange { start: 0, end: 1 },
-            utf16_cols: (2, 9),
-            fix_edits: vec![],
-            fix_imports: vec![],
-            fix_module_edits: vec![],
-            heat: None,
+            ..crate::testing::finding("R6.1", "m")
         }
     }
 

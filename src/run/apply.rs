@@ -1,9 +1,11 @@
 //! One package through the transforms: collect diagnostics, drop suppressed ones, accept non-conflicting
 //! fixes at the run's threshold, apply their edits and import plans, re-parse, and repeat until stable.
+//! A package is a set of documents (`Documents`): a Go package's files, or one build file alone; the
+//! kind says how findings are collected and suppressed, the loop is the same for both.
 
 use crate::read::syntax;
 use crate::rules::diagnostic::Diagnostic;
-use crate::rules::fix::{Applicability, Edit, ImportChange, ModuleEdit, TextRange};
+use crate::rules::fix::{Applicability, Edit, Fix, ImportChange, ModuleEdit, TextRange};
 use crate::rules::imports::apply_import_changes;
 use crate::rules::suppress;
 use crate::rules::transform::{Ctx, Match, Transform};
@@ -74,14 +76,106 @@ pub struct PackageOutcome {
     pub internal_errors: Vec<(usize, String)>,
     /// Every fix applied, in order (file: the finding's file index).
     pub ledger: Vec<crate::run::ledger::Applied<usize>>,
+    /// Each pass's applied fixes and the ones their edits turned away, so the
+    /// package can be replayed without some rules (`run::replay`).
+    pub passes: Vec<crate::run::replay::Pass>,
+    /// A pass was reverted or the pass limit was hit.
+    pub interrupted: bool,
 }
 
-/// Runs the selected transforms on the candidate files of `pkg`; in fix modes the texts of `pkg` are
-/// updated in place.
-pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutcome {
+/// The documents of one package as the pass loop sees them: a Go package's files (`Package`), or a build
+/// file alone (`run::otherfiles::BuildFile`). Files are numbered as diagnostics and fixes name them.
+pub trait Documents {
+    /// The package directory (`--verify` withholds codes per directory).
+    fn dir(&self) -> &std::path::Path;
+    /// How many documents (files) the package holds.
+    fn count(&self) -> usize;
+    fn path(&self, f: usize) -> &std::path::Path;
+    fn display(&self, f: usize) -> &str;
+    /// The text as read (its encoding is how a change is written back).
+    fn source(&self, f: usize) -> &crate::read::source::SourceText;
+    /// The text as it now is.
+    fn text(&self, f: usize) -> &str;
+    fn set_text(&mut self, f: usize, text: String);
+    /// False for a file read only as context: never edited.
+    fn editable(&self, f: usize) -> bool;
+    /// Every finding of the selected rules in the documents as they now are, suppressed ones dropped
+    /// (and counted in `outcome.suppressed`), problems with the suppression comments added.
+    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic>;
+    /// The texts of the declarations a syntax error holds; an edit must leave them as they were.
+    fn broken_texts(&self, f: usize) -> Vec<String>;
+    /// The profile's shares of the function around `offset` (Go only).
+    fn heat(
+        &self,
+        settings: &Settings,
+        f: usize,
+        offset: usize,
+    ) -> Option<crate::semantic::profile::Heat>;
+}
+
+impl Documents for Package {
+    fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+    fn count(&self) -> usize {
+        self.files.len()
+    }
+    fn path(&self, f: usize) -> &std::path::Path {
+        &self.files[f].path
+    }
+    fn display(&self, f: usize) -> &str {
+        &self.files[f].display
+    }
+    fn source(&self, f: usize) -> &crate::read::source::SourceText {
+        &self.files[f].source
+    }
+    fn text(&self, f: usize) -> &str {
+        &self.files[f].text
+    }
+    fn set_text(&mut self, f: usize, text: String) {
+        Package::set_text(self, f, text);
+    }
+    fn editable(&self, f: usize) -> bool {
+        self.files[f].editable
+    }
+    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
+        collect(self, settings, outcome)
+    }
+    fn broken_texts(&self, f: usize) -> Vec<String> {
+        self.files[f].broken_texts()
+    }
+    fn heat(
+        &self,
+        settings: &Settings,
+        f: usize,
+        offset: usize,
+    ) -> Option<crate::semantic::profile::Heat> {
+        settings
+            .profile()
+            .map(|p| crate::semantic::profile::heat_of(p, self, f, offset))
+    }
+}
+
+/// A kind's findings with the `per-file-ignores` of the settings applied (after the suppression
+/// comments, so a directive the finding would have used is not reported unused).
+fn collect_all<D: Documents>(
+    docs: &D,
+    settings: &Settings,
+    outcome: &mut PackageOutcome,
+) -> Vec<Diagnostic> {
+    let mut found = docs.collect(settings, outcome);
+    if let Some(rules) = &settings.path_rules {
+        found.retain(|d| !rules.ignores(docs.path(d.file), d.code));
+    }
+    found
+}
+
+/// Runs the selected transforms on the documents of a package; in fix modes their texts are updated in
+/// place.
+pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> PackageOutcome {
     let mut outcome = PackageOutcome::default();
     for pass in 0..MAX_PASSES {
-        let diagnostics = collect(pkg, settings, &mut outcome);
+        let diagnostics = collect_all(pkg, settings, &mut outcome);
         if !fix {
             outcome.findings = resolve(pkg, &diagnostics, settings, false);
             return outcome;
@@ -89,19 +183,25 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         let withheld: Vec<&str> = settings
             .withheld
             .iter()
-            .filter(|(dir, _)| *dir == pkg.dir)
+            .filter(|(dir, _)| *dir == pkg.dir())
             .map(|(_, code)| *code)
             .collect();
-        let editable: Vec<bool> = pkg.files.iter().map(|f| f.editable).collect();
-        let accepted = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let editable: Vec<bool> = (0..pkg.count()).map(|f| pkg.editable(f)).collect();
+        let selection = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let accepted = selection.accepted;
         if accepted.is_empty() {
             outcome.findings = resolve(pkg, &diagnostics, settings, true);
             return outcome;
         }
+        outcome
+            .passes
+            .push(record_pass(&diagnostics, &accepted, &selection.blocked));
         if !apply(pkg, &diagnostics, &accepted, pass, &mut outcome) {
             // A fix broke a file: everything of this pass was reverted; report what remains unfixed.
+            outcome.interrupted = true;
+            outcome.passes.pop();
             let mut last = PackageOutcome::default();
-            let remaining = collect(pkg, settings, &mut last);
+            let remaining = collect_all(pkg, settings, &mut last);
             outcome.suppressed = last.suppressed;
             outcome.findings = resolve(pkg, &remaining, settings, true);
             return outcome;
@@ -116,7 +216,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         });
         if module_only {
             let mut last = PackageOutcome::default();
-            let mut remaining = collect(pkg, settings, &mut last);
+            let mut remaining = collect_all(pkg, settings, &mut last);
             remaining.retain(|d| {
                 !accepted.iter().any(|&i| {
                     let a = &diagnostics[i];
@@ -128,6 +228,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
+            outcome.interrupted = true;
             let codes: BTreeSet<&str> = accepted.iter().map(|&i| diagnostics[i].code).collect();
             let first = diagnostics[accepted[0]].file;
             outcome.internal_errors.push((
@@ -140,7 +241,7 @@ pub fn process(pkg: &mut Package, settings: &Settings, fix: bool) -> PackageOutc
         }
     }
     let mut last = PackageOutcome::default();
-    let remaining = collect(pkg, settings, &mut last);
+    let remaining = collect_all(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
     outcome.findings = resolve(pkg, &remaining, settings, true);
     outcome
@@ -157,7 +258,7 @@ pub fn process_one(
     range: TextRange,
 ) -> PackageOutcome {
     let mut outcome = PackageOutcome::default();
-    let diagnostics = collect(pkg, settings, &mut outcome);
+    let diagnostics = collect_all(pkg, settings, &mut outcome);
     let withheld = settings
         .withheld
         .iter()
@@ -176,7 +277,7 @@ pub fn process_one(
         apply(pkg, &diagnostics, &[i], 0, &mut outcome);
     }
     let mut last = PackageOutcome::default();
-    let remaining = collect(pkg, settings, &mut last);
+    let remaining = collect_all(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
     outcome.findings = resolve(pkg, &remaining, settings, true);
     outcome
@@ -213,10 +314,6 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
             if !hidden.is_empty() {
                 outcome.suppressed.insert(idx, hidden);
             }
-        }
-        // After the directives, so a directive the finding would have used is not reported unused.
-        if let Some(rules) = &settings.path_rules {
-            file_diags.retain(|d| !rules.ignores(&file.path, d.code));
         }
         out.extend(file_diags);
     }
@@ -408,6 +505,14 @@ pub(crate) fn suppression_problems(
     out
 }
 
+/// The fixes a pass applies (diagnostic indices, in application order) and those turned away for
+/// overlapping one of them (with the indices of the accepted fixes they overlap).
+#[derive(Debug, Default)]
+pub(crate) struct Selection {
+    pub accepted: Vec<usize>,
+    pub blocked: Vec<(usize, Vec<usize>)>,
+}
+
 /// Chooses the fixes to apply this pass: at or above the threshold, in a deterministic order, skipping any
 /// fix with an edit that overlaps an accepted one (identical edits coalesce), and any fix of a `withheld`
 /// code (still reported).
@@ -416,13 +521,16 @@ pub(crate) fn select(
     threshold: Applicability,
     withheld: &[&str],
     editable: &[bool],
-) -> Vec<usize> {
+) -> Selection {
     let mut order: Vec<usize> = (0..diags.len())
         .filter(|&i| {
             !withheld.contains(&diags[i].code)
                 && diags[i].fix.as_ref().is_some_and(|f| {
                     f.applicability >= threshold
                         && f.applicability > Applicability::DisplayOnly
+                        // A fix left with nothing to change (a build rule keeps an edit two
+                        // findings share on the first) is not applied.
+                        && !(f.edits.is_empty() && f.imports.is_empty() && f.module_edits.is_empty())
                         // Files read only as package context are never edited.
                         && f.edits.iter().all(|(file, _)| editable[*file])
                         && f.imports.iter().all(|(file, _)| editable[*file])
@@ -438,26 +546,61 @@ pub(crate) fn select(
             .map(|(f, e)| (*f, e.range.start));
         (first, d.code)
     });
-    let mut taken: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
-    let mut accepted = vec![];
+    // Each accepted edit with the fix that brought it first.
+    let mut taken: BTreeMap<usize, Vec<(Edit, usize)>> = BTreeMap::new();
+    let mut out = Selection::default();
     for i in order {
         let fix = diags[i].fix.as_ref().expect("filtered above");
-        let ok = fix.edits.iter().all(|(f, e)| {
-            taken
-                .get(f)
-                .is_none_or(|es| es.iter().all(|a| a == e || !conflicts(a, e)))
-        });
-        if ok {
+        let mut by: Vec<usize> = fix
+            .edits
+            .iter()
+            .flat_map(|(f, e)| {
+                taken
+                    .get(f)
+                    .into_iter()
+                    .flatten()
+                    .filter(move |(a, _)| a != e && conflicts(a, e))
+                    .map(|(_, owner)| *owner)
+            })
+            .collect();
+        if by.is_empty() {
             for (f, e) in &fix.edits {
                 let list = taken.entry(*f).or_default();
-                if !list.contains(e) {
-                    list.push(e.clone());
+                if !list.iter().any(|(a, _)| a == e) {
+                    list.push((e.clone(), i));
                 }
             }
-            accepted.push(i);
+            out.accepted.push(i);
+        } else {
+            by.sort_unstable();
+            by.dedup();
+            out.blocked.push((i, by));
         }
     }
-    accepted
+    out
+}
+
+/// The ledger's record of one pass: the fixes applied and the codes each turned-away fix overlapped.
+fn record_pass(
+    diags: &[Diagnostic],
+    accepted: &[usize],
+    blocked: &[(usize, Vec<usize>)],
+) -> crate::run::replay::Pass {
+    crate::run::replay::Pass {
+        fixes: accepted
+            .iter()
+            .map(|&i| {
+                (
+                    diags[i].code,
+                    diags[i].fix.clone().expect("accepted fixes exist"),
+                )
+            })
+            .collect(),
+        blocked: blocked
+            .iter()
+            .map(|(i, by)| (diags[*i].code, by.iter().map(|&j| diags[j].code).collect()))
+            .collect(),
+    }
 }
 
 /// Two different edits conflict when their ranges overlap, when an insertion falls strictly inside a
@@ -476,18 +619,29 @@ fn conflicts(a: &Edit, b: &Edit) -> bool {
     ra.start < rb.end && rb.start < ra.end
 }
 
-/// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
-fn apply(
-    pkg: &mut Package,
-    diags: &[Diagnostic],
-    accepted: &[usize],
-    pass: usize,
-    outcome: &mut PackageOutcome,
-) -> bool {
+/// The files (package indices) a pass's fixes edit or change the imports of.
+pub(crate) fn touched_files(fixes: &[&Fix]) -> BTreeSet<usize> {
+    fixes
+        .iter()
+        .flat_map(|f| {
+            f.edits
+                .iter()
+                .map(|(i, _)| *i)
+                .chain(f.imports.iter().map(|(i, _)| *i))
+        })
+        .collect()
+}
+
+/// The new texts of the files a pass's fixes touch, from their texts before it (`text_of`): edits
+/// applied (identical ones once), then import changes. The pass loop and the ledger's replay both
+/// apply fixes here.
+pub(crate) fn pass_texts<'a>(
+    fixes: &[&Fix],
+    text_of: impl Fn(usize) -> &'a str,
+) -> BTreeMap<usize, String> {
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
     let mut imports: BTreeMap<usize, Vec<ImportChange>> = BTreeMap::new();
-    for &i in accepted {
-        let fix = diags[i].fix.as_ref().expect("accepted fixes exist");
+    for fix in fixes {
         for (f, e) in &fix.edits {
             let list = edits.entry(*f).or_default();
             if !list.contains(e) {
@@ -498,30 +652,47 @@ fn apply(
             imports.entry(*f).or_default().push(c.clone());
         }
     }
-    let touched: BTreeSet<usize> = edits.keys().chain(imports.keys()).copied().collect();
+    touched_files(fixes)
+        .into_iter()
+        .map(|f| {
+            let mut text =
+                crate::rules::fix::apply_edits(text_of(f), edits.remove(&f).unwrap_or_default());
+            if let Some(changes) = imports.get(&f) {
+                text = apply_import_changes(&text, changes);
+            }
+            (f, text)
+        })
+        .collect()
+}
+
+/// Applies the accepted fixes. Returns false (after reverting the pass) if an edited file no longer parses.
+fn apply<D: Documents>(
+    pkg: &mut D,
+    diags: &[Diagnostic],
+    accepted: &[usize],
+    pass: usize,
+    outcome: &mut PackageOutcome,
+) -> bool {
+    let fixes: Vec<&Fix> = accepted
+        .iter()
+        .map(|&i| diags[i].fix.as_ref().expect("accepted fixes exist"))
+        .collect();
+    let touched = touched_files(&fixes);
     let before: Vec<(usize, String)> = touched
         .iter()
-        .map(|&f| (f, pkg.files[f].text.clone()))
+        .map(|&f| (f, pkg.text(f).to_string()))
         .collect();
     // A file with a syntax error stays broken exactly where it was: same broken declarations, no new ones.
-    let broken_before: BTreeMap<usize, Vec<String>> = touched
-        .iter()
-        .map(|&f| (f, pkg.files[f].broken_texts()))
-        .collect();
-    for &f in &touched {
-        let mut text = crate::rules::fix::apply_edits(
-            &pkg.files[f].text,
-            edits.remove(&f).unwrap_or_default(),
-        );
-        if let Some(changes) = imports.get(&f) {
-            text = apply_import_changes(&text, changes);
-        }
+    let broken_before: BTreeMap<usize, Vec<String>> =
+        touched.iter().map(|&f| (f, pkg.broken_texts(f))).collect();
+    let texts = pass_texts(&fixes, |f| pkg.text(f));
+    for (f, text) in texts {
         pkg.set_text(f, text);
     }
     let broken: Vec<usize> = touched
         .iter()
         .copied()
-        .filter(|&f| pkg.files[f].broken_texts() != broken_before[&f])
+        .filter(|&f| pkg.broken_texts(f) != broken_before[&f])
         .collect();
     if !broken.is_empty() {
         for (f, text) in before {
@@ -558,8 +729,8 @@ fn apply(
 }
 
 /// Positions resolved and, for each finding, why it is still here (`fixing`: this run applies fixes).
-fn resolve(
-    pkg: &Package,
+fn resolve<D: Documents>(
+    pkg: &D,
     diags: &[Diagnostic],
     settings: &Settings,
     fixing: bool,
@@ -568,13 +739,13 @@ fn resolve(
         settings
             .withheld
             .iter()
-            .any(|(dir, c)| *dir == pkg.dir && *c == code)
+            .any(|(dir, c)| *dir == pkg.dir() && *c == code)
     };
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let mut indexes: BTreeMap<usize, crate::read::source::LineIndex> = BTreeMap::new();
     // (line, byte column, UTF-16 column), all 1-based.
     let mut pos = |file: usize, offset: usize| {
-        let text = &pkg.files[file].text;
+        let text = pkg.text(file);
         let index = indexes
             .entry(file)
             .or_insert_with(|| crate::read::source::LineIndex::new(text));
@@ -592,7 +763,7 @@ fn resolve(
                     let (l0, c0, u0) = pos(*file, e.range.start);
                     let (l1, c1, u1) = pos(*file, e.range.end);
                     FixEdit {
-                        path: pkg.files[*file].display.clone(),
+                        path: pkg.display(*file).to_string(),
                         range: e.range,
                         start: (l0, c0),
                         end: (l1, c1),
@@ -626,13 +797,11 @@ fn resolve(
             fix_imports: fix.map_or(vec![], |f| {
                 f.imports
                     .iter()
-                    .map(|(file, c)| (pkg.files[*file].display.clone(), c.clone()))
+                    .map(|(file, c)| (pkg.display(*file).to_string(), c.clone()))
                     .collect()
             }),
             fix_module_edits: fix.map_or(vec![], |f| f.module_edits.clone()),
-            heat: settings
-                .profile()
-                .map(|p| crate::semantic::profile::heat_of(p, pkg, d.file, d.range.start)),
+            heat: pkg.heat(settings, d.file, d.range.start),
         });
     }
     for v in out.values_mut() {

@@ -47,6 +47,9 @@ pub struct RunOutcome {
     /// With `Settings::rule_steps`: per directory that changed, what the rules applied there give when
     /// only the first of them (in code order) run, so `--branch` needs no run per rule.
     pub dir_steps: Vec<DirSteps>,
+    /// Per directory where fixes were applied, what each package's pass loop did, for replaying it
+    /// without some rules (`run::replay`; the files kept are the ones the fixes edit).
+    pub replays: BTreeMap<PathBuf, Vec<crate::run::replay::PackageRecord>>,
 }
 
 /// One directory's fixes by rule prefix: `steps[j]` is what the rules `codes[..=j]` give there, the last
@@ -106,6 +109,8 @@ struct DirOutcome {
     parsed: usize,
     ledger: Vec<crate::run::ledger::Applied>,
     steps: Option<DirSteps>,
+    dir: PathBuf,
+    replay: Vec<crate::run::replay::PackageRecord>,
 }
 
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
@@ -296,23 +301,111 @@ fn merge(
         out.files_parsed += o.parsed;
         out.ledger.extend(o.ledger);
         out.dir_steps.extend(o.steps);
+        if !o.replay.is_empty() {
+            out.replays.insert(o.dir, o.replay);
+        }
     }
     apply_module_edits(module_edits, &mut out.changes, &mut problems);
-    out.findings.sort_by(|a, b| {
-        (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
-    });
-    if settings.profile().is_some() {
-        // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
-        out.findings.sort_by(|a, b| {
-            let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
-            cum(&b.1).total_cmp(&cum(&a.1))
-        });
-    }
-    out.changes.sort_by(|a, b| a.display.cmp(&b.display));
-    problems.sort();
-    problems.dedup();
     out.problems = problems;
+    out.sort(settings);
     out
+}
+
+impl RunOutcome {
+    /// The order the emitters print: findings by path and position (hottest first with a profile),
+    /// changes by path, problems sorted once each.
+    fn sort(&mut self, settings: &Settings) {
+        self.findings.sort_by(|a, b| {
+            (&a.0, a.1.line, a.1.col, a.1.code).cmp(&(&b.0, b.1.line, b.1.col, b.1.code))
+        });
+        if settings.profile().is_some() {
+            // Profile-guided: hottest enclosing function first (stable, so ties keep path order).
+            self.findings.sort_by(|a, b| {
+                let cum = |f: &Finding| f.heat.as_ref().map_or(0.0, |h| h.cum);
+                cum(&b.1).total_cmp(&cum(&a.1))
+            });
+        }
+        self.changes.sort_by(|a, b| a.display.cmp(&b.display));
+        self.problems.sort();
+        self.problems.dedup();
+    }
+
+    /// This outcome with what it says about the files `files` (every walked file of some directories)
+    /// replaced by `new`, a run on exactly those files (`--verify` runs again only the packages it
+    /// withheld fixes from). Module files are merged again from every directory's recorded fixes.
+    pub fn replace_files(
+        mut self,
+        new: RunOutcome,
+        files: &[PathBuf],
+        settings: &Settings,
+    ) -> Self {
+        let paths: std::collections::BTreeSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let shown: std::collections::BTreeSet<String> =
+            files.iter().map(|f| display_path(f)).collect();
+        let dirs: std::collections::BTreeSet<&Path> =
+            files.iter().filter_map(|f| f.parent()).collect();
+        let module_edit_paths = |o: &RunOutcome| -> Vec<PathBuf> {
+            o.module_edits()
+                .iter()
+                .map(module_edit_path)
+                .cloned()
+                .collect()
+        };
+        let mut module_files = module_edit_paths(&self);
+        module_files.extend(module_edit_paths(&new));
+        self.findings.retain(|(p, _)| !shown.contains(p));
+        self.findings.extend(new.findings);
+        self.changes
+            .retain(|c| !paths.contains(c.path.as_path()) && !module_files.contains(&c.path));
+        self.changes.extend(
+            new.changes
+                .into_iter()
+                .filter(|c| !module_files.contains(&c.path)),
+        );
+        self.problems.retain(|p| !shown.contains(&p.path));
+        self.problems.extend(new.problems);
+        self.applied_by_file.retain(|p, _| !shown.contains(p));
+        self.applied_by_file.extend(new.applied_by_file);
+        self.applied.clear();
+        for per_code in self.applied_by_file.values() {
+            for (k, v) in per_code {
+                *self.applied.entry(k).or_default() += v;
+            }
+        }
+        self.suppressed_by_file.retain(|p, _| !shown.contains(p));
+        self.suppressed_by_file.extend(new.suppressed_by_file);
+        self.ledger.retain(|a| !shown.contains(&a.file));
+        self.ledger.extend(new.ledger);
+        self.ledger.sort_by(|a, b| {
+            Path::new(&a.file)
+                .parent()
+                .cmp(&Path::new(&b.file).parent())
+        });
+        self.dir_steps.retain(|d| {
+            !d.steps
+                .iter()
+                .any(|s| s.changes.iter().any(|c| paths.contains(c.path.as_path())))
+        });
+        self.dir_steps.extend(new.dir_steps);
+        self.replays.retain(|d, _| !dirs.contains(d.as_path()));
+        self.replays.extend(new.replays);
+        self.parses += new.parses;
+        let module_edits = self.module_edits();
+        apply_module_edits(module_edits, &mut self.changes, &mut self.problems);
+        self.sort(settings);
+        self
+    }
+
+    /// The module-file edits of every fix the run applied (from the ledger's replay records).
+    fn module_edits(&self) -> Vec<ModuleEdit> {
+        let mut out = vec![];
+        for p in self.replays.values().flatten() {
+            for (_, f) in p.passes.iter().flat_map(|p| &p.fixes) {
+                out.extend(f.module_edits.iter().cloned());
+            }
+        }
+        out
+    }
 }
 
 fn panicked(dir: &Path, payload: Box<dyn std::any::Any + Send>) -> DirOutcome {
@@ -382,40 +475,26 @@ fn process_dir(
     modules: &ModuleCache,
     sources: &Sources,
 ) -> DirOutcome {
-    let mut out = DirOutcome::default();
+    let mut out = DirOutcome {
+        dir: dir.to_path_buf(),
+        ..DirOutcome::default()
+    };
     let mut module = modules.module_for_dir(dir);
-    // Build files that are not Go go through their own small pipeline; explicit files with other names
-    // stay on the Go path (which reports them as not Go).
+    // Build files are packages of one document each; explicit files with other names stay on the Go
+    // path (which reports them as not Go).
     let (others, go_paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
         p.file_name()
             .is_some_and(|n| crate::run::otherfiles::is_other_file_name(&n.to_string_lossy()))
     });
     for path in others {
-        let o = crate::run::otherfiles::process_file(
-            path,
-            settings,
-            module.root.is_some().then_some(&*module),
-        );
-        out.findings.extend(o.findings);
-        out.problems.extend(o.problems);
-        if let Some((original, new)) = o.change {
-            out.changes.push(FileChange {
-                path: path.clone(),
-                display: display_path(path),
-                original: Some(original),
-                new,
-            });
-        }
-        out.ledger.extend(o.ledger);
-        for (k, v) in &o.applied {
-            *out.applied.entry(k).or_default() += v;
-        }
-        let display = display_path(path);
-        if !o.applied.is_empty() {
-            out.applied_by_file.insert(display.clone(), o.applied);
-        }
-        if !o.suppressed.is_empty() {
-            out.suppressed_by_file.insert(display, o.suppressed);
+        let gomod = module.root.is_some().then_some(&*module);
+        match crate::run::otherfiles::read(path, settings, gomod) {
+            Ok(Some(mut doc)) => {
+                let result = crate::run::otherfiles::process(&mut doc, settings);
+                absorb(&mut out, &doc, result);
+            }
+            Ok(None) => {}
+            Err(problem) => out.problems.push(problem),
         }
     }
     let paths: Vec<PathBuf> = go_paths.into_iter().cloned().collect();
@@ -502,47 +581,84 @@ fn process_dir(
             Some((idx, t)) if fix => apply::process_one(&mut pkg, settings, idx, &t.code, t.range),
             _ => apply::process(&mut pkg, settings, fix),
         };
-        for (idx, msg) in result.internal_errors {
-            out.problems
-                .push(Problem::new(pkg.files[idx].display.clone(), msg));
-        }
-        for (idx, findings) in result.findings {
-            let display = &pkg.files[idx].display;
-            out.findings
-                .extend(findings.into_iter().map(|f| (display.clone(), f)));
-        }
-        // A directory can hold two packages (m and m_test): counts add up, they do not replace.
-        for (k, v) in result.applied {
-            *out.applied.entry(k).or_default() += v;
-        }
-        for (idx, per_code) in result.applied_by_file {
-            out.applied_by_file
-                .insert(pkg.files[idx].display.clone(), per_code);
-        }
-        for (idx, per_code) in result.suppressed {
-            out.suppressed_by_file
-                .insert(pkg.files[idx].display.clone(), per_code);
-        }
-        out.module_edits.extend(result.module_edits);
-        let files = &pkg.files;
-        out.ledger.extend(
-            result
-                .ledger
-                .into_iter()
-                .map(|a| a.map_file(|i| files[i].display.clone())),
-        );
-        for f in &pkg.files {
-            if f.text != f.source.text {
-                out.changes.push(FileChange {
-                    path: f.path.clone(),
-                    display: f.display.clone(),
-                    original: Some(f.source.encode(&f.source.text)),
-                    new: f.source.encode(&f.text),
-                });
-            }
-        }
+        absorb(&mut out, &pkg, result);
     }
     out
+}
+
+/// Adds one package's outcome (Go files or a build file) to its directory's, by display path.
+fn absorb<D: apply::Documents>(out: &mut DirOutcome, docs: &D, result: apply::PackageOutcome) {
+    for (idx, msg) in result.internal_errors {
+        out.problems
+            .push(Problem::new(docs.display(idx).to_string(), msg));
+    }
+    for (idx, findings) in result.findings {
+        let display = docs.display(idx);
+        out.findings
+            .extend(findings.into_iter().map(|f| (display.to_string(), f)));
+    }
+    // A directory can hold two packages (m and m_test): counts add up, they do not replace.
+    for (k, v) in result.applied {
+        *out.applied.entry(k).or_default() += v;
+    }
+    for (idx, per_code) in result.applied_by_file {
+        out.applied_by_file
+            .insert(docs.display(idx).to_string(), per_code);
+    }
+    for (idx, per_code) in result.suppressed {
+        out.suppressed_by_file
+            .insert(docs.display(idx).to_string(), per_code);
+    }
+    out.module_edits.extend(result.module_edits);
+    if !result.passes.is_empty() {
+        out.replay
+            .push(record(docs, result.passes, result.interrupted));
+    }
+    out.ledger.extend(
+        result
+            .ledger
+            .into_iter()
+            .map(|a| a.map_file(|i| docs.display(i).to_string())),
+    );
+    for f in 0..docs.count() {
+        let source = docs.source(f);
+        if docs.text(f) != source.text {
+            out.changes.push(FileChange {
+                path: docs.path(f).to_path_buf(),
+                display: docs.display(f).to_string(),
+                original: Some(source.encode(&source.text)),
+                new: source.encode(docs.text(f)),
+            });
+        }
+    }
+}
+
+/// What the ledger needs to replay `pkg`'s pass loop: its passes and the files their fixes edit, as read.
+fn record<D: apply::Documents>(
+    pkg: &D,
+    passes: Vec<crate::run::replay::Pass>,
+    interrupted: bool,
+) -> crate::run::replay::PackageRecord {
+    let fixes: Vec<&crate::rules::fix::Fix> = passes
+        .iter()
+        .flat_map(|p| p.fixes.iter().map(|(_, f)| f))
+        .collect();
+    let files = apply::touched_files(&fixes)
+        .into_iter()
+        .map(|i| {
+            let recorded = crate::run::replay::RecordedFile {
+                path: pkg.path(i).to_path_buf(),
+                display: pkg.display(i).to_string(),
+                source: pkg.source(i).clone(),
+            };
+            (i, recorded)
+        })
+        .collect();
+    crate::run::replay::PackageRecord {
+        files,
+        passes,
+        interrupted,
+    }
 }
 
 /// A Go file read only as package context: its path and bytes.
@@ -606,20 +722,24 @@ fn unwalked_go_files(
     (out, other_files)
 }
 
+/// The file a module edit changes or creates.
+fn module_edit_path(e: &ModuleEdit) -> &PathBuf {
+    match e {
+        ModuleEdit::Require { gomod, .. } => gomod,
+        ModuleEdit::SumLines { gosum, .. } => gosum,
+        ModuleEdit::CreateFile { path, .. } => path,
+    }
+}
+
 /// Merges the go.mod / go.sum edits of all packages (once per file, whatever number of fixes asked).
-fn apply_module_edits(
+pub(crate) fn apply_module_edits(
     edits: Vec<ModuleEdit>,
     changes: &mut Vec<FileChange>,
     problems: &mut Vec<Problem>,
 ) {
     let mut by_file: BTreeMap<PathBuf, Vec<ModuleEdit>> = BTreeMap::new();
     for e in edits {
-        let path = match &e {
-            ModuleEdit::Require { gomod, .. } => gomod.clone(),
-            ModuleEdit::SumLines { gosum, .. } => gosum.clone(),
-            ModuleEdit::CreateFile { path, .. } => path.clone(),
-        };
-        let list = by_file.entry(path).or_default();
+        let list = by_file.entry(module_edit_path(&e).clone()).or_default();
         if !list.contains(&e) {
             list.push(e);
         }

@@ -1,6 +1,6 @@
 //! The fix ledger: every fix a run applied, in the order it applied them (rule, file, pass,
-//! applicability, how many edits). The pass loops (src/run/apply.rs for Go packages, src/run/otherfiles.rs for
-//! build files) record into it; `--branch` reads applicabilities from it instead of asking a second run.
+//! applicability, how many edits). The pass loop (src/run/apply.rs, for Go packages and build files alike)
+//! records into it; `--branch` reads applicabilities from it instead of asking a second run.
 
 use crate::rules::fix::Applicability;
 
@@ -91,34 +91,25 @@ mod tests {
             Some(Applicability::Unsafe),
             Some(Applicability::DisplayOnly),
         );
-        let s = Applicability::Safe;
-        let u = Applicability::Unsafe;
-        assert_eq!(
-            Skip::of(None, false, s, false, false),
-            Some(Skip::DetectOnly)
-        );
-        assert_eq!(
-            Skip::of(None, true, s, true, false),
-            Some(Skip::Precondition)
-        );
-        assert_eq!(
-            Skip::of(display, false, s, true, false),
-            Some(Skip::DetectOnly)
-        );
-        assert_eq!(
-            Skip::of(unsafe_, false, s, true, false),
-            Some(Skip::UnsafeNotEnabled)
-        );
-        assert_eq!(
-            Skip::of(unsafe_, false, u, true, false),
-            Some(Skip::Conflict)
-        );
-        assert_eq!(Skip::of(safe, false, s, true, false), Some(Skip::Conflict));
-        assert_eq!(
-            Skip::of(safe, false, s, true, true),
-            Some(Skip::VerifyFailed)
-        );
-        assert_eq!(Skip::of(safe, false, s, false, false), None);
+        let (s, u) = (Applicability::Safe, Applicability::Unsafe);
+        // (fix, precondition, threshold, fixing, by verify) and the reason.
+        let cases = [
+            (None, false, s, false, false, Some(Skip::DetectOnly)),
+            (None, true, s, true, false, Some(Skip::Precondition)),
+            (display, false, s, true, false, Some(Skip::DetectOnly)),
+            (unsafe_, false, s, true, false, Some(Skip::UnsafeNotEnabled)),
+            (unsafe_, false, u, true, false, Some(Skip::Conflict)),
+            (safe, false, s, true, false, Some(Skip::Conflict)),
+            (safe, false, s, true, true, Some(Skip::VerifyFailed)),
+            (safe, false, s, false, false, None),
+        ];
+        for (fix, pre, threshold, fixing, by_verify, want) in cases {
+            assert_eq!(
+                Skip::of(fix, pre, threshold, fixing, by_verify),
+                want,
+                "{fix:?} {pre} {threshold:?} {fixing} {by_verify}"
+            );
+        }
         assert_eq!(Skip::Precondition.as_str(), "precondition");
     }
 }

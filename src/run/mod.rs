@@ -6,6 +6,7 @@ pub mod ledger;
 pub mod otherfiles;
 pub mod path_rules;
 pub mod progress;
+pub mod replay;
 pub mod settings;
 pub mod shard;
 pub mod verify;

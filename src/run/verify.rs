@@ -1,8 +1,10 @@
 //! `--verify`: build and vet every package a run changed with the real go tool before anything is written,
 //! without touching the working tree (`-overlay` maps each changed file, go.mod and go.sum included, to a
 //! temporary copy of its new contents). A package that no longer builds is bisected by transform: its
-//! fixes are recomputed with one transform withheld at a time until it builds; that transform's fixes are
-//! dropped there (still reported as findings) and everything else is kept.
+//! texts are rebuilt from the fix ledger with one transform's fixes left out at a time (`run::replay`,
+//! no rule runs again) until it builds; that transform's fixes are dropped there (still reported as
+//! findings) and everything else is kept. Where the ledger cannot say what a run without a transform
+//! gives (its edits and another rule's interact), that package alone goes through the engine again.
 
 use crate::read::walk::display_path;
 use crate::run::engine::{self, FileChange, RunOutcome};
@@ -75,25 +77,33 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         scratch: scratch.path().to_path_buf(),
         runs: std::cell::Cell::new(0),
     };
-    // Files of each directory as the run saw them, for re-running one package with a transform withheld.
-    let (files, _) = crate::run::engine::discover(settings);
-    let mut files_by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        files_by_dir.entry(dir).or_default().push(f);
-    }
+    // Files of each directory as the run saw them, walked only if a package must go through the engine
+    // again (with fixes withheld, or when the ledger cannot replay it).
+    let files_by_dir = FilesByDir::default();
     // Dropping fixes changes other files' fixes only in the packages concerned, but the result is checked
     // again anyway (the go build cache makes unchanged packages cheap) until a round drops nothing.
     for _ in 0..MAX_ROUNDS {
-        let before = report.dropped.len();
+        let (before, withheld_before) = (report.dropped.len(), report.withheld.len());
         check_round(&tool, settings, &files_by_dir, &mut report);
         if report.dropped.len() == before {
             break;
         }
+        // Only the packages that lost fixes run again, for their findings and texts without them.
+        let dirs: BTreeSet<&PathBuf> = report.withheld[withheld_before..]
+            .iter()
+            .map(|(dir, _)| dir)
+            .collect();
+        let files: Vec<PathBuf> = dirs
+            .iter()
+            .flat_map(|d| files_by_dir.get(settings, d))
+            .collect();
         let mut again = settings.clone();
+        again.paths = files.clone();
+        again.shard = None;
         again.withheld = report.withheld.clone();
         again.progress = false;
-        report.outcome = engine::run(&again);
+        let outcome = std::mem::take(&mut report.outcome);
+        report.outcome = outcome.replace_files(engine::run(&again), &files, settings);
     }
     report
         .notes
@@ -109,7 +119,7 @@ const MAX_ROUNDS: usize = 3;
 fn check_round(
     tool: &GoTool,
     settings: &Settings,
-    files_by_dir: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    files_by_dir: &FilesByDir,
     report: &mut VerifyReport,
 ) {
     let mut modules: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
@@ -194,7 +204,7 @@ fn judge(
     tool: &GoTool,
     settings: &Settings,
     report: &VerifyReport,
-    files_by_dir: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    files_by_dir: &FilesByDir,
     root: &Path,
     dir: &PathBuf,
     in_module: &[&FileChange],
@@ -221,8 +231,14 @@ fn judge(
             }
         }
     };
-    let dir_files = files_by_dir.get(dir).cloned().unwrap_or_default();
-    let codes = bisect(tool, settings, &report.withheld, root, dir, &dir_files, vet);
+    let trials = Trials {
+        settings,
+        withheld: &report.withheld,
+        records: report.outcome.replays.get(dir).map(Vec::as_slice),
+        files_by_dir,
+        dir,
+    };
+    let codes = bisect(tool, settings, &trials, root, dir, vet);
     if codes.is_empty() {
         return note.map_or(Verdict::Kept, Verdict::Note);
     }
@@ -235,22 +251,12 @@ fn judge(
 fn bisect(
     tool: &GoTool,
     settings: &Settings,
-    withheld: &[(PathBuf, &'static str)],
+    trials: &Trials<'_>,
     root: &Path,
     dir: &Path,
-    files: &[PathBuf],
     vet: Vet,
 ) -> Vec<&'static str> {
-    let run_without = |codes: &[&'static str]| -> Vec<FileChange> {
-        let mut s = settings.clone();
-        s.paths = files.to_vec();
-        s.progress = false;
-        s.withheld = withheld.to_vec();
-        s.withheld
-            .extend(codes.iter().map(|c| (dir.to_path_buf(), *c)));
-        engine::run(&s).changes
-    };
-    let full = run_without(&[]);
+    let full = trials.without(&[]);
     let refs: Vec<&FileChange> = full.iter().collect();
     if tool.check(root, &[&dir.to_path_buf()], &refs, vet).is_ok() {
         // Its own fixes build: what broke it was another package's fixes, which are judged on their own.
@@ -259,7 +265,10 @@ fn bisect(
     let mut contributing = vec![];
     for t in &settings.transforms {
         let code = t.meta.code;
-        let changes = run_without(&[code]);
+        if !trials.applied(code) {
+            continue;
+        }
+        let changes = trials.without(&[code]);
         if same_changes(&changes, &full) {
             continue;
         }
@@ -273,13 +282,70 @@ fn bisect(
     let mut withhold = contributing.clone();
     for code in &contributing {
         let trial: Vec<&'static str> = withhold.iter().copied().filter(|c| c != code).collect();
-        let changes = run_without(&trial);
+        let changes = trials.without(&trial);
         let refs: Vec<&FileChange> = changes.iter().collect();
         if tool.check(root, &[&dir.to_path_buf()], &refs, vet).is_ok() {
             withhold = trial;
         }
     }
     withhold
+}
+
+/// The files of each directory the run covers, walked on first use.
+#[derive(Default)]
+struct FilesByDir(std::cell::OnceCell<BTreeMap<PathBuf, Vec<PathBuf>>>);
+
+impl FilesByDir {
+    fn get(&self, settings: &Settings, dir: &Path) -> Vec<PathBuf> {
+        let by_dir = self.0.get_or_init(|| {
+            let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+            for f in engine::discover(settings).0 {
+                let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+                by_dir.entry(dir).or_default().push(f);
+            }
+            by_dir
+        });
+        by_dir.get(dir).cloned().unwrap_or_default()
+    }
+}
+
+/// One package's changes (its files and the module files its fixes edit) with some transforms' fixes
+/// left out: replayed from the ledger, or, where a replay would not be exact, from one engine run on the
+/// package alone.
+struct Trials<'a> {
+    settings: &'a Settings,
+    withheld: &'a [(PathBuf, &'static str)],
+    records: Option<&'a [crate::run::replay::PackageRecord]>,
+    files_by_dir: &'a FilesByDir,
+    dir: &'a Path,
+}
+
+impl Trials<'_> {
+    /// Did `code` apply a fix here? (Without a ledger, every transform might have.)
+    fn applied(&self, code: &str) -> bool {
+        self.records
+            .is_none_or(|r| r.iter().any(|p| p.applied(code)))
+    }
+
+    fn without(&self, codes: &[&'static str]) -> Vec<FileChange> {
+        if let Some((mut changes, module_edits)) = self
+            .records
+            .and_then(|r| crate::run::replay::without(r, codes))
+        {
+            // Module files were read and checked by the run; problems with them are reported there.
+            engine::apply_module_edits(module_edits, &mut changes, &mut vec![]);
+            changes.sort_by(|a, b| a.display.cmp(&b.display));
+            return changes;
+        }
+        let mut s = self.settings.clone();
+        s.paths = self.files_by_dir.get(self.settings, self.dir);
+        s.shard = None;
+        s.progress = false;
+        s.withheld = self.withheld.to_vec();
+        s.withheld
+            .extend(codes.iter().map(|c| (self.dir.to_path_buf(), *c)));
+        engine::run(&s).changes
+    }
 }
 
 fn same_changes(a: &[FileChange], b: &[FileChange]) -> bool {

@@ -194,30 +194,59 @@ pub fn error_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.contains(": error: ")).collect()
 }
 
-/// A transform with a bug only the compiler sees: it renames `work()` calls to `doWork()`, a function that
-/// does not exist, so `--verify` must drop its fixes.
-pub static BREAKS_BUILD: Transform = Transform {
-    meta: Meta {
-        code: "X9",
-        name: "test-breaks-build",
-        summary: "test only",
-        fix: FixAvailability::Always,
-        prefilter: &["work()"],
-        tier: gofix_rt::rules::transform::Tier::AlwaysShip,
-        status: gofix_rt::rules::transform::Status::Stable,
-        options: &[],
-    },
-    source: "",
-    query: r#"((call_expression function: (identifier) @fn) @match (#eq? @fn "work"))"#,
-    run: breaks_build,
-    precheck: always,
-    other_files: None,
-};
+/// Transforms with a bug only the compiler sees: each renames the calls of one function to one that does
+/// not exist, so `--verify` must drop its fixes.
+macro_rules! breaking_transform {
+    ($static:ident, $code:literal, $name:literal, $callee:literal, $to:literal) => {
+        pub static $static: Transform = Transform {
+            meta: Meta {
+                code: $code,
+                name: $name,
+                summary: "test only",
+                fix: FixAvailability::Always,
+                prefilter: &[concat!($callee, "()")],
+                tier: gofix_rt::rules::transform::Tier::AlwaysShip,
+                status: gofix_rt::rules::transform::Status::Stable,
+                options: &[],
+            },
+            source: "",
+            query: concat!(
+                r#"((call_expression function: (identifier) @fn) @match (#eq? @fn ""#,
+                $callee,
+                r#""))"#
+            ),
+            run: |cx, m| rename_call(cx, m, $to),
+            precheck: always,
+            other_files: None,
+        };
+    };
+}
 
-fn breaks_build(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+// `work()` becomes `doWork()`.
+breaking_transform!(BREAKS_BUILD, "X9", "test-breaks-build", "work", "doWork");
+// `rest()` becomes `doRest()`.
+breaking_transform!(
+    ALSO_BREAKS_BUILD,
+    "X8",
+    "test-also-breaks-build",
+    "rest",
+    "doRest"
+);
+
+fn rename_call(cx: &mut Ctx<'_>, m: &Match<'_>, to: &str) -> Option<()> {
     let (call, name) = (m.node("match")?, m.node("fn")?);
     let file = cx.file_idx;
     cx.report(TextRange::of(call), "test finding").fix =
-        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), "doWork")));
+        Some(Fix::safe("rename").edit(file, Edit::replace(TextRange::of(name), to)));
     Some(())
+}
+
+/// A dry run of `transforms` on `dir`, verified (`--verify` as the library runs it).
+pub fn verify_with(
+    dir: &Path,
+    transforms: Vec<&'static Transform>,
+) -> gofix_rt::run::verify::VerifyReport {
+    use gofix_rt::run::settings::{Mode, Settings};
+    let s = Settings::new(vec![dir.to_path_buf()], transforms, Mode::DryRun);
+    gofix_rt::run::verify::verify(gofix_rt::run::engine::run(&s), &s).unwrap()
 }

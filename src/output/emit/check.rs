@@ -290,28 +290,13 @@ mod tests {
 #[cfg(test)]
 mod line_tests {
     use super::finding_line;
-    use crate::rules::fix::{Applicability, TextRange};
+    use crate::rules::fix::Applicability;
     use crate::run::apply::Finding;
 
     fn finding(message: &str, withheld: Option<&str>) -> Finding {
         Finding {
-            code: "R6.1",
-            line: 3,
-            col: 2,
-            message: message.into(),
-            fix: None,
-            fix_title: None,
-            low_priority: false,
             withheld: withheld.map(String::from),
-            skipped: None,
-            end_line: 3,
-            end_col: 9,
-            range: TextRange { start: 0, end: 1 },
-            utf16_cols: (2, 9),
-            fix_edits: vec![],
-            fix_imports: vec![],
-            fix_module_edits: vec![],
-            heat: None,
+            ..crate::testing::finding("R6.1", message)
         }
     }
 
