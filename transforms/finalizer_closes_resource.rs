@@ -87,6 +87,7 @@ use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::package::PkgFile;
+use crate::semantic::pkg_calls::{any_node, is_call_of, is_import_local};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -229,11 +230,11 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
             ("os", &["Remove", "RemoveAll"][..]),
         ]
         .iter()
-        .any(|(path, funcs)| funcs.contains(&field) && file.is_pkg_call(n, path, field));
+        .any(|(path, funcs)| is_call_of(file, n, path, funcs));
         // A `Close` method on anything that is not a package (`x.Close()`, `x.conn.Close()`).
         let operand_is_pkg = f
             .child_by_field_name("operand")
-            .is_some_and(|o| o.kind() == "identifier" && is_import_name(file, file.node_text(o)));
+            .is_some_and(|o| o.kind() == "identifier" && is_import_local(file, file.node_text(o)));
         if pkg_release || (field == "Close" && !operand_is_pkg) {
             let text = file.node_text(n);
             let short = text.split('(').next().unwrap_or(text);
@@ -244,10 +245,6 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
         }
     });
     found
-}
-
-fn is_import_name(file: &PkgFile, name: &str) -> bool {
-    file.imports().iter().any(|i| i.local == name)
 }
 
 /// A function declaration `name` in the package's files, with the index of its file.
@@ -324,11 +321,9 @@ fn method_decl<'a>(cx: &Ctx<'a>, ty: &str, method: &str) -> Option<(usize, Node<
 
 fn receiver_is(f: &PkgFile, d: Node<'_>, type_name: &str) -> bool {
     d.child_by_field_name("receiver").is_some_and(|r| {
-        let mut on_type = false;
-        syntax::walk(r, &mut |x| {
-            on_type |= x.kind() == "type_identifier" && f.node_text(x) == type_name;
-        });
-        on_type
+        any_node(r, |x| {
+            x.kind() == "type_identifier" && f.node_text(x) == type_name
+        })
     })
 }
 

@@ -17,6 +17,7 @@ pub mod flow;
 pub mod index;
 pub mod loops;
 pub mod package;
+pub mod pkg_calls;
 pub mod prefilter;
 pub mod profile;
 pub mod scope;

@@ -1,0 +1,36 @@
+//! Calls of an imported package's functions, with the package resolved through the file's imports
+//! (`PkgFile::names_package`, §0.3): the one spelling of "does this call `path`.`F`" and "does this scope
+//! call it" that rules ask instead of walking selectors themselves.
+
+use crate::read::syntax;
+use crate::semantic::package::PkgFile;
+use tree_sitter::Node;
+
+/// Is `call` a call of one of `funcs` of the import `path` (of any of its functions when `funcs` is empty)?
+pub fn is_call_of(file: &PkgFile, call: Node<'_>, path: &str, funcs: &[&str]) -> bool {
+    call.kind() == "call_expression"
+        && call.child_by_field_name("function").is_some_and(|f| {
+            f.kind() == "selector_expression"
+                && f.child_by_field_name("field")
+                    .is_some_and(|n| funcs.is_empty() || funcs.contains(&file.node_text(n)))
+                && f.child_by_field_name("operand")
+                    .is_some_and(|o| file.names_package(o, path))
+        })
+}
+
+/// Does anything in `scope` (nested function literals included) call one of `funcs` of `path`?
+pub fn calls_in(file: &PkgFile, scope: Node<'_>, path: &str, funcs: &[&str]) -> bool {
+    any_node(scope, |n| is_call_of(file, n, path, funcs))
+}
+
+/// Is `name` the local name of one of the file's imports (dot and blank ones included)?
+pub fn is_import_local(file: &PkgFile, name: &str) -> bool {
+    file.imports().iter().any(|i| i.local == name)
+}
+
+/// Does `pred` hold for `scope` or any node below it? (`pred` is not asked again once it held.)
+pub fn any_node<'t>(scope: Node<'t>, mut pred: impl FnMut(Node<'t>) -> bool) -> bool {
+    let mut found = false;
+    syntax::walk(scope, &mut |n| found = found || pred(n));
+    found
+}
