@@ -334,11 +334,6 @@ pub(crate) fn runtime_import_change(file: &PkgFile, local: &str) -> Option<Impor
     })
 }
 
-/// Does the identifier or package identifier `node` name the import `path` in `file` (`PkgFile::names_package`)?
-pub(crate) fn names_import(file: &PkgFile, node: Node<'_>, path: &str) -> bool {
-    file.names_package(node, path)
-}
-
 /// Does `call` have an empty argument list?
 pub(crate) fn no_arguments(call: Node<'_>) -> bool {
     call.child_by_field_name("arguments")
