@@ -86,8 +86,9 @@ use crate::read::version::GoVersion;
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::index::DeclKind;
 use crate::semantic::package::PkgFile;
-use crate::semantic::pkg_calls::{any_node, is_call_of, is_import_local};
+use crate::semantic::pkg_calls::{is_call_of, is_import_local};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -247,20 +248,15 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
     found
 }
 
-/// A function declaration `name` in the package's files, with the index of its file.
+/// The package function `name` (its first declaration in file order), with the index of its file.
 fn top_level_func<'a>(cx: &Ctx<'a>, name: &str) -> Option<(usize, Node<'a>)> {
-    let needle = format!("func {name}(");
-    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
-        memchr::memmem::find(f.text.as_bytes(), needle.as_bytes())?;
-        named_children(f.tree().root_node())
-            .into_iter()
-            .find(|d| {
-                d.kind() == "function_declaration"
-                    && d.child_by_field_name("name")
-                        .is_some_and(|n| f.node_text(n) == name)
-            })
-            .map(|d| (i, d))
-    })
+    let pkg = cx.pkg;
+    pkg.semantic()
+        .index
+        .declarations(pkg, name)
+        .into_iter()
+        .find(|d| d.kind == DeclKind::Func)
+        .and_then(|d| Some((d.file, d.decl_node(pkg)?)))
 }
 
 /// Does the package clear a finalizer somewhere (`runtime.SetFinalizer(x, nil)`)? That is an explicit close
@@ -306,47 +302,30 @@ fn method_expression(cx: &Ctx<'_>, fin: Node<'_>) -> Option<(String, String)> {
 
 /// The declaration of method `method` on `T` or `*T` in the package, with the index of its file.
 fn method_decl<'a>(cx: &Ctx<'a>, ty: &str, method: &str) -> Option<(usize, Node<'a>)> {
-    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
-        named_children(f.tree().root_node())
-            .into_iter()
-            .find(|d| {
-                d.kind() == "method_declaration"
-                    && d.child_by_field_name("name")
-                        .is_some_and(|n| f.node_text(n) == method)
-                    && receiver_is(f, *d, ty)
-            })
-            .map(|d| (i, d))
-    })
-}
-
-fn receiver_is(f: &PkgFile, d: Node<'_>, type_name: &str) -> bool {
-    d.child_by_field_name("receiver").is_some_and(|r| {
-        any_node(r, |x| {
-            x.kind() == "type_identifier" && f.node_text(x) == type_name
-        })
-    })
+    let pkg = cx.pkg;
+    let m = pkg
+        .semantic()
+        .index
+        .methods_of(pkg, ty)
+        .find(|m| m.name == method)?;
+    let root = pkg.files[m.file].tree().root_node();
+    let decl = root
+        .first_named_child_for_byte(m.decl.start)
+        .filter(|d| d.start_byte() == m.decl.start)?;
+    Some((m.file, decl))
 }
 
 /// Does any file of the package declare an exported close-like method on `T` or `*T`? An unexported
 /// `close` is no path for the package's callers: the finalizer stays the only release they get.
 fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
-    cx.pkg.files.iter().any(|f| {
-        let text = f.text.as_bytes();
-        if memchr::memmem::find(text, type_name.as_bytes()).is_none() {
-            return false;
-        }
-        named_children(f.tree().root_node()).into_iter().any(|d| {
-            if d.kind() != "method_declaration" {
-                return false;
-            }
-            let is_close_like = d.child_by_field_name("name").is_some_and(|n| {
-                let name = f.node_text(n);
-                name.starts_with(|c: char| c.is_ascii_uppercase())
-                    && CLOSE_LIKE.contains(&name.to_ascii_lowercase().as_str())
-            });
-            is_close_like && receiver_is(f, d, type_name)
+    cx.pkg
+        .semantic()
+        .index
+        .methods_of(cx.pkg, type_name)
+        .any(|m| {
+            m.name.starts_with(|c: char| c.is_ascii_uppercase())
+                && CLOSE_LIKE.contains(&m.name.to_ascii_lowercase().as_str())
         })
-    })
 }
 
 #[cfg(test)]

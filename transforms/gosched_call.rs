@@ -120,7 +120,7 @@ use crate::rules::call_site::{
     call_statement_query, removal_title, runtime_call, with_runtime_removal,
 };
 use crate::rules::fix::{Fix, TextRange};
-use crate::rules::removal::{Shape, kept_statements, plan_removal};
+use crate::rules::removal::{Removal, Shape, kept_statements, plan_removal};
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::pkg_calls::{any_node, calls_in};
 use std::collections::HashSet;
@@ -154,9 +154,6 @@ pub(crate) static TRANSFORM: Transform = Transform {
     other_files: None,
 };
 const QUERY: &str = call_statement_query!("Gosched");
-
-/// The call the fix titles name.
-const WHAT: &str = "`runtime.Gosched()`";
 
 const MESSAGE: &str = "`runtime.Gosched()` outside any loop yields the processor once and creates no happens-before edge: it orders nothing, and the scheduler preempts busy goroutines by itself";
 
@@ -254,12 +251,17 @@ fn outside_loops(cx: &mut Ctx<'_>, stmt: Node<'_>, call: Node<'_>, func: Node<'_
     {
         return;
     }
+    let fix = removal_fix(cx, &removal, local);
+    cx.report(TextRange::of(call), MESSAGE).fix = Some(fix);
+}
+
+/// The Safe fix deleting the yield as `removal` plans it, and the `runtime` import if nothing else uses it.
+fn removal_fix(cx: &Ctx<'_>, removal: &Removal<'_>, local: &str) -> Fix {
     let title = removal_title(
         removal.shape,
         "remove the `runtime.Gosched()` call",
-        WHAT,
+        "`runtime.Gosched()`",
         "calls",
     );
-    let fix = with_runtime_removal(cx, Fix::safe(title), &removal, local);
-    cx.report(TextRange::of(call), MESSAGE).fix = Some(fix);
+    with_runtime_removal(cx, Fix::safe(title), removal, local)
 }

@@ -2,6 +2,7 @@
 //! the `debug.FreeOSMemory()` right after it that collects again.
 
 use crate::read::syntax::{self, named_children};
+use crate::semantic::index::DeclKind;
 use crate::semantic::package::{Package, PkgFile};
 use crate::semantic::pkg_calls::{any_node, is_call_of};
 use tree_sitter::Node;
@@ -43,16 +44,13 @@ pub(super) fn measures_after(pkg: &Package, file: &PkgFile, scope: Node<'_>, fro
 }
 
 fn package_function_measures(pkg: &Package, name: &str) -> bool {
-    // Only a file that spells the name can declare it; the others are not parsed.
-    let spells = |f: &&PkgFile| memchr::memmem::find(f.text.as_bytes(), name.as_bytes()).is_some();
-    pkg.files.iter().filter(spells).any(|f| {
-        named_children(f.tree().root_node()).into_iter().any(|d| {
-            d.kind() == "function_declaration"
-                && d.child_by_field_name("name")
-                    .is_some_and(|n| f.node_text(n) == name)
-                && any_node(d, |n| is_measurement(f, n))
-        })
-    })
+    pkg.semantic()
+        .index
+        .declarations(pkg, name)
+        .into_iter()
+        .filter(|d| d.kind == DeclKind::Func)
+        .filter_map(|d| Some((&pkg.files[d.file], d.decl_node(pkg)?)))
+        .any(|(f, d)| any_node(d, |n| is_measurement(f, n)))
 }
 
 /// Is the statement after `stmt` in its list `debug.FreeOSMemory()`?

@@ -1,10 +1,9 @@
 //! R3a inside loops: a yield in a loop that ends by itself and does other work goes; a loop that waits
 //! for another goroutine is a spin-wait, reported without a fix (unless it spins by design).
 
-use super::{LOOP_MESSAGE, SPIN_MESSAGE, WHAT, YIELD_LOOP_MESSAGE};
+use super::{LOOP_MESSAGE, SPIN_MESSAGE, YIELD_LOOP_MESSAGE, removal_fix};
 use crate::read::syntax;
-use crate::rules::call_site::{removal_title, with_runtime_removal};
-use crate::rules::fix::{Fix, TextRange};
+use crate::rules::fix::TextRange;
 use crate::rules::range_blank::{blank_range_variable, merge_blanks};
 use crate::rules::removal::plan_removal_leaving_unused;
 use crate::rules::transform::Ctx;
@@ -114,13 +113,7 @@ pub(super) fn in_loop(
             }
         }
     }
-    let title = removal_title(
-        removal.shape,
-        "remove the `runtime.Gosched()` call",
-        WHAT,
-        "calls",
-    );
-    let mut fix = with_runtime_removal(cx, Fix::safe(title), &removal, local);
+    let mut fix = removal_fix(cx, &removal, local);
     for edit in merge_blanks(blank, src) {
         fix = fix.edit(cx.file_idx, edit);
     }
