@@ -86,9 +86,9 @@ use crate::read::version::GoVersion;
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
-use crate::semantic::index::DeclKind;
+use crate::semantic::func_declarations;
 use crate::semantic::package::PkgFile;
-use crate::semantic::pkg_calls::{is_call_of, is_import_local};
+use crate::semantic::pkg_calls::{is_call_of, is_import_local, selector_call};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -212,18 +212,13 @@ fn param_type(file: &PkgFile, func_node: Node<'_>) -> Option<ParamType> {
 fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
     let mut found = None;
     syntax::walk(body, &mut |n| {
-        if found.is_some() || n.kind() != "call_expression" {
+        if found.is_some() {
             return;
         }
-        let Some(f) = n
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "selector_expression")
-        else {
+        let Some((operand, field)) = selector_call(n) else {
             return;
         };
-        let Some(field) = f.child_by_field_name("field").map(|x| file.node_text(x)) else {
-            return;
-        };
+        let field = file.node_text(field);
         let pkg_release = [
             ("syscall", &["Close", "CloseHandle", "Munmap"][..]),
             ("golang.org/x/sys/unix", &["Close", "Munmap"][..]),
@@ -233,9 +228,8 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
         .iter()
         .any(|(path, funcs)| is_call_of(file, n, path, funcs));
         // A `Close` method on anything that is not a package (`x.Close()`, `x.conn.Close()`).
-        let operand_is_pkg = f
-            .child_by_field_name("operand")
-            .is_some_and(|o| o.kind() == "identifier" && is_import_local(file, file.node_text(o)));
+        let operand_is_pkg =
+            operand.kind() == "identifier" && is_import_local(file, file.node_text(operand));
         if pkg_release || (field == "Close" && !operand_is_pkg) {
             let text = file.node_text(n);
             let short = text.split('(').next().unwrap_or(text);
@@ -250,13 +244,7 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
 
 /// The package function `name` (its first declaration in file order), with the index of its file.
 fn top_level_func<'a>(cx: &Ctx<'a>, name: &str) -> Option<(usize, Node<'a>)> {
-    let pkg = cx.pkg;
-    pkg.semantic()
-        .index
-        .declarations(pkg, name)
-        .into_iter()
-        .find(|d| d.kind == DeclKind::Func)
-        .and_then(|d| Some((d.file, d.decl_node(pkg)?)))
+    func_declarations(cx.pkg, name).into_iter().next()
 }
 
 /// Does the package clear a finalizer somewhere (`runtime.SetFinalizer(x, nil)`)? That is an explicit close

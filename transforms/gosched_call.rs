@@ -122,7 +122,7 @@ use crate::rules::call_site::{
 use crate::rules::fix::{Fix, TextRange};
 use crate::rules::removal::{Removal, Shape, kept_statements, plan_removal};
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
-use crate::semantic::pkg_calls::{any_node, calls_in};
+use crate::semantic::pkg_calls::{any_node, calls_in, selector_call};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -195,11 +195,9 @@ fn between_unlock_and_lock(stmt: Node<'_>, src: &str) -> bool {
         let call = syntax::named_children(n)
             .into_iter()
             .next()
-            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")?;
-        let f = call
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "selector_expression")?;
-        Some(syntax::text(f.child_by_field_name("field")?, src).to_string())
+            .filter(|_| n.kind() == "expression_statement")?;
+        let (_, field) = selector_call(call)?;
+        Some(syntax::text(field, src).to_string())
     };
     let prev = std::iter::successors(stmt.prev_named_sibling(), |n| n.prev_named_sibling())
         .find(|n| n.kind() != "comment");

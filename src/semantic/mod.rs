@@ -158,19 +158,24 @@ pub fn direct_callees<'a>(pkg: &'a Package, fi: usize, node: Node<'_>) -> Vec<(u
             names.insert(file.node_text(f).to_string());
         }
     });
-    let sem = pkg.semantic();
-    let mut out = vec![];
-    for name in names {
-        for d in sem.index.declarations(pkg, &name) {
-            if d.kind == DeclKind::Func
-                && let Some(n) = d.decl_node(pkg)
-            {
-                out.push((d.file, n));
-            }
-        }
-    }
+    let mut out: Vec<(usize, Node<'a>)> = names
+        .iter()
+        .flat_map(|name| func_declarations(pkg, name))
+        .collect();
     out.sort_by_key(|(f, n)| (*f, n.start_byte()));
     out
+}
+
+/// Every declaration of the package function `name` (not a method), in file order, as (file, declaration):
+/// several when build constraints split it.
+pub fn func_declarations<'a>(pkg: &'a Package, name: &str) -> Vec<(usize, Node<'a>)> {
+    pkg.semantic()
+        .index
+        .declarations(pkg, name)
+        .into_iter()
+        .filter(|d| d.kind == DeclKind::Func)
+        .filter_map(|d| Some((d.file, d.decl_node(pkg)?)))
+        .collect()
 }
 
 /// The start of the function or method declaration of `pkg.files[fi]` holding `node`.

@@ -8,14 +8,25 @@ use tree_sitter::Node;
 
 /// Is `call` a call of one of `funcs` of the import `path` (of any of its functions when `funcs` is empty)?
 pub fn is_call_of(file: &PkgFile, call: Node<'_>, path: &str, funcs: &[&str]) -> bool {
-    call.kind() == "call_expression"
-        && call.child_by_field_name("function").is_some_and(|f| {
-            f.kind() == "selector_expression"
-                && f.child_by_field_name("field")
-                    .is_some_and(|n| funcs.is_empty() || funcs.contains(&file.node_text(n)))
-                && f.child_by_field_name("operand")
-                    .is_some_and(|o| file.names_package(o, path))
-        })
+    selector_call(call).is_some_and(|(operand, field)| {
+        (funcs.is_empty() || funcs.contains(&file.node_text(field)))
+            && file.names_package(operand, path)
+    })
+}
+
+/// `x.f(...)`: the operand `x` and the field `f` of a call through a selector (a method or a package
+/// function; which one, the caller asks).
+pub fn selector_call(call: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let f = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")?;
+    Some((
+        f.child_by_field_name("operand")?,
+        f.child_by_field_name("field")?,
+    ))
 }
 
 /// Does anything in `scope` (nested function literals included) call one of `funcs` of `path`?

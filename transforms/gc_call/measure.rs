@@ -2,7 +2,7 @@
 //! the `debug.FreeOSMemory()` right after it that collects again.
 
 use crate::read::syntax::{self, named_children};
-use crate::semantic::index::DeclKind;
+use crate::semantic::func_declarations;
 use crate::semantic::package::{Package, PkgFile};
 use crate::semantic::pkg_calls::{any_node, is_call_of};
 use tree_sitter::Node;
@@ -44,13 +44,9 @@ pub(super) fn measures_after(pkg: &Package, file: &PkgFile, scope: Node<'_>, fro
 }
 
 fn package_function_measures(pkg: &Package, name: &str) -> bool {
-    pkg.semantic()
-        .index
-        .declarations(pkg, name)
+    func_declarations(pkg, name)
         .into_iter()
-        .filter(|d| d.kind == DeclKind::Func)
-        .filter_map(|d| Some((&pkg.files[d.file], d.decl_node(pkg)?)))
-        .any(|(f, d)| any_node(d, |n| is_measurement(f, n)))
+        .any(|(fi, d)| any_node(d, |n| is_measurement(&pkg.files[fi], n)))
 }
 
 /// Is the statement after `stmt` in its list `debug.FreeOSMemory()`?

@@ -4,7 +4,7 @@
 use super::Shape;
 use crate::read::syntax::{self, named_children};
 use crate::semantic::package::PkgFile;
-use crate::semantic::pkg_calls::any_node;
+use crate::semantic::pkg_calls::{any_node, selector_call};
 use tree_sitter::Node;
 
 /// The loop body `X.Add(1)` + `go func(...) { defer X.Done(); ... }(...)`, with `X.Wait()` after the loop
@@ -170,14 +170,7 @@ fn long_lived_call(n: Node<'_>, src: &str) -> bool {
 
 /// `recv.method(args)`: the receiver, the method name and the arguments.
 fn method_call<'t>(n: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str, Vec<Node<'t>>)> {
-    if n.kind() != "call_expression" {
-        return None;
-    }
-    let f = n
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "selector_expression")?;
-    let recv = f.child_by_field_name("operand")?;
-    let field = f.child_by_field_name("field")?;
+    let (recv, field) = selector_call(n)?;
     let args = named_children(n.child_by_field_name("arguments")?);
     Some((recv, syntax::text(field, src), args))
 }
