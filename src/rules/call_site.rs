@@ -108,3 +108,34 @@ pub(crate) fn with_runtime_removal(
         None => fix,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_match_statements_and_defers() {
+        let stmt = "\n((expression_statement\n   (call_expression\n     function: (selector_expression field: (field_identifier) @fn)) @call) @match\n (#eq? @fn \"GC\"))\n";
+        assert_eq!(call_statement_query!("GC"), stmt);
+        let both = call_or_defer_statement_query!("GC");
+        assert!(both.starts_with(stmt));
+        assert!(both.ends_with("((defer_statement\n   (call_expression\n     function: (selector_expression field: (field_identifier) @fn)) @call) @match\n (#eq? @fn \"GC\"))\n"));
+        for q in [stmt, both] {
+            tree_sitter::Query::new(&crate::read::syntax::language(), q).expect("a valid query");
+        }
+    }
+
+    #[test]
+    fn titles_per_shape() {
+        let t = |s| removal_title(s, "remove `f()`", "`f()`", "calls");
+        assert_eq!(t(Shape::Statement), "remove `f()`");
+        assert_eq!(
+            t(Shape::WholeIf),
+            "remove the `if` whose only statement is `f()`"
+        );
+        assert_eq!(
+            t(Shape::ElseClause),
+            "drop the `else` branch that only calls `f()`"
+        );
+    }
+}

@@ -45,3 +45,52 @@ pub fn any_node<'t>(scope: Node<'t>, mut pred: impl FnMut(Node<'t>) -> bool) -> 
     syntax::walk(scope, &mut |n| found = found || pred(n));
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::source::SourceText;
+    use crate::read::version::{FileVersions, GoVersion};
+
+    fn file(text: &str) -> PkgFile {
+        PkgFile::new(
+            "a.go".into(),
+            "a.go".into(),
+            SourceText::decode(text.as_bytes()).expect("utf-8"),
+            FileVersions::new(GoVersion(22), None),
+        )
+    }
+
+    fn calls(f: &PkgFile) -> Vec<Node<'_>> {
+        let mut out = vec![];
+        syntax::walk(f.tree().root_node(), &mut |n| {
+            if n.kind() == "call_expression" {
+                out.push(n);
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn calls_resolve_through_the_imports() {
+        let f = file(
+            "package p\n\nimport (\n\trt \"runtime\"\n\t\"os/signal\"\n)\n\nfunc f(c chan int) {\n\trt.GC()\n\tsignal.Stop(c)\n\tx.GC()\n}\n\nfunc g() {\n\trt := 1\n\t_ = rt\n\trt.GC()\n}\n",
+        );
+        let cs = calls(&f);
+        let [gc, stop, other, shadowed] = cs[..] else {
+            panic!("{} calls", cs.len())
+        };
+        assert!(is_call_of(&f, gc, "runtime", &["GC"]) && is_call_of(&f, gc, "runtime", &[]));
+        assert!(!is_call_of(&f, gc, "runtime", &["Gosched"]));
+        assert!(is_call_of(&f, stop, "os/signal", &["Stop", "Reset"]));
+        assert!(!is_call_of(&f, other, "runtime", &["GC"]));
+        assert!(!is_call_of(&f, shadowed, "runtime", &["GC"]));
+        let body = f.tree().root_node();
+        assert!(calls_in(&f, body, "os/signal", &["Stop"]));
+        assert!(!calls_in(&f, body, "os/signal", &["Notify"]));
+        assert!(is_import_local(&f, "rt") && !is_import_local(&f, "runtime"));
+        let (operand, field) = selector_call(other).expect("a selector call");
+        assert_eq!((f.node_text(operand), f.node_text(field)), ("x", "GC"));
+        assert!(selector_call(operand).is_none());
+    }
+}
