@@ -129,7 +129,7 @@
 
 use crate::read::syntax;
 use crate::rules::fix::TextRange;
-use crate::rules::removal::in_test_code;
+use crate::rules::removal::in_tests;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use tree_sitter::Node;
 
@@ -193,7 +193,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     };
     let file = cx.file();
-    if in_test_code(file, for_stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
+    if in_tests(cx, for_stmt) {
         return None;
     }
     let top = syntax::enclosing_function(for_stmt)?;

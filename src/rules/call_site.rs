@@ -5,7 +5,7 @@
 
 use crate::rules::fix::Fix;
 use crate::rules::removal::{
-    Removal, Shape, in_test_code, no_arguments, runtime_import_change, runtime_local,
+    Removal, Shape, in_tests, no_arguments, runtime_import_change, runtime_local,
 };
 use crate::rules::transform::{Ctx, Match};
 use crate::semantic::package::PkgFile;
@@ -79,7 +79,7 @@ pub(crate) fn runtime_call<'t>(cx: &Ctx<'_>, m: &Match<'t>, func: &str) -> Optio
     // §0.3 / §3.4 import: a file that declares the import's name anywhere cannot have its uses counted.
     let local = runtime_local(file)?;
     // §3.2.4: never in tests, benchmarks, TestMain or test-support packages.
-    if in_test_code(file, stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
+    if in_tests(cx, stmt) {
         return None;
     }
     Some(RuntimeCall { stmt, call, local })
