@@ -123,9 +123,7 @@ pub struct VarDecl<'t> {
 
 /// The one package-level `var` spec declaring `name`, if exactly one declaration of `name` exists.
 pub fn sole_var<'a>(pkg: &'a Package, name: &str) -> Option<VarDecl<'a>> {
-    let sem = pkg.semantic();
-    let ds = sem.index.declarations(pkg, name);
-    let vars: Vec<&TopDecl> = ds.into_iter().filter(|d| d.kind == DeclKind::Var).collect();
+    let vars = declared(pkg, name, DeclKind::Var);
     let [d] = vars.as_slice() else {
         return None;
     };
@@ -169,13 +167,17 @@ pub fn direct_callees<'a>(pkg: &'a Package, fi: usize, node: Node<'_>) -> Vec<(u
 /// Every declaration of the package function `name` (not a method), in file order, as (file, declaration):
 /// several when build constraints split it.
 pub fn func_declarations<'a>(pkg: &'a Package, name: &str) -> Vec<(usize, Node<'a>)> {
-    pkg.semantic()
-        .index
-        .declarations(pkg, name)
+    declared(pkg, name, DeclKind::Func)
         .into_iter()
-        .filter(|d| d.kind == DeclKind::Func)
         .filter_map(|d| Some((d.file, d.decl_node(pkg)?)))
         .collect()
+}
+
+/// The package-level declarations of `name` of one kind, in file order.
+fn declared<'a>(pkg: &'a Package, name: &'a str, kind: DeclKind) -> Vec<&'a TopDecl> {
+    let mut ds = pkg.semantic().index.declarations(pkg, name);
+    ds.retain(|d| d.kind == kind);
+    ds
 }
 
 /// The start of the function or method declaration of `pkg.files[fi]` holding `node`.
@@ -185,11 +187,8 @@ pub fn func_id(fi: usize, decl: Node<'_>) -> FuncId {
 
 /// The type a package-level `type name T` defines (not an alias), as (file, the `T` node).
 pub fn type_definition<'a>(pkg: &'a Package, name: &str) -> Option<(usize, Node<'a>)> {
-    pkg.semantic()
-        .index
-        .declarations(pkg, name)
+    declared(pkg, name, DeclKind::Type)
         .into_iter()
-        .filter(|d| d.kind == DeclKind::Type)
         .filter_map(|d| Some((d.file, d.spec_node(pkg)?)))
         .find(|(_, s)| s.kind() == "type_spec")
         .and_then(|(f, s)| Some((f, s.child_by_field_name("type")?)))
