@@ -86,7 +86,9 @@ use crate::read::version::GoVersion;
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::func_declarations;
 use crate::semantic::package::PkgFile;
+use crate::semantic::pkg_calls::{is_call_of, is_import_local, selector_call};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -210,18 +212,13 @@ fn param_type(file: &PkgFile, func_node: Node<'_>) -> Option<ParamType> {
 fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
     let mut found = None;
     syntax::walk(body, &mut |n| {
-        if found.is_some() || n.kind() != "call_expression" {
+        if found.is_some() {
             return;
         }
-        let Some(f) = n
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "selector_expression")
-        else {
+        let Some((operand, field)) = selector_call(n) else {
             return;
         };
-        let Some(field) = f.child_by_field_name("field").map(|x| file.node_text(x)) else {
-            return;
-        };
+        let field = file.node_text(field);
         let pkg_release = [
             ("syscall", &["Close", "CloseHandle", "Munmap"][..]),
             ("golang.org/x/sys/unix", &["Close", "Munmap"][..]),
@@ -229,11 +226,10 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
             ("os", &["Remove", "RemoveAll"][..]),
         ]
         .iter()
-        .any(|(path, funcs)| funcs.contains(&field) && file.is_pkg_call(n, path, field));
+        .any(|(path, funcs)| is_call_of(file, n, path, funcs));
         // A `Close` method on anything that is not a package (`x.Close()`, `x.conn.Close()`).
-        let operand_is_pkg = f
-            .child_by_field_name("operand")
-            .is_some_and(|o| o.kind() == "identifier" && is_import_name(file, file.node_text(o)));
+        let operand_is_pkg =
+            operand.kind() == "identifier" && is_import_local(file, file.node_text(operand));
         if pkg_release || (field == "Close" && !operand_is_pkg) {
             let text = file.node_text(n);
             let short = text.split('(').next().unwrap_or(text);
@@ -246,24 +242,9 @@ fn releases(file: &PkgFile, body: Node<'_>) -> Option<String> {
     found
 }
 
-fn is_import_name(file: &PkgFile, name: &str) -> bool {
-    file.imports().iter().any(|i| i.local == name)
-}
-
-/// A function declaration `name` in the package's files, with the index of its file.
+/// The package function `name` (its first declaration in file order), with the index of its file.
 fn top_level_func<'a>(cx: &Ctx<'a>, name: &str) -> Option<(usize, Node<'a>)> {
-    let needle = format!("func {name}(");
-    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
-        memchr::memmem::find(f.text.as_bytes(), needle.as_bytes())?;
-        named_children(f.tree().root_node())
-            .into_iter()
-            .find(|d| {
-                d.kind() == "function_declaration"
-                    && d.child_by_field_name("name")
-                        .is_some_and(|n| f.node_text(n) == name)
-            })
-            .map(|d| (i, d))
-    })
+    func_declarations(cx.pkg, name).into_iter().next()
 }
 
 /// Does the package clear a finalizer somewhere (`runtime.SetFinalizer(x, nil)`)? That is an explicit close
@@ -309,49 +290,30 @@ fn method_expression(cx: &Ctx<'_>, fin: Node<'_>) -> Option<(String, String)> {
 
 /// The declaration of method `method` on `T` or `*T` in the package, with the index of its file.
 fn method_decl<'a>(cx: &Ctx<'a>, ty: &str, method: &str) -> Option<(usize, Node<'a>)> {
-    cx.pkg.files.iter().enumerate().find_map(|(i, f)| {
-        named_children(f.tree().root_node())
-            .into_iter()
-            .find(|d| {
-                d.kind() == "method_declaration"
-                    && d.child_by_field_name("name")
-                        .is_some_and(|n| f.node_text(n) == method)
-                    && receiver_is(f, *d, ty)
-            })
-            .map(|d| (i, d))
-    })
-}
-
-fn receiver_is(f: &PkgFile, d: Node<'_>, type_name: &str) -> bool {
-    d.child_by_field_name("receiver").is_some_and(|r| {
-        let mut on_type = false;
-        syntax::walk(r, &mut |x| {
-            on_type |= x.kind() == "type_identifier" && f.node_text(x) == type_name;
-        });
-        on_type
-    })
+    let pkg = cx.pkg;
+    let m = pkg
+        .semantic()
+        .index
+        .methods_of(pkg, ty)
+        .find(|m| m.name == method)?;
+    let root = pkg.files[m.file].tree().root_node();
+    let decl = root
+        .first_named_child_for_byte(m.decl.start)
+        .filter(|d| d.start_byte() == m.decl.start)?;
+    Some((m.file, decl))
 }
 
 /// Does any file of the package declare an exported close-like method on `T` or `*T`? An unexported
 /// `close` is no path for the package's callers: the finalizer stays the only release they get.
 fn has_close_like_method(cx: &Ctx<'_>, type_name: &str) -> bool {
-    cx.pkg.files.iter().any(|f| {
-        let text = f.text.as_bytes();
-        if memchr::memmem::find(text, type_name.as_bytes()).is_none() {
-            return false;
-        }
-        named_children(f.tree().root_node()).into_iter().any(|d| {
-            if d.kind() != "method_declaration" {
-                return false;
-            }
-            let is_close_like = d.child_by_field_name("name").is_some_and(|n| {
-                let name = f.node_text(n);
-                name.starts_with(|c: char| c.is_ascii_uppercase())
-                    && CLOSE_LIKE.contains(&name.to_ascii_lowercase().as_str())
-            });
-            is_close_like && receiver_is(f, d, type_name)
+    cx.pkg
+        .semantic()
+        .index
+        .methods_of(cx.pkg, type_name)
+        .any(|m| {
+            m.name.starts_with(|c: char| c.is_ascii_uppercase())
+                && CLOSE_LIKE.contains(&m.name.to_ascii_lowercase().as_str())
         })
-    })
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@
 
 use crate::read::syntax;
 use crate::read::version::GoVersion;
+use crate::rules::call_site::{call_statement_query, matched_call};
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
@@ -98,20 +99,12 @@ pub(crate) static TRANSFORM: Transform = Transform {
     other_files: None,
 };
 
-const QUERY: &str = r#"
-((expression_statement
-   (call_expression
-     function: (selector_expression field: (field_identifier) @fn)) @call) @match
- (#eq? @fn "FreeOSMemory"))
-"#;
+const QUERY: &str = call_statement_query!("FreeOSMemory");
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
-    let call = m.node("call")?;
-    let file = cx.file();
     // `debug` resolved to runtime/debug (§0.3).
-    if !file.is_pkg_call(call, "runtime/debug", "FreeOSMemory") {
-        return None;
-    }
+    let call = matched_call(cx.file(), m, "runtime/debug", "FreeOSMemory")?;
+    let file = cx.file();
     // Only a loop of the same function.
     syntax::enclosing_loop(call)?;
     if in_test_code(file, call) {

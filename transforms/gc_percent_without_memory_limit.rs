@@ -72,6 +72,7 @@
 
 use crate::read::syntax;
 use crate::read::version::GoVersion;
+use crate::rules::call_site::{call_statement_query, matched_call};
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
@@ -96,19 +97,11 @@ pub(crate) static TRANSFORM: Transform = Transform {
     other_files: None,
 };
 
-const QUERY: &str = r#"
-((expression_statement
-   (call_expression
-     function: (selector_expression field: (field_identifier) @fn)) @call) @match
- (#eq? @fn "SetGCPercent"))
-"#;
+const QUERY: &str = call_statement_query!("SetGCPercent");
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
-    let call = m.node("call")?;
+    let call = matched_call(cx.file(), m, "runtime/debug", "SetGCPercent")?;
     let file = cx.file();
-    if !file.is_pkg_call(call, "runtime/debug", "SetGCPercent") {
-        return None;
-    }
     // The memory limit to suggest exists from Go 1.19.
     if file.versions.api < GoVersion(19) {
         return None;

@@ -80,7 +80,7 @@
 
 use crate::read::syntax::{self, block_statements, named_children};
 use crate::rules::fix::TextRange;
-use crate::rules::removal::in_test_code;
+use crate::rules::removal::in_tests;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -127,7 +127,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     let (Some(for_stmt), Some(body)) = (m.node("match"), m.node("body")) else {
         return None;
     };
-    let file = cx.file();
     let src = cx.src();
     let [select] = block_statements(body)[..] else {
         return None;
@@ -179,7 +178,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
             return None;
         }
     }
-    if in_test_code(file, for_stmt) || crate::semantic::context::in_test_support(cx.pkg, file) {
+    if in_tests(cx, for_stmt) {
         return None;
     }
     let what = if stmts.is_empty() {

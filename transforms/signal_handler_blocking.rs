@@ -117,6 +117,7 @@ use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::package::PkgFile;
+use crate::semantic::pkg_calls::{is_call_of, is_import_local};
 use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
@@ -264,8 +265,7 @@ fn defers_stop(file: &PkgFile, scope: Node<'_>, name: &str) -> bool {
             return;
         };
         found = c.kind() == "call_expression"
-            && (file.is_pkg_call(c, "os/signal", "Stop")
-                || file.is_pkg_call(c, "os/signal", "Reset"))
+            && is_call_of(file, c, "os/signal", &["Stop", "Reset"])
             && c.child_by_field_name("arguments")
                 .is_some_and(|a| file.node_text(a).contains(name));
     });
@@ -364,11 +364,8 @@ fn only_receive<'t>(
             return;
         }
         let signal_arg = p.kind() == "argument_list"
-            && p.parent().is_some_and(|c| {
-                ["Notify", "Stop"]
-                    .iter()
-                    .any(|f| file.is_pkg_call(c, "os/signal", f))
-            });
+            && p.parent()
+                .is_some_and(|c| is_call_of(file, c, "os/signal", &["Notify", "Stop"]));
         if !signal_arg {
             other = true;
         }
@@ -450,13 +447,9 @@ fn scan<'t>(
 
 /// `signal.Stop`/`signal.Reset` (the default action comes back), `os.Exit` or `log.Fatal*`.
 fn stops_or_exits(file: &PkgFile, call: Node<'_>) -> bool {
-    ["Stop", "Reset"]
-        .iter()
-        .any(|f| file.is_pkg_call(call, "os/signal", f))
-        || file.is_pkg_call(call, "os", "Exit")
-        || ["Fatal", "Fatalf", "Fatalln"]
-            .iter()
-            .any(|f| file.is_pkg_call(call, "log", f))
+    is_call_of(file, call, "os/signal", &["Stop", "Reset"])
+        || is_call_of(file, call, "os", &["Exit"])
+        || is_call_of(file, call, "log", &["Fatal", "Fatalf", "Fatalln"])
 }
 
 fn is_blocking_call(file: &PkgFile, call: Node<'_>) -> bool {
@@ -474,8 +467,7 @@ fn is_blocking_call(file: &PkgFile, call: Node<'_>) -> bool {
             }
             // A method, not a package function (`os.Close` does not exist, but `ioutil.X` might).
             let on_package = f.child_by_field_name("operand").is_some_and(|o| {
-                o.kind() == "identifier"
-                    && file.imports().iter().any(|i| i.local == file.node_text(o))
+                o.kind() == "identifier" && is_import_local(file, file.node_text(o))
             });
             let lower = field.to_lowercase();
             !on_package

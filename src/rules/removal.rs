@@ -5,6 +5,7 @@
 use crate::read::syntax::{self, alone_on_line, line_end_incl, named_children};
 use crate::rules::fix::{Edit, ImportChange, TextRange};
 use crate::rules::rewrite::delete_statement;
+use crate::rules::transform::Ctx;
 use crate::semantic::package::{PkgFile, is_test_func_name};
 use tree_sitter::Node;
 
@@ -309,6 +310,13 @@ pub(crate) fn in_test_code(file: &PkgFile, node: Node<'_>) -> bool {
         .is_some_and(|n| is_test_func_name(file.node_text(n)))
 }
 
+/// `in_test_code`, or the file belongs to a test-support package (`semantic::context::in_test_support`):
+/// the places rules that remove or rewrite runtime calls never touch.
+pub(crate) fn in_tests(cx: &Ctx<'_>, node: Node<'_>) -> bool {
+    let file = cx.file();
+    in_test_code(file, node) || crate::semantic::context::in_test_support(cx.pkg, file)
+}
+
 /// The local name of the `runtime` import when it is safe to count its uses after the edit (§0.3): the
 /// import is not dot or blank, and nothing in the file declares the same name.
 pub(crate) fn runtime_local(file: &PkgFile) -> Option<String> {
@@ -332,11 +340,6 @@ pub(crate) fn runtime_import_change(file: &PkgFile, local: &str) -> Option<Impor
     (!typed).then(|| ImportChange::RemoveIfUnused {
         path: "runtime".into(),
     })
-}
-
-/// Does the identifier or package identifier `node` name the import `path` in `file` (`PkgFile::names_package`)?
-pub(crate) fn names_import(file: &PkgFile, node: Node<'_>, path: &str) -> bool {
-    file.names_package(node, path)
 }
 
 /// Does `call` have an empty argument list?

@@ -20,6 +20,7 @@ pub mod imported;
 pub mod index;
 pub mod loops;
 pub mod package;
+pub mod pkg_calls;
 pub mod prefilter;
 pub mod profile;
 pub mod scope;
@@ -128,9 +129,7 @@ pub struct VarDecl<'t> {
 
 /// The one package-level `var` spec declaring `name`, if exactly one declaration of `name` exists.
 pub fn sole_var<'a>(pkg: &'a Package, name: &str) -> Option<VarDecl<'a>> {
-    let sem = pkg.semantic();
-    let ds = sem.index.declarations(pkg, name);
-    let vars: Vec<&TopDecl> = ds.into_iter().filter(|d| d.kind == DeclKind::Var).collect();
+    let vars = declared(pkg, name, DeclKind::Var);
     let [d] = vars.as_slice() else {
         return None;
     };
@@ -163,19 +162,28 @@ pub fn direct_callees<'a>(pkg: &'a Package, fi: usize, node: Node<'_>) -> Vec<(u
             names.insert(file.node_text(f).to_string());
         }
     });
-    let sem = pkg.semantic();
-    let mut out = vec![];
-    for name in names {
-        for d in sem.index.declarations(pkg, &name) {
-            if d.kind == DeclKind::Func
-                && let Some(n) = d.decl_node(pkg)
-            {
-                out.push((d.file, n));
-            }
-        }
-    }
+    let mut out: Vec<(usize, Node<'a>)> = names
+        .iter()
+        .flat_map(|name| func_declarations(pkg, name))
+        .collect();
     out.sort_by_key(|(f, n)| (*f, n.start_byte()));
     out
+}
+
+/// Every declaration of the package function `name` (not a method), in file order, as (file, declaration):
+/// several when build constraints split it.
+pub fn func_declarations<'a>(pkg: &'a Package, name: &str) -> Vec<(usize, Node<'a>)> {
+    declared(pkg, name, DeclKind::Func)
+        .into_iter()
+        .filter_map(|d| Some((d.file, d.decl_node(pkg)?)))
+        .collect()
+}
+
+/// The package-level declarations of `name` of one kind, in file order.
+fn declared<'a>(pkg: &'a Package, name: &'a str, kind: DeclKind) -> Vec<&'a TopDecl> {
+    let mut ds = pkg.semantic().index.declarations(pkg, name);
+    ds.retain(|d| d.kind == kind);
+    ds
 }
 
 /// The start of the function or method declaration of `pkg.files[fi]` holding `node`.
@@ -185,11 +193,8 @@ pub fn func_id(fi: usize, decl: Node<'_>) -> FuncId {
 
 /// The type a package-level `type name T` defines (not an alias), as (file, the `T` node).
 pub fn type_definition<'a>(pkg: &'a Package, name: &str) -> Option<(usize, Node<'a>)> {
-    pkg.semantic()
-        .index
-        .declarations(pkg, name)
+    declared(pkg, name, DeclKind::Type)
         .into_iter()
-        .filter(|d| d.kind == DeclKind::Type)
         .filter_map(|d| Some((d.file, d.spec_node(pkg)?)))
         .find(|(_, s)| s.kind() == "type_spec")
         .and_then(|(f, s)| Some((f, s.child_by_field_name("type")?)))
