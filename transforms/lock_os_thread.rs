@@ -102,9 +102,8 @@
 
 use crate::read::syntax;
 use crate::rules::fix::{Edit, Fix, TextRange};
-use crate::rules::removal::{
-    in_test_code, no_arguments, plan_removal, runtime_import_change, runtime_local,
-};
+use crate::rules::call_site::{RuntimeCall, call_statement_query, runtime_call};
+use crate::rules::removal::{no_arguments, plan_removal, runtime_import_change};
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::package::Package;
 use crate::semantic::thread_state::{mentions_thread_state, module_package_needs_thread};
@@ -131,12 +130,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     other_files: None,
 };
 
-const QUERY: &str = r#"
-((expression_statement
-   (call_expression
-     function: (selector_expression field: (field_identifier) @fn)) @call) @match
- (#eq? @fn "LockOSThread"))
-"#;
+const QUERY: &str = call_statement_query!("LockOSThread");
 
 const MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock makes this goroutine own its OS thread for the whole call: each time it blocks the thread sleeps with it, waking it costs an OS context switch, and parallelism drops toward one thread per locked goroutine; no cgo, assembly or per-thread system call shows up in this package, but before removing the lock check that no callee reaches a C library with thread-local state or a per-thread system call";
 
@@ -145,19 +139,14 @@ const C_MESSAGE: &str = "`runtime.LockOSThread()` with a deferred unlock pins th
 const C_WITHHELD: &str = "the locked code calls C: audit the C library for thread-local state (errno-style values read on a later call, OpenGL or GUI contexts, handles bound to the thread that created them) before removing the lock";
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
-    let (Some(lock), Some(call)) = (m.node("match"), m.node("call")) else {
-        return None;
-    };
+    // §6.2 / §0.3: exactly `runtime.LockOSThread()`, `runtime` resolved through the import, outside tests.
+    let RuntimeCall {
+        stmt: lock,
+        call,
+        local,
+    } = runtime_call(cx, m, "LockOSThread")?;
     let file = cx.file();
     let src = cx.src();
-    // §6.2 / §0.3: exactly `runtime.LockOSThread()`, `runtime` resolved through the import.
-    if !file.is_pkg_call(call, "runtime", "LockOSThread") || !no_arguments(call) {
-        return None;
-    }
-    let local = runtime_local(file)?;
-    if in_test_code(file, lock) || crate::semantic::context::in_test_support(cx.pkg, file) {
-        return None;
-    }
     let func = syntax::enclosing_function(lock)?;
     // `init` pins the main goroutine to the startup thread on purpose (GUI and graphics main loops).
     if syntax::enclosing_top_function(lock).is_some_and(|f| {
