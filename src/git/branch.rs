@@ -103,9 +103,8 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
     let mut full = engine::run(&fix);
     let (mut dropped, mut notes) = (vec![], vec![]);
     if settings.verify {
-        // Fixes that break a package are withheld from every run below, so no commit carries them.
+        // Fixes that break a package leave the full run and its rule steps, so no commit carries them.
         let report = crate::run::verify::verify(full, &fix)?;
-        fix.withheld = report.withheld;
         full = report.outcome;
         dropped = report.dropped;
         notes = report.notes;

@@ -10,6 +10,7 @@ use crate::rules::imports::apply_import_changes;
 use crate::rules::suppress;
 use crate::rules::transform::{Ctx, Match, Transform};
 use crate::run::settings::Settings;
+use crate::run::withheld::Withheld;
 use crate::semantic::package::Package;
 use std::collections::{BTreeMap, BTreeSet};
 use streaming_iterator::StreamingIterator;
@@ -171,26 +172,26 @@ fn collect_all<D: Documents>(
 }
 
 /// Runs the selected transforms on the documents of a package; in fix modes their texts are updated in
-/// place.
-pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> PackageOutcome {
+/// place, except the fixes of the codes `withheld` from the package (still reported).
+pub fn process<D: Documents>(
+    pkg: &mut D,
+    settings: &Settings,
+    withheld: &Withheld,
+    fix: bool,
+) -> PackageOutcome {
     let mut outcome = PackageOutcome::default();
     for pass in 0..MAX_PASSES {
         let diagnostics = collect_all(pkg, settings, &mut outcome);
         if !fix {
-            outcome.findings = resolve(pkg, &diagnostics, settings, false);
+            outcome.findings = resolve(pkg, &diagnostics, settings, withheld, false);
             return outcome;
         }
-        let withheld: Vec<&str> = settings
-            .withheld
-            .iter()
-            .filter(|(dir, _)| *dir == pkg.dir())
-            .map(|(_, code)| *code)
-            .collect();
         let editable: Vec<bool> = (0..pkg.count()).map(|f| pkg.editable(f)).collect();
-        let selection = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let here = withheld.codes_in(pkg.dir());
+        let selection = select(&diagnostics, settings.threshold, &here, &editable);
         let accepted = selection.accepted;
         if accepted.is_empty() {
-            outcome.findings = resolve(pkg, &diagnostics, settings, true);
+            outcome.findings = resolve(pkg, &diagnostics, settings, withheld, true);
             return outcome;
         }
         outcome
@@ -203,7 +204,7 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
             let mut last = PackageOutcome::default();
             let remaining = collect_all(pkg, settings, &mut last);
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings, true);
+            outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
             return outcome;
         }
         // Fixes made only of module edits (a file to create) leave the Go text as it was: a new pass would
@@ -224,7 +225,7 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
                 })
             });
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings, true);
+            outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
@@ -243,7 +244,7 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
     let mut last = PackageOutcome::default();
     let remaining = collect_all(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings, true);
+    outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
     outcome
 }
 
@@ -253,16 +254,13 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
 pub fn process_one(
     pkg: &mut Package,
     settings: &Settings,
+    withheld: &Withheld,
     file: usize,
     code: &str,
     range: TextRange,
 ) -> PackageOutcome {
     let mut outcome = PackageOutcome::default();
     let diagnostics = collect_all(pkg, settings, &mut outcome);
-    let withheld = settings
-        .withheld
-        .iter()
-        .any(|(dir, c)| *dir == pkg.dir && *c == code);
     let target = diagnostics.iter().position(|d| {
         d.file == file
             && d.code == code
@@ -273,13 +271,13 @@ pub fn process_one(
                     && f.imports.iter().all(|(i, _)| pkg.files[*i].editable)
             })
     });
-    if let Some(i) = target.filter(|_| !withheld) {
+    if let Some(i) = target.filter(|_| !withheld.contains(&pkg.dir, code)) {
         apply(pkg, &diagnostics, &[i], 0, &mut outcome);
     }
     let mut last = PackageOutcome::default();
     let remaining = collect_all(pkg, settings, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings, true);
+    outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
     outcome
 }
 
@@ -733,14 +731,9 @@ fn resolve<D: Documents>(
     pkg: &D,
     diags: &[Diagnostic],
     settings: &Settings,
+    withheld: &Withheld,
     fixing: bool,
 ) -> BTreeMap<usize, Vec<Finding>> {
-    let by_verify = |code: &str| {
-        settings
-            .withheld
-            .iter()
-            .any(|(dir, c)| *dir == pkg.dir() && *c == code)
-    };
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let mut indexes: BTreeMap<usize, crate::read::source::LineIndex> = BTreeMap::new();
     // (line, byte column, UTF-16 column), all 1-based.
@@ -787,7 +780,7 @@ fn resolve<D: Documents>(
                 d.withheld.is_some(),
                 settings.threshold,
                 fixing,
-                by_verify(d.code),
+                withheld.contains(pkg.dir(), d.code),
             ),
             end_line,
             end_col,

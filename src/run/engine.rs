@@ -8,6 +8,7 @@ use crate::read::walk::{self, display_path};
 use crate::rules::fix::ModuleEdit;
 use crate::run::apply::{self, Finding};
 use crate::run::settings::{Mode, Settings};
+use crate::run::withheld::Withheld;
 use crate::semantic::package::{Package, PkgFile};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -149,6 +150,12 @@ fn count_run(settings: &Settings) {
 }
 
 pub fn run(settings: &Settings) -> RunOutcome {
+    run_withholding(settings, &Withheld::NONE)
+}
+
+/// A run that applies none of the fixes `withheld` names (they are still reported, their reason
+/// recorded in `Finding::skipped`): the runs `--verify` starts once a fix broke a package.
+pub fn run_withholding(settings: &Settings, withheld: &Withheld) -> RunOutcome {
     count_run(settings);
     let parses_before = crate::read::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
     let (files, problems) = discover(settings);
@@ -176,9 +183,10 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map(|(dir, files)| {
                 bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let mut o = process_dir(dir, files, settings, &modules, &Sources::DISK);
+                    let mut o =
+                        process_dir(dir, files, settings, withheld, &modules, &Sources::DISK);
                     if settings.rule_steps && settings.mode != Mode::Check {
-                        o.steps = Some(rule_steps(dir, files, settings, &modules, &o));
+                        o.steps = Some(rule_steps(dir, files, settings, withheld, &modules, &o));
                     }
                     o
                 }))
@@ -260,7 +268,7 @@ pub fn run_files(files: &[PathBuf], sources: &Sources, settings: &Settings) -> R
         .iter()
         .map(|(dir, files)| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                process_dir(dir, files, settings, &modules, sources)
+                process_dir(dir, files, settings, &Withheld::NONE, &modules, sources)
             }))
             .unwrap_or_else(|p| panicked(dir, p))
         })
@@ -430,6 +438,7 @@ fn rule_steps(
     dir: &Path,
     files: &[PathBuf],
     settings: &Settings,
+    withheld: &Withheld,
     modules: &ModuleCache,
     full: &DirOutcome,
 ) -> DirSteps {
@@ -455,6 +464,7 @@ fn rule_steps(
             dir,
             files,
             &s,
+            withheld,
             modules,
             &Sources::DISK,
         )));
@@ -472,6 +482,7 @@ fn process_dir(
     dir: &Path,
     paths: &[PathBuf],
     settings: &Settings,
+    withheld: &Withheld,
     modules: &ModuleCache,
     sources: &Sources,
 ) -> DirOutcome {
@@ -490,7 +501,7 @@ fn process_dir(
         let gomod = module.root.is_some().then_some(&*module);
         match crate::run::otherfiles::read(path, settings, gomod) {
             Ok(Some(mut doc)) => {
-                let result = crate::run::otherfiles::process(&mut doc, settings);
+                let result = crate::run::otherfiles::process(&mut doc, settings, withheld);
                 absorb(&mut out, &doc, result);
             }
             Ok(None) => {}
@@ -578,8 +589,10 @@ fn process_dir(
             Some((idx, t))
         });
         let result = match target {
-            Some((idx, t)) if fix => apply::process_one(&mut pkg, settings, idx, &t.code, t.range),
-            _ => apply::process(&mut pkg, settings, fix),
+            Some((idx, t)) if fix => {
+                apply::process_one(&mut pkg, settings, withheld, idx, &t.code, t.range)
+            }
+            _ => apply::process(&mut pkg, settings, withheld, fix),
         };
         absorb(&mut out, &pkg, result);
     }

@@ -10,3 +10,4 @@ pub mod replay;
 pub mod settings;
 pub mod shard;
 pub mod verify;
+pub mod withheld;

@@ -87,8 +87,12 @@ pub fn read<'a>(
 }
 
 /// Runs the pass loop on one build file (fixing it in fix modes).
-pub fn process(file: &mut BuildFile<'_>, settings: &Settings) -> PackageOutcome {
-    crate::run::apply::process(file, settings, settings.mode != Mode::Check)
+pub fn process(
+    file: &mut BuildFile<'_>,
+    settings: &Settings,
+    withheld: &crate::run::withheld::Withheld,
+) -> PackageOutcome {
+    crate::run::apply::process(file, settings, withheld, settings.mode != Mode::Check)
 }
 
 impl Documents for BuildFile<'_> {

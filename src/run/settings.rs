@@ -35,9 +35,6 @@ pub struct Settings {
     /// `--branch`: also record, per directory that changed, what each prefix (in code order) of the rules
     /// that applied there gives (`RunOutcome::dir_steps`).
     pub rule_steps: bool,
-    /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
-    /// fills it with the fixes that broke a package's build.
-    pub withheld: Vec<(PathBuf, &'static str)>,
     /// Only the directories of this shard (`--shard I/N`).
     pub shard: Option<crate::run::shard::Shard>,
     /// `--min-hot PERCENT`: behind-a-profile findings only where the enclosing function's cumulative share
@@ -67,7 +64,6 @@ impl Settings {
             progress: false,
             verify: false,
             rule_steps: false,
-            withheld: vec![],
             shard: None,
             min_hot: None,
             path_rules: None,

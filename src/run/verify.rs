@@ -9,6 +9,7 @@
 use crate::read::walk::display_path;
 use crate::run::engine::{self, FileChange, RunOutcome};
 use crate::run::settings::Settings;
+use crate::run::withheld::Withheld;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,17 +53,19 @@ pub struct VerifyReport {
     pub outcome: RunOutcome,
     pub dropped: Vec<Dropped>,
     pub notes: Vec<Note>,
-    /// `settings.withheld` plus the (package directory, code) pairs dropped here; `--branch` can reuse it.
-    pub withheld: Vec<(PathBuf, &'static str)>,
+    /// The (package directory, code) pairs dropped here, which the runs verify started withheld.
+    pub withheld: Withheld,
 }
 
-/// Verifies `outcome` (computed with `settings`). `Err` only when the go tool cannot be run at all.
+/// Verifies `outcome` (computed with `settings`, nothing withheld). `settings` is read, never changed:
+/// what is dropped goes to the runs started here as their `Withheld`. `Err` only when the go tool cannot
+/// be run at all.
 pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, String> {
     let mut report = VerifyReport {
         outcome,
         dropped: vec![],
         notes: vec![],
-        withheld: settings.withheld.clone(),
+        withheld: Withheld::NONE,
     };
     let go = find_go()?;
     if report.outcome.changes.is_empty() {
@@ -89,7 +92,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
             break;
         }
         // Only the packages that lost fixes run again, for their findings and texts without them.
-        let dirs: BTreeSet<&PathBuf> = report.withheld[withheld_before..]
+        let dirs: BTreeSet<&PathBuf> = report.withheld.pairs()[withheld_before..]
             .iter()
             .map(|(dir, _)| dir)
             .collect();
@@ -100,10 +103,10 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
         let mut again = settings.clone();
         again.paths = files.clone();
         again.shard = None;
-        again.withheld = report.withheld.clone();
         again.progress = false;
         let outcome = std::mem::take(&mut report.outcome);
-        report.outcome = outcome.replace_files(engine::run(&again), &files, settings);
+        let rerun = engine::run_withholding(&again, &report.withheld);
+        report.outcome = outcome.replace_files(rerun, &files, settings);
     }
     report
         .notes
@@ -170,9 +173,9 @@ fn check_round(
                     message,
                 }),
                 Verdict::Dropped(codes, message, note) => {
-                    report
-                        .withheld
-                        .extend(codes.iter().map(|c| (dir.clone(), *c)));
+                    for code in &codes {
+                        report.withheld.push(dir.clone(), code);
+                    }
                     report.dropped.push(Dropped {
                         path: dir_display(dir),
                         codes,
@@ -314,7 +317,7 @@ impl FilesByDir {
 /// package alone.
 struct Trials<'a> {
     settings: &'a Settings,
-    withheld: &'a [(PathBuf, &'static str)],
+    withheld: &'a Withheld,
     records: Option<&'a [crate::run::replay::PackageRecord]>,
     files_by_dir: &'a FilesByDir,
     dir: &'a Path,
@@ -341,10 +344,11 @@ impl Trials<'_> {
         s.paths = self.files_by_dir.get(self.settings, self.dir);
         s.shard = None;
         s.progress = false;
-        s.withheld = self.withheld.to_vec();
-        s.withheld
-            .extend(codes.iter().map(|c| (self.dir.to_path_buf(), *c)));
-        engine::run(&s).changes
+        let mut withheld = self.withheld.clone();
+        for code in codes {
+            withheld.push(self.dir.to_path_buf(), code);
+        }
+        engine::run_withholding(&s, &withheld).changes
     }
 }
 
