@@ -5,6 +5,7 @@ mod common;
 use common::{GOMOD, commit_all, gofix_cmd, output, tree};
 use gofix_rt::rules::fix::Applicability;
 use gofix_rt::run::engine;
+use gofix_rt::run::round::Round;
 use gofix_rt::run::settings::{Mode, Settings};
 use gofix_rt::run::withheld::Withheld;
 
@@ -83,8 +84,11 @@ fn json_prints_the_reasons_the_pass_loop_recorded() {
     let dir = sample();
     let rules = ["R3a", "R5"].map(|c| gofix_rt::catalog::registry::lookup(c).unwrap());
     let s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
-    let withheld = Withheld::new(vec![(dir.path().to_path_buf(), "R3a")]);
-    let out = engine::run_withholding(&s, &withheld);
+    let round = Round {
+        withheld: Withheld::new(vec![(dir.path().to_path_buf(), "R3a")]),
+        ..Round::default()
+    };
+    let out = engine::run_round(&s, &round);
     let doc: serde_json::Value =
         serde_json::from_str(&gofix_rt::output::emit::json::render(&out, &s, None)).unwrap();
     let reason = |code: &str| {

@@ -7,6 +7,7 @@ pub mod otherfiles;
 pub mod path_rules;
 pub mod progress;
 pub mod replay;
+pub mod round;
 pub mod settings;
 pub mod shard;
 pub mod verify;

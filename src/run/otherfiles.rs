@@ -14,7 +14,7 @@ use crate::rules::diagnostic::Diagnostic;
 use crate::rules::suppress;
 use crate::rules::transform::Transform;
 use crate::run::apply::{Documents, PackageOutcome};
-use crate::run::settings::{Mode, Settings};
+use crate::run::settings::Settings;
 use std::path::{Path, PathBuf};
 
 /// Does some registered rule read files with this base name? (Used by the walk, whatever the selection, so
@@ -91,8 +91,9 @@ pub fn process(
     file: &mut BuildFile<'_>,
     settings: &Settings,
     withheld: &crate::run::withheld::Withheld,
+    fix: bool,
 ) -> PackageOutcome {
-    crate::run::apply::process(file, settings, withheld, settings.mode != Mode::Check)
+    crate::run::apply::process(file, settings, withheld, fix)
 }
 
 impl Documents for BuildFile<'_> {

@@ -32,9 +32,6 @@ pub struct Settings {
     pub progress: bool,
     /// Build and vet the fixed packages with the go tool before anything is written (`--verify`).
     pub verify: bool,
-    /// `--branch`: also record, per directory that changed, what each prefix (in code order) of the rules
-    /// that applied there gives (`RunOutcome::dir_steps`).
-    pub rule_steps: bool,
     /// Only the directories of this shard (`--shard I/N`).
     pub shard: Option<crate::run::shard::Shard>,
     /// `--min-hot PERCENT`: behind-a-profile findings only where the enclosing function's cumulative share
@@ -63,7 +60,6 @@ impl Settings {
             threads: None,
             progress: false,
             verify: false,
-            rule_steps: false,
             shard: None,
             min_hot: None,
             path_rules: None,
