@@ -462,13 +462,15 @@ fn rule_steps(
     };
     let mut steps = vec![];
     for k in 0..rules.len().saturating_sub(1) {
-        let mut s = settings.clone();
-        s.transforms = rules[..=k].to_vec();
+        let step = Round {
+            rules: Some(rules[..=k].to_vec()),
+            ..round.clone()
+        };
         steps.push(step_of(&process_dir(
             dir,
             files,
-            &s,
-            round,
+            settings,
+            &step,
             modules,
             &Sources::DISK,
         )));
@@ -503,14 +505,9 @@ fn process_dir(
     });
     for path in others {
         let gomod = module.root.is_some().then_some(&*module);
-        match crate::run::otherfiles::read(path, settings, gomod) {
+        match crate::run::otherfiles::read(path, settings, round.rules(settings), gomod) {
             Ok(Some(mut doc)) => {
-                let result = crate::run::otherfiles::process(
-                    &mut doc,
-                    settings,
-                    &round.withheld,
-                    round.fixes(settings),
-                );
+                let result = crate::run::otherfiles::process(&mut doc, settings, round);
                 absorb(&mut out, &doc, result);
             }
             Ok(None) => {}
@@ -529,7 +526,10 @@ fn process_dir(
     for path in paths {
         match sources.read(path, settings.max_file_size) {
             Ok(bytes) => {
-                let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
+                let candidate = round
+                    .rules(settings)
+                    .iter()
+                    .any(|t| t.wants(&bytes, &module))
                     || (!settings.ignore_suppressions
                         && memchr::memmem::find(&bytes, b"//gofixrt:").is_some());
                 read.push((path, bytes, candidate));
@@ -572,7 +572,6 @@ fn process_dir(
         groups.entry(name).or_default().push(file);
     }
     let fix = round.fixes(settings);
-    let withheld = &round.withheld;
     for (name, files) in groups {
         if !files.iter().any(|f| f.candidate) {
             continue;
@@ -600,9 +599,9 @@ fn process_dir(
         });
         let result = match target {
             Some((idx, t)) if fix => {
-                apply::process_one(&mut pkg, settings, withheld, idx, &t.code, t.range)
+                apply::process_one(&mut pkg, settings, round, idx, &t.code, t.range)
             }
-            _ => apply::process(&mut pkg, settings, withheld, fix),
+            _ => apply::process(&mut pkg, settings, round),
         };
         absorb(&mut out, &pkg, result);
     }

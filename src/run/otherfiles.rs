@@ -46,6 +46,7 @@ pub struct BuildFile<'a> {
 pub fn read<'a>(
     path: &Path,
     settings: &Settings,
+    rules: &[&'static Transform],
     module: Option<&'a Module>,
 ) -> Result<Option<BuildFile<'a>>, Problem> {
     let display = display_path(path);
@@ -53,8 +54,7 @@ pub fn read<'a>(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let rules: Vec<&'static Transform> = settings
-        .transforms
+    let rules: Vec<&'static Transform> = rules
         .iter()
         .copied()
         .filter(|t| t.other_files.as_ref().is_some_and(|o| (o.wants)(&name)))
@@ -90,10 +90,9 @@ pub fn read<'a>(
 pub fn process(
     file: &mut BuildFile<'_>,
     settings: &Settings,
-    withheld: &crate::run::withheld::Withheld,
-    fix: bool,
+    round: &crate::run::round::Round,
 ) -> PackageOutcome {
-    crate::run::apply::process(file, settings, withheld, fix)
+    crate::run::apply::process(file, settings, round)
 }
 
 impl Documents for BuildFile<'_> {
@@ -124,7 +123,13 @@ impl Documents for BuildFile<'_> {
 
     /// Every finding of the rules in the text, suppressed ones dropped, unknown or unused directives
     /// reported under `SUP`.
-    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
+    /// (`self.rules` are those of the round that want this file, chosen by `read`.)
+    fn collect(
+        &self,
+        settings: &Settings,
+        _: &[&'static Transform],
+        outcome: &mut PackageOutcome,
+    ) -> Vec<Diagnostic> {
         let text = &self.text;
         let mut found: Vec<Diagnostic> = vec![];
         for t in &self.rules {

@@ -1,11 +1,12 @@
 //! What one engine run takes besides the user's `Settings`, which are input only: the runs `--verify`
 //! and `--branch` start say here how they differ from the run the user asked for.
 
+use crate::rules::transform::Transform;
 use crate::run::settings::{Mode, Settings};
 use crate::run::withheld::Withheld;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Round {
     /// Fixes not applied (still reported, `Finding::skipped` says why): those `--verify` dropped.
     pub withheld: Withheld,
@@ -15,6 +16,8 @@ pub struct Round {
     /// `--branch`: fix whatever `settings.mode` says, and record, per directory that changed, what each
     /// prefix (in code order) of the rules that applied there gives (`RunOutcome::dir_steps`).
     pub branch: bool,
+    /// Only these of the selected transforms (a `--branch` rule step: a prefix of those that applied).
+    pub rules: Option<Vec<&'static Transform>>,
 }
 
 impl Round {
@@ -24,6 +27,11 @@ impl Round {
             branch: true,
             ..Round::default()
         }
+    }
+
+    /// The transforms this run runs.
+    pub fn rules<'a>(&'a self, settings: &'a Settings) -> &'a [&'static Transform] {
+        self.rules.as_deref().unwrap_or(&settings.transforms)
     }
 
     /// Does this run apply fixes?
@@ -36,7 +44,7 @@ impl Round {
         Round {
             withheld,
             files: Some(files),
-            branch: self.branch,
+            ..self.clone()
         }
     }
 }
