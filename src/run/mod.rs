@@ -1,4 +1,5 @@
-//! Running rules: settings, the pass loop that applies fixes, the whole run, verification.
+//! Running rules: settings (input only), a round (what one run started by `--verify` or `--branch`
+//! changes about it), the pass loop that applies fixes, the whole run, verification.
 
 pub mod apply;
 pub mod engine;

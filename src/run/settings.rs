@@ -1,4 +1,5 @@
-//! What a run does, resolved from the command line (or built directly by tests).
+//! What a run does, resolved from the command line (or built directly by tests); read, never written
+//! afterwards: the runs `--verify` and `--branch` start say how they differ in a `run::round::Round`.
 
 use crate::read::version::GoVersion;
 use crate::rules::fix::Applicability;
