@@ -162,7 +162,7 @@ fn run(args: CheckArgs) -> Result<u8, String> {
     }
     let full = args.show_reason;
     let format = args.format;
-    let mut s = settings(args)?;
+    let s = settings(args)?;
     let mut outcome = engine::run(&s);
     // Verify before anything is printed or written, so both see only the fixes that build.
     let mut verify_lines = vec![];
@@ -174,8 +174,6 @@ fn run(args: CheckArgs) -> Result<u8, String> {
         outcome = report.outcome;
         verify_lines.extend(report.dropped.iter().map(check::dropped_line));
         verify_lines.extend(report.notes.iter().map(check::note_line));
-        // The documents tell the fixes verify withheld from the findings that merely conflicted.
-        s.withheld = report.withheld;
         (dropped_fixes, notes) = (report.dropped, report.notes);
     }
     if format != Format::Text {

@@ -5,7 +5,9 @@ mod common;
 use common::{GOMOD, commit_all, gofix_cmd, output, tree};
 use gofix_rt::rules::fix::Applicability;
 use gofix_rt::run::engine;
+use gofix_rt::run::round::Round;
 use gofix_rt::run::settings::{Mode, Settings};
+use gofix_rt::run::withheld::Withheld;
 
 /// R3a (safe) and R5 (unsafe: automaxprocs for a main that blocks forever) in main.go, R6.1 (safe) in sub.
 const MAIN: &str = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched()\n\tprintln(\"up\")\n\tselect {}\n}\n";
@@ -75,18 +77,20 @@ fn branch_with_three_rules_runs_the_engine_once() {
 }
 
 /// The reason JSON prints is the one the pass loop recorded: a code withheld from a package (as
-/// `--verify` withholds it) reads "verify failed" even when the settings given to the emitter withhold
-/// nothing; a fix below the threshold reads "unsafe fixes not enabled".
+/// `--verify` withholds it, an input of the run and never of the settings the emitter reads) reads
+/// "verify failed"; a fix below the threshold reads "unsafe fixes not enabled".
 #[test]
 fn json_prints_the_reasons_the_pass_loop_recorded() {
     let dir = sample();
     let rules = ["R3a", "R5"].map(|c| gofix_rt::catalog::registry::lookup(c).unwrap());
-    let mut s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
-    s.withheld = vec![(dir.path().to_path_buf(), "R3a")];
-    let out = engine::run(&s);
-    let plain = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
+    let s = Settings::new(vec![dir.path().to_path_buf()], rules.to_vec(), Mode::DryRun);
+    let round = Round {
+        withheld: Withheld::new(vec![(dir.path().to_path_buf(), "R3a")]),
+        ..Round::default()
+    };
+    let out = engine::run_round(&s, &round);
     let doc: serde_json::Value =
-        serde_json::from_str(&gofix_rt::output::emit::json::render(&out, &plain, None)).unwrap();
+        serde_json::from_str(&gofix_rt::output::emit::json::render(&out, &s, None)).unwrap();
     let reason = |code: &str| {
         doc["findings"]
             .as_array()

@@ -3,7 +3,7 @@
 //! tree, the index and HEAD stay as they were.
 //!
 //! Which edits belong to which transform: the engine runs once, on the files as they are on disk (the
-//! refusal below guarantees they equal HEAD), asked for rule steps (`Settings::rule_steps`): per changed
+//! refusal below guarantees they equal HEAD), asked for rule steps (`Round::branch`): per changed
 //! directory, what the rules that applied there give in code order up to each of them. Commit k's tree is
 //! HEAD's tree plus what rules 1..=k give. The last commit is the run with every selected transform, so
 //! the branch's tree is exactly what `--write` would produce. No copies of the tree are made.
@@ -14,7 +14,7 @@ use crate::rules::fix::Applicability;
 use crate::rules::transform::Transform;
 use crate::run::apply::Finding;
 use crate::run::engine::{self, FileChange, RunOutcome};
-use crate::run::settings::{Mode, Settings};
+use crate::run::settings::Settings;
 use crate::run::verify::{Dropped, Note};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Repository, Signature, Tree};
@@ -97,15 +97,13 @@ pub fn run(settings: &Settings, opts: &BranchOptions) -> Result<BranchRun, Strin
         check_free(&repo, &opts.name, opts.force)?;
     }
 
-    let mut fix = settings.clone();
-    fix.mode = Mode::Write;
-    fix.rule_steps = true;
-    let mut full = engine::run(&fix);
+    // Fixed whatever the mode, with the rule steps the commits are read from.
+    let round = crate::run::round::Round::branch();
+    let mut full = engine::run_round(settings, &round);
     let (mut dropped, mut notes) = (vec![], vec![]);
     if settings.verify {
-        // Fixes that break a package are withheld from every run below, so no commit carries them.
-        let report = crate::run::verify::verify(full, &fix)?;
-        fix.withheld = report.withheld;
+        // Fixes that break a package leave the full run and its rule steps, so no commit carries them.
+        let report = crate::run::verify::verify_round(full, settings, &round)?;
         full = report.outcome;
         dropped = report.dropped;
         notes = report.notes;

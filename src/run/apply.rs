@@ -9,11 +9,16 @@ use crate::rules::fix::{Applicability, Edit, Fix, ImportChange, ModuleEdit, Text
 use crate::rules::imports::apply_import_changes;
 use crate::rules::suppress;
 use crate::rules::transform::{Ctx, Match, Transform};
+use crate::run::round::Round;
 use crate::run::settings::Settings;
+use crate::run::withheld::Withheld;
 use crate::semantic::package::Package;
 use std::collections::{BTreeMap, BTreeSet};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::QueryCursor;
+
+/// The transforms a pass runs: the selection, or a prefix of it for a `--branch` rule step.
+type Rules = [&'static Transform];
 
 /// A pass limit far above what independent rules need; reaching it is a bug in a transform.
 pub const MAX_PASSES: usize = 10;
@@ -101,7 +106,12 @@ pub trait Documents {
     fn editable(&self, f: usize) -> bool;
     /// Every finding of the selected rules in the documents as they now are, suppressed ones dropped
     /// (and counted in `outcome.suppressed`), problems with the suppression comments added.
-    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic>;
+    fn collect(
+        &self,
+        settings: &Settings,
+        rules: &Rules,
+        outcome: &mut PackageOutcome,
+    ) -> Vec<Diagnostic>;
     /// The texts of the declarations a syntax error holds; an edit must leave them as they were.
     fn broken_texts(&self, f: usize) -> Vec<String>;
     /// The profile's shares of the function around `offset` (Go only).
@@ -138,8 +148,13 @@ impl Documents for Package {
     fn editable(&self, f: usize) -> bool {
         self.files[f].editable
     }
-    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
-        collect(self, settings, outcome)
+    fn collect(
+        &self,
+        settings: &Settings,
+        rules: &Rules,
+        outcome: &mut PackageOutcome,
+    ) -> Vec<Diagnostic> {
+        collect(self, settings, rules, outcome)
     }
     fn broken_texts(&self, f: usize) -> Vec<String> {
         self.files[f].broken_texts()
@@ -161,36 +176,34 @@ impl Documents for Package {
 fn collect_all<D: Documents>(
     docs: &D,
     settings: &Settings,
+    rules: &Rules,
     outcome: &mut PackageOutcome,
 ) -> Vec<Diagnostic> {
-    let mut found = docs.collect(settings, outcome);
+    let mut found = docs.collect(settings, rules, outcome);
     if let Some(rules) = &settings.path_rules {
         found.retain(|d| !rules.ignores(docs.path(d.file), d.code));
     }
     found
 }
 
-/// Runs the selected transforms on the documents of a package; in fix modes their texts are updated in
-/// place.
-pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> PackageOutcome {
+/// Runs the transforms of `round` on the documents of a package; in fix modes their texts are updated in
+/// place, except the fixes of the codes the round withholds from the package (still reported).
+pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, round: &Round) -> PackageOutcome {
+    let (withheld, fix) = (&round.withheld, round.fixes(settings));
+    let rules = round.rules(settings);
     let mut outcome = PackageOutcome::default();
     for pass in 0..MAX_PASSES {
-        let diagnostics = collect_all(pkg, settings, &mut outcome);
+        let diagnostics = collect_all(pkg, settings, rules, &mut outcome);
         if !fix {
-            outcome.findings = resolve(pkg, &diagnostics, settings, false);
+            outcome.findings = resolve(pkg, &diagnostics, settings, withheld, false);
             return outcome;
         }
-        let withheld: Vec<&str> = settings
-            .withheld
-            .iter()
-            .filter(|(dir, _)| *dir == pkg.dir())
-            .map(|(_, code)| *code)
-            .collect();
         let editable: Vec<bool> = (0..pkg.count()).map(|f| pkg.editable(f)).collect();
-        let selection = select(&diagnostics, settings.threshold, &withheld, &editable);
+        let here = withheld.codes_in(pkg.dir());
+        let selection = select(&diagnostics, settings.threshold, &here, &editable);
         let accepted = selection.accepted;
         if accepted.is_empty() {
-            outcome.findings = resolve(pkg, &diagnostics, settings, true);
+            outcome.findings = resolve(pkg, &diagnostics, settings, withheld, true);
             return outcome;
         }
         outcome
@@ -201,9 +214,9 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
             outcome.interrupted = true;
             outcome.passes.pop();
             let mut last = PackageOutcome::default();
-            let remaining = collect_all(pkg, settings, &mut last);
+            let remaining = collect_all(pkg, settings, rules, &mut last);
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings, true);
+            outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
             return outcome;
         }
         // Fixes made only of module edits (a file to create) leave the Go text as it was: a new pass would
@@ -216,7 +229,7 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
         });
         if module_only {
             let mut last = PackageOutcome::default();
-            let mut remaining = collect_all(pkg, settings, &mut last);
+            let mut remaining = collect_all(pkg, settings, rules, &mut last);
             remaining.retain(|d| {
                 !accepted.iter().any(|&i| {
                     let a = &diagnostics[i];
@@ -224,7 +237,7 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
                 })
             });
             outcome.suppressed = last.suppressed;
-            outcome.findings = resolve(pkg, &remaining, settings, true);
+            outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
             return outcome;
         }
         if pass == MAX_PASSES - 1 {
@@ -241,9 +254,9 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
         }
     }
     let mut last = PackageOutcome::default();
-    let remaining = collect_all(pkg, settings, &mut last);
+    let remaining = collect_all(pkg, settings, rules, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings, true);
+    outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
     outcome
 }
 
@@ -253,16 +266,14 @@ pub fn process<D: Documents>(pkg: &mut D, settings: &Settings, fix: bool) -> Pac
 pub fn process_one(
     pkg: &mut Package,
     settings: &Settings,
+    round: &Round,
     file: usize,
     code: &str,
     range: TextRange,
 ) -> PackageOutcome {
+    let (withheld, rules) = (&round.withheld, round.rules(settings));
     let mut outcome = PackageOutcome::default();
-    let diagnostics = collect_all(pkg, settings, &mut outcome);
-    let withheld = settings
-        .withheld
-        .iter()
-        .any(|(dir, c)| *dir == pkg.dir && *c == code);
+    let diagnostics = collect_all(pkg, settings, rules, &mut outcome);
     let target = diagnostics.iter().position(|d| {
         d.file == file
             && d.code == code
@@ -273,13 +284,13 @@ pub fn process_one(
                     && f.imports.iter().all(|(i, _)| pkg.files[*i].editable)
             })
     });
-    if let Some(i) = target.filter(|_| !withheld) {
+    if let Some(i) = target.filter(|_| !withheld.contains(&pkg.dir, code)) {
         apply(pkg, &diagnostics, &[i], 0, &mut outcome);
     }
     let mut last = PackageOutcome::default();
-    let remaining = collect_all(pkg, settings, &mut last);
+    let remaining = collect_all(pkg, settings, rules, &mut last);
     outcome.suppressed = last.suppressed;
-    outcome.findings = resolve(pkg, &remaining, settings, true);
+    outcome.findings = resolve(pkg, &remaining, settings, withheld, true);
     outcome
 }
 
@@ -288,7 +299,12 @@ fn join(codes: &BTreeSet<&str>) -> String {
 }
 
 /// Runs every selected transform whose prefilter matches on every cleanly parsed, non-generated file.
-fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
+fn collect(
+    pkg: &Package,
+    settings: &Settings,
+    rules: &Rules,
+    outcome: &mut PackageOutcome,
+) -> Vec<Diagnostic> {
     let mut out = vec![];
     let mut planned = vec![];
     // Each collection sees the package as it now is; the last one's count is what the run reports.
@@ -298,7 +314,7 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
             continue;
         }
         let mut file_diags = vec![];
-        for &t in &settings.transforms {
+        for &t in rules {
             if t.wants(file.text.as_bytes(), &pkg.module) {
                 run_transform(pkg, idx, t, settings, &mut file_diags, &mut planned);
             }
@@ -310,7 +326,7 @@ fn collect(pkg: &Package, settings: &Settings, outcome: &mut PackageOutcome) -> 
             !broken.iter().any(|b| syntax::touches(b, &r))
         });
         if !settings.ignore_suppressions {
-            let hidden = filter_suppressed(pkg, idx, settings, &mut file_diags);
+            let hidden = filter_suppressed(pkg, idx, rules, &mut file_diags);
             if !hidden.is_empty() {
                 outcome.suppressed.insert(idx, hidden);
             }
@@ -430,7 +446,7 @@ pub const SUPPRESSION_CODE: &str = "SUP";
 fn filter_suppressed(
     pkg: &Package,
     idx: usize,
-    settings: &Settings,
+    rules: &Rules,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<&'static str, usize> {
     let mut hidden = BTreeMap::new();
@@ -454,7 +470,7 @@ fn filter_suppressed(
         }
         !suppressed
     });
-    diags.extend(suppression_problems(&dirs, &settings.transforms, idx, "//"));
+    diags.extend(suppression_problems(&dirs, rules, idx, "//"));
     hidden
 }
 
@@ -733,14 +749,9 @@ fn resolve<D: Documents>(
     pkg: &D,
     diags: &[Diagnostic],
     settings: &Settings,
+    withheld: &Withheld,
     fixing: bool,
 ) -> BTreeMap<usize, Vec<Finding>> {
-    let by_verify = |code: &str| {
-        settings
-            .withheld
-            .iter()
-            .any(|(dir, c)| *dir == pkg.dir() && *c == code)
-    };
     let mut out: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
     let mut indexes: BTreeMap<usize, crate::read::source::LineIndex> = BTreeMap::new();
     // (line, byte column, UTF-16 column), all 1-based.
@@ -787,7 +798,7 @@ fn resolve<D: Documents>(
                 d.withheld.is_some(),
                 settings.threshold,
                 fixing,
-                by_verify(d.code),
+                withheld.contains(pkg.dir(), d.code),
             ),
             end_line,
             end_col,

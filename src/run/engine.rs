@@ -7,7 +7,8 @@ use crate::read::version::{FileVersions, build_constraint_min};
 use crate::read::walk::{self, display_path};
 use crate::rules::fix::ModuleEdit;
 use crate::run::apply::{self, Finding};
-use crate::run::settings::{Mode, Settings};
+use crate::run::round::Round;
+use crate::run::settings::Settings;
 use crate::semantic::package::{Package, PkgFile};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -44,7 +45,7 @@ pub struct RunOutcome {
     pub parses: usize,
     /// Every fix applied, per directory in path order, then in the order the pass loop applied them.
     pub ledger: Vec<crate::run::ledger::Applied>,
-    /// With `Settings::rule_steps`: per directory that changed, what the rules applied there give when
+    /// With `Round::branch`: per directory that changed, what the rules applied there give when
     /// only the first of them (in code order) run, so `--branch` needs no run per rule.
     pub dir_steps: Vec<DirSteps>,
     /// Per directory where fixes were applied, what each package's pass loop did, for replaying it
@@ -116,19 +117,24 @@ struct DirOutcome {
 /// The files a run covers: the walk, less what `exclude` names (a file named on the command line is
 /// always read, as the walk does).
 pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
-    let (mut files, problems) = walk::discover(&settings.paths, settings.respect_gitignore);
+    discover_paths(&settings.paths, settings)
+}
+
+/// `discover` of `paths` in place of `settings.paths`.
+fn discover_paths(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (mut files, problems) = walk::discover(paths, settings.respect_gitignore);
     // The walk picks up every build file the readers know; a run reads those some rule wants.
     files.retain(|f| {
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        settings.paths.contains(f)
+        paths.contains(f)
             || name.ends_with(".go")
             || crate::run::otherfiles::is_other_file_name(&name)
     });
     if let Some(rules) = &settings.path_rules {
-        files.retain(|f| settings.paths.contains(f) || !rules.excluded(f));
+        files.retain(|f| paths.contains(f) || !rules.excluded(f));
     }
     (files, problems)
 }
@@ -137,28 +143,36 @@ pub fn discover(settings: &Settings) -> (Vec<PathBuf>, Vec<Problem>) {
 /// by it. With `GOFIXRT_DEBUG_RUNS` set, each run is also told on stderr.
 pub static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-fn count_run(settings: &Settings) {
+fn count_run(settings: &Settings, paths: &[PathBuf]) {
     let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     if std::env::var_os("GOFIXRT_DEBUG_RUNS").is_some() {
         eprintln!(
             "gofix-rt: engine run {n} ({} rules, {} paths)",
             settings.transforms.len(),
-            settings.paths.len()
+            paths.len()
         );
     }
 }
 
+/// The run the user asked for: `settings` as given.
 pub fn run(settings: &Settings) -> RunOutcome {
-    count_run(settings);
+    run_round(settings, &Round::default())
+}
+
+/// A run `--verify` or `--branch` starts: `settings` as given, changed as `round` says (never by
+/// writing `settings`).
+pub fn run_round(settings: &Settings, round: &Round) -> RunOutcome {
+    let paths = round.files.as_deref().unwrap_or(&settings.paths);
+    count_run(settings, paths);
     let parses_before = crate::read::syntax::PARSES.load(std::sync::atomic::Ordering::Relaxed);
-    let (files, problems) = discover(settings);
+    let (files, problems) = discover_paths(paths, settings);
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         by_dir.entry(dir).or_default().push(f);
     }
     // Sharding happens before any file is read; module edits follow the package that asks for them.
-    if let Some(shard) = settings.shard {
+    if let Some(shard) = settings.shard.filter(|_| round.files.is_none()) {
         let roots = crate::run::shard::root_dirs(&settings.paths);
         by_dir.retain(|dir, _| shard.owns(crate::run::shard::relative_to_roots(dir, &roots)));
     }
@@ -166,7 +180,7 @@ pub fn run(settings: &Settings) -> RunOutcome {
     let modules = ModuleCache::default();
     // Drawn only once the run has lasted a moment: a small tree shows no flash of progress.
     let bar = crate::run::progress::Progress::new(
-        settings.progress,
+        settings.progress && round.files.is_none(),
         by_dir.len() as u64,
         "{bar:40} {pos}/{len} directories {elapsed}",
     );
@@ -176,9 +190,9 @@ pub fn run(settings: &Settings) -> RunOutcome {
             .map(|(dir, files)| {
                 bar.inc(1);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let mut o = process_dir(dir, files, settings, &modules, &Sources::DISK);
-                    if settings.rule_steps && settings.mode != Mode::Check {
-                        o.steps = Some(rule_steps(dir, files, settings, &modules, &o));
+                    let mut o = process_dir(dir, files, settings, round, &modules, &Sources::DISK);
+                    if round.branch {
+                        o.steps = Some(rule_steps(dir, files, settings, round, &modules, &o));
                     }
                     o
                 }))
@@ -260,7 +274,7 @@ pub fn run_files(files: &[PathBuf], sources: &Sources, settings: &Settings) -> R
         .iter()
         .map(|(dir, files)| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                process_dir(dir, files, settings, &modules, sources)
+                process_dir(dir, files, settings, &Round::default(), &modules, sources)
             }))
             .unwrap_or_else(|p| panicked(dir, p))
         })
@@ -430,6 +444,7 @@ fn rule_steps(
     dir: &Path,
     files: &[PathBuf],
     settings: &Settings,
+    round: &Round,
     modules: &ModuleCache,
     full: &DirOutcome,
 ) -> DirSteps {
@@ -447,14 +462,15 @@ fn rule_steps(
     };
     let mut steps = vec![];
     for k in 0..rules.len().saturating_sub(1) {
-        let mut s = settings.clone();
-        s.transforms = rules[..=k].to_vec();
-        s.rule_steps = false;
-        s.progress = false;
+        let step = Round {
+            rules: Some(rules[..=k].to_vec()),
+            ..round.clone()
+        };
         steps.push(step_of(&process_dir(
             dir,
             files,
-            &s,
+            settings,
+            &step,
             modules,
             &Sources::DISK,
         )));
@@ -472,6 +488,7 @@ fn process_dir(
     dir: &Path,
     paths: &[PathBuf],
     settings: &Settings,
+    round: &Round,
     modules: &ModuleCache,
     sources: &Sources,
 ) -> DirOutcome {
@@ -488,9 +505,9 @@ fn process_dir(
     });
     for path in others {
         let gomod = module.root.is_some().then_some(&*module);
-        match crate::run::otherfiles::read(path, settings, gomod) {
+        match crate::run::otherfiles::read(path, settings, round.rules(settings), gomod) {
             Ok(Some(mut doc)) => {
-                let result = crate::run::otherfiles::process(&mut doc, settings);
+                let result = crate::run::otherfiles::process(&mut doc, settings, round);
                 absorb(&mut out, &doc, result);
             }
             Ok(None) => {}
@@ -509,7 +526,10 @@ fn process_dir(
     for path in paths {
         match sources.read(path, settings.max_file_size) {
             Ok(bytes) => {
-                let candidate = settings.transforms.iter().any(|t| t.wants(&bytes, &module))
+                let candidate = round
+                    .rules(settings)
+                    .iter()
+                    .any(|t| t.wants(&bytes, &module))
                     || (!settings.ignore_suppressions
                         && memchr::memmem::find(&bytes, b"//gofixrt:").is_some());
                 read.push((path, bytes, candidate));
@@ -551,7 +571,7 @@ fn process_dir(
         file.editable = editable;
         groups.entry(name).or_default().push(file);
     }
-    let fix = settings.mode != Mode::Check;
+    let fix = round.fixes(settings);
     for (name, files) in groups {
         if !files.iter().any(|f| f.candidate) {
             continue;
@@ -578,8 +598,10 @@ fn process_dir(
             Some((idx, t))
         });
         let result = match target {
-            Some((idx, t)) if fix => apply::process_one(&mut pkg, settings, idx, &t.code, t.range),
-            _ => apply::process(&mut pkg, settings, fix),
+            Some((idx, t)) if fix => {
+                apply::process_one(&mut pkg, settings, round, idx, &t.code, t.range)
+            }
+            _ => apply::process(&mut pkg, settings, round),
         };
         absorb(&mut out, &pkg, result);
     }

@@ -14,7 +14,7 @@ use crate::rules::diagnostic::Diagnostic;
 use crate::rules::suppress;
 use crate::rules::transform::Transform;
 use crate::run::apply::{Documents, PackageOutcome};
-use crate::run::settings::{Mode, Settings};
+use crate::run::settings::Settings;
 use std::path::{Path, PathBuf};
 
 /// Does some registered rule read files with this base name? (Used by the walk, whatever the selection, so
@@ -46,6 +46,7 @@ pub struct BuildFile<'a> {
 pub fn read<'a>(
     path: &Path,
     settings: &Settings,
+    rules: &[&'static Transform],
     module: Option<&'a Module>,
 ) -> Result<Option<BuildFile<'a>>, Problem> {
     let display = display_path(path);
@@ -53,8 +54,7 @@ pub fn read<'a>(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let rules: Vec<&'static Transform> = settings
-        .transforms
+    let rules: Vec<&'static Transform> = rules
         .iter()
         .copied()
         .filter(|t| t.other_files.as_ref().is_some_and(|o| (o.wants)(&name)))
@@ -87,8 +87,12 @@ pub fn read<'a>(
 }
 
 /// Runs the pass loop on one build file (fixing it in fix modes).
-pub fn process(file: &mut BuildFile<'_>, settings: &Settings) -> PackageOutcome {
-    crate::run::apply::process(file, settings, settings.mode != Mode::Check)
+pub fn process(
+    file: &mut BuildFile<'_>,
+    settings: &Settings,
+    round: &crate::run::round::Round,
+) -> PackageOutcome {
+    crate::run::apply::process(file, settings, round)
 }
 
 impl Documents for BuildFile<'_> {
@@ -119,7 +123,13 @@ impl Documents for BuildFile<'_> {
 
     /// Every finding of the rules in the text, suppressed ones dropped, unknown or unused directives
     /// reported under `SUP`.
-    fn collect(&self, settings: &Settings, outcome: &mut PackageOutcome) -> Vec<Diagnostic> {
+    /// (`self.rules` are those of the round that want this file, chosen by `read`.)
+    fn collect(
+        &self,
+        settings: &Settings,
+        _: &[&'static Transform],
+        outcome: &mut PackageOutcome,
+    ) -> Vec<Diagnostic> {
         let text = &self.text;
         let mut found: Vec<Diagnostic> = vec![];
         for t in &self.rules {

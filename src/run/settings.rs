@@ -1,4 +1,5 @@
-//! What a run does, resolved from the command line (or built directly by tests).
+//! What a run does, resolved from the command line (or built directly by tests); read, never written
+//! afterwards: the runs `--verify` and `--branch` start say how they differ in a `run::round::Round`.
 
 use crate::read::version::GoVersion;
 use crate::rules::fix::Applicability;
@@ -32,12 +33,6 @@ pub struct Settings {
     pub progress: bool,
     /// Build and vet the fixed packages with the go tool before anything is written (`--verify`).
     pub verify: bool,
-    /// `--branch`: also record, per directory that changed, what each prefix (in code order) of the rules
-    /// that applied there gives (`RunOutcome::dir_steps`).
-    pub rule_steps: bool,
-    /// (package directory, code) pairs whose fixes are not applied: still reported, never edited. `--verify`
-    /// fills it with the fixes that broke a package's build.
-    pub withheld: Vec<(PathBuf, &'static str)>,
     /// Only the directories of this shard (`--shard I/N`).
     pub shard: Option<crate::run::shard::Shard>,
     /// `--min-hot PERCENT`: behind-a-profile findings only where the enclosing function's cumulative share
@@ -66,8 +61,6 @@ impl Settings {
             threads: None,
             progress: false,
             verify: false,
-            rule_steps: false,
-            withheld: vec![],
             shard: None,
             min_hot: None,
             path_rules: None,

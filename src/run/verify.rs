@@ -8,7 +8,9 @@
 
 use crate::read::walk::display_path;
 use crate::run::engine::{self, FileChange, RunOutcome};
+use crate::run::round::Round;
 use crate::run::settings::Settings;
+use crate::run::withheld::Withheld;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,17 +54,28 @@ pub struct VerifyReport {
     pub outcome: RunOutcome,
     pub dropped: Vec<Dropped>,
     pub notes: Vec<Note>,
-    /// `settings.withheld` plus the (package directory, code) pairs dropped here; `--branch` can reuse it.
-    pub withheld: Vec<(PathBuf, &'static str)>,
+    /// The (package directory, code) pairs dropped here, which the runs verify started withheld.
+    pub withheld: Withheld,
 }
 
-/// Verifies `outcome` (computed with `settings`). `Err` only when the go tool cannot be run at all.
+/// Verifies `outcome` (computed with `settings` as given). `Err` only when the go tool cannot be run at
+/// all.
 pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, String> {
+    verify_round(outcome, settings, &Round::default())
+}
+
+/// Verifies `outcome`, computed with `settings` and `round` (which withholds nothing). `settings` is
+/// read, never changed: the packages run again here get what is dropped as their round's `withheld`.
+pub fn verify_round(
+    outcome: RunOutcome,
+    settings: &Settings,
+    round: &Round,
+) -> Result<VerifyReport, String> {
     let mut report = VerifyReport {
         outcome,
         dropped: vec![],
         notes: vec![],
-        withheld: settings.withheld.clone(),
+        withheld: Withheld::NONE,
     };
     let go = find_go()?;
     if report.outcome.changes.is_empty() {
@@ -79,31 +92,28 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
     };
     // Files of each directory as the run saw them, walked only if a package must go through the engine
     // again (with fixes withheld, or when the ledger cannot replay it).
-    let files_by_dir = FilesByDir::default();
+    let reruns = Reruns {
+        settings,
+        round,
+        by_dir: Default::default(),
+    };
     // Dropping fixes changes other files' fixes only in the packages concerned, but the result is checked
     // again anyway (the go build cache makes unchanged packages cheap) until a round drops nothing.
     for _ in 0..MAX_ROUNDS {
         let (before, withheld_before) = (report.dropped.len(), report.withheld.len());
-        check_round(&tool, settings, &files_by_dir, &mut report);
+        check_round(&tool, &reruns, &mut report);
         if report.dropped.len() == before {
             break;
         }
         // Only the packages that lost fixes run again, for their findings and texts without them.
-        let dirs: BTreeSet<&PathBuf> = report.withheld[withheld_before..]
+        let dirs: BTreeSet<&PathBuf> = report.withheld.pairs()[withheld_before..]
             .iter()
             .map(|(dir, _)| dir)
             .collect();
-        let files: Vec<PathBuf> = dirs
-            .iter()
-            .flat_map(|d| files_by_dir.get(settings, d))
-            .collect();
-        let mut again = settings.clone();
-        again.paths = files.clone();
-        again.shard = None;
-        again.withheld = report.withheld.clone();
-        again.progress = false;
+        let files: Vec<PathBuf> = dirs.iter().flat_map(|d| reruns.files(d)).collect();
         let outcome = std::mem::take(&mut report.outcome);
-        report.outcome = outcome.replace_files(engine::run(&again), &files, settings);
+        let rerun = reruns.run(files.clone(), report.withheld.clone());
+        report.outcome = outcome.replace_files(rerun, &files, settings);
     }
     report
         .notes
@@ -116,12 +126,7 @@ pub fn verify(outcome: RunOutcome, settings: &Settings) -> Result<VerifyReport, 
 const MAX_ROUNDS: usize = 3;
 
 /// Builds every module the outcome changes; records drops (and the withheld pairs) and notes in `report`.
-fn check_round(
-    tool: &GoTool,
-    settings: &Settings,
-    files_by_dir: &FilesByDir,
-    report: &mut VerifyReport,
-) {
+fn check_round(tool: &GoTool, reruns: &Reruns<'_>, report: &mut VerifyReport) {
     let mut modules: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for c in &report.outcome.changes {
         let dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -142,7 +147,7 @@ fn check_round(
     }
     let total = modules.values().map(BTreeSet::len).sum::<usize>() as u64;
     let bar = crate::run::progress::Progress::new(
-        settings.progress,
+        reruns.settings.progress,
         total,
         "verify: {bar:30} {pos}/{len} packages {elapsed} {msg}",
     );
@@ -161,7 +166,7 @@ fn check_round(
         }
         for dir in dirs {
             bar.set_message(dir_display(dir));
-            let verdict = judge(tool, settings, report, files_by_dir, root, dir, &in_module);
+            let verdict = judge(tool, reruns, report, root, dir, &in_module);
             bar.inc(1);
             match verdict {
                 Verdict::Kept => {}
@@ -170,9 +175,9 @@ fn check_round(
                     message,
                 }),
                 Verdict::Dropped(codes, message, note) => {
-                    report
-                        .withheld
-                        .extend(codes.iter().map(|c| (dir.clone(), *c)));
+                    for code in &codes {
+                        report.withheld.push(dir.clone(), code);
+                    }
                     report.dropped.push(Dropped {
                         path: dir_display(dir),
                         codes,
@@ -202,9 +207,8 @@ enum Verdict {
 
 fn judge(
     tool: &GoTool,
-    settings: &Settings,
+    reruns: &Reruns<'_>,
     report: &VerifyReport,
-    files_by_dir: &FilesByDir,
     root: &Path,
     dir: &PathBuf,
     in_module: &[&FileChange],
@@ -232,13 +236,12 @@ fn judge(
         }
     };
     let trials = Trials {
-        settings,
+        reruns,
         withheld: &report.withheld,
         records: report.outcome.replays.get(dir).map(Vec::as_slice),
-        files_by_dir,
         dir,
     };
-    let codes = bisect(tool, settings, &trials, root, dir, vet);
+    let codes = bisect(tool, reruns.settings, &trials, root, dir, vet);
     if codes.is_empty() {
         return note.map_or(Verdict::Kept, Verdict::Note);
     }
@@ -291,15 +294,24 @@ fn bisect(
     withhold
 }
 
-/// The files of each directory the run covers, walked on first use.
-#[derive(Default)]
-struct FilesByDir(std::cell::OnceCell<BTreeMap<PathBuf, Vec<PathBuf>>>);
+/// The engine runs verify starts on some packages again: the verified run's settings and round, with
+/// the files of each directory the run covers (walked on first use).
+struct Reruns<'a> {
+    settings: &'a Settings,
+    round: &'a Round,
+    by_dir: std::cell::OnceCell<BTreeMap<PathBuf, Vec<PathBuf>>>,
+}
 
-impl FilesByDir {
-    fn get(&self, settings: &Settings, dir: &Path) -> Vec<PathBuf> {
-        let by_dir = self.0.get_or_init(|| {
+impl Reruns<'_> {
+    /// The verified run again on `files` only, with `withheld` not applied.
+    fn run(&self, files: Vec<PathBuf>, withheld: Withheld) -> RunOutcome {
+        engine::run_round(self.settings, &self.round.again(files, withheld))
+    }
+
+    fn files(&self, dir: &Path) -> Vec<PathBuf> {
+        let by_dir = self.by_dir.get_or_init(|| {
             let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-            for f in engine::discover(settings).0 {
+            for f in engine::discover(self.settings).0 {
                 let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
                 by_dir.entry(dir).or_default().push(f);
             }
@@ -313,10 +325,9 @@ impl FilesByDir {
 /// left out: replayed from the ledger, or, where a replay would not be exact, from one engine run on the
 /// package alone.
 struct Trials<'a> {
-    settings: &'a Settings,
-    withheld: &'a [(PathBuf, &'static str)],
+    reruns: &'a Reruns<'a>,
+    withheld: &'a Withheld,
     records: Option<&'a [crate::run::replay::PackageRecord]>,
-    files_by_dir: &'a FilesByDir,
     dir: &'a Path,
 }
 
@@ -337,14 +348,13 @@ impl Trials<'_> {
             changes.sort_by(|a, b| a.display.cmp(&b.display));
             return changes;
         }
-        let mut s = self.settings.clone();
-        s.paths = self.files_by_dir.get(self.settings, self.dir);
-        s.shard = None;
-        s.progress = false;
-        s.withheld = self.withheld.to_vec();
-        s.withheld
-            .extend(codes.iter().map(|c| (self.dir.to_path_buf(), *c)));
-        engine::run(&s).changes
+        let mut withheld = self.withheld.clone();
+        for code in codes {
+            withheld.push(self.dir.to_path_buf(), code);
+        }
+        self.reruns
+            .run(self.reruns.files(self.dir), withheld)
+            .changes
     }
 }
 
