@@ -18,6 +18,7 @@ macro_rules! fake {
                 summary: "test",
                 fix: FixAvailability::Always,
                 prefilter: &["mark("],
+                calls: &[],
                 tier: gofix_rt::rules::transform::Tier::AlwaysShip,
                 status: gofix_rt::rules::transform::Status::Stable,
                 options: &[],

@@ -22,6 +22,7 @@ static PARENS_CALL: Transform = Transform {
         summary: "test only",
         fix: FixAvailability::Always,
         prefilter: &["work()"],
+        calls: &[],
         tier: gofix_rt::rules::transform::Tier::AlwaysShip,
         status: gofix_rt::rules::transform::Status::Stable,
         options: &[],

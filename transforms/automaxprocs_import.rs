@@ -133,6 +133,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "below Go 1.25, size GOMAXPROCS from the container's CPU quota; at 1.25+, drop automaxprocs",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["package main"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

@@ -116,6 +116,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "interface{}",
             " any\n",
         ],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

@@ -90,6 +90,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         fix: crate::rules::fix::FixAvailability::Sometimes,
         // Never a Go file: the rule reads build files through `other_files`.
         prefilter: &[],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

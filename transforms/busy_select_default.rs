@@ -87,6 +87,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "an empty default makes a for/select loop spin instead of block",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["default:"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

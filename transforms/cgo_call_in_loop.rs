@@ -102,6 +102,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a cgo call per element of a loop pays the Go-to-C transition each time; batch it",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["\"C\""],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

@@ -105,6 +105,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a channel that only carries constants to one goroutine adding them up: an atomic counter does it in one instruction",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["make(chan"],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

@@ -146,6 +146,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
             "html.Node",
             "yaml.Node",
         ],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],
@@ -153,7 +154,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("deep_recursion_untrusted.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| !crate::semantic::prefilter::imports(bytes, "testing"),
+    precheck: crate::rules::transform::outside_tests,
     other_files: None,
 };
 

@@ -121,6 +121,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "defer inside a loop runs only at function return: resources and defer records pile up",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["defer"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Preview,
         options: &[],

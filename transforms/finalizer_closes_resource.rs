@@ -97,7 +97,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "finalizer-closes-resource",
         summary: "runtime.SetFinalizer closing a file, socket or descriptor: it is released only when the GC runs, maybe never",
         fix: crate::rules::fix::FixAvailability::Never,
-        prefilter: &["SetFinalizer"],
+        prefilter: &[],
+        calls: &[("runtime", &["SetFinalizer"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -105,9 +106,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("finalizer_closes_resource.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| {
-        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["SetFinalizer"])
-    },
+    precheck: crate::rules::transform::outside_tests,
     other_files: None,
 };
 

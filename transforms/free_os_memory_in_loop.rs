@@ -86,6 +86,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "debug.FreeOSMemory() in a loop forces a full GC and a return of memory to the OS on each pass",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["FreeOSMemory"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

@@ -142,7 +142,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "gc-call",
         summary: "runtime.GC() blocks for a full collection the runtime would run on its own",
         fix: crate::rules::fix::FixAvailability::Sometimes,
-        prefilter: &[".GC()"],
+        prefilter: &[],
+        calls: &[("runtime", &["GC"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -150,7 +151,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("gc_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["GC"]),
+    precheck: crate::rules::transform::outside_tests,
     other_files: None,
 };
 const QUERY: &str = call_or_defer_statement_query!("GC");

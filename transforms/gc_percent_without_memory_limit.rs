@@ -84,6 +84,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["SetGCPercent"],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

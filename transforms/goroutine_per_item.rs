@@ -152,6 +152,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "one goroutine per item of an unbounded slice under a WaitGroup: concurrency grows with the input",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["go func"],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Stable,
         options: &[],

@@ -105,6 +105,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "an HTTP handler starting an unbounded goroutine per request, often using the request after it returns",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["ResponseWriter"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

@@ -140,7 +140,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "gosched-call",
         summary: "runtime.Gosched() outside a spin-wait yields for nothing and orders nothing",
         fix: crate::rules::fix::FixAvailability::Sometimes,
-        prefilter: &["Gosched"],
+        prefilter: &[],
+        calls: &[("runtime", &["Gosched"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -148,9 +149,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("gosched_call.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| {
-        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["Gosched"])
-    },
+    precheck: crate::rules::transform::outside_tests,
     other_files: None,
 };
 const QUERY: &str = call_statement_query!("Gosched");

@@ -167,6 +167,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "init() does I/O to fill a package variable at import time",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["func init()"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[(

@@ -125,6 +125,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "make([]byte, N) with constant N >= 32 KiB per call: a large allocation for scratch space",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["make"],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

@@ -101,8 +101,8 @@
 //! (nesting, exiting while locked); Go 1.16 release notes (`syscall.Setuid` on all threads).
 
 use crate::read::syntax;
-use crate::rules::fix::{Edit, Fix, TextRange};
 use crate::rules::call_site::{RuntimeCall, call_statement_query, runtime_call};
+use crate::rules::fix::{Edit, Fix, TextRange};
 use crate::rules::removal::{no_arguments, plan_removal, runtime_import_change};
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
 use crate::semantic::package::Package;
@@ -115,7 +115,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "lock-os-thread",
         summary: "LockOSThread with a deferred unlock and no per-thread state pins a thread for nothing",
         fix: crate::rules::fix::FixAvailability::Sometimes,
-        prefilter: &["LockOSThread"],
+        prefilter: &[],
+        calls: &[("runtime", &["LockOSThread"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -123,9 +124,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("lock_os_thread.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| {
-        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["LockOSThread"])
-            && !mentions_thread_state(bytes)
+    precheck: |bytes, module| {
+        crate::rules::transform::outside_tests(bytes, module) && !mentions_thread_state(bytes)
     },
     other_files: None,
 };

@@ -111,6 +111,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a map of pointers to a small struct, iterated in bulk: store the values inline",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["map["],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

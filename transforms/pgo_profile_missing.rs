@@ -87,6 +87,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a main package that serves has no default.pgo, so PGO (on by default since Go 1.21) does nothing",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &["func main("],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

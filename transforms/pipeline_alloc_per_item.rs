@@ -125,6 +125,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a channel pipeline stage allocates a fresh pointer or slice for every item it forwards",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["chan "],
+        calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
         options: &[],

@@ -139,6 +139,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "runtime.ReadMemStats stops the world; read the fields used from runtime/metrics",
         fix: FixAvailability::Always,
         prefilter: &["ReadMemStats"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],

@@ -92,6 +92,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "a for/select loop whose default only yields or counts: the goroutine spins at full CPU while idle",
         fix: crate::rules::fix::FixAvailability::Never,
         prefilter: &["default:"],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Preview,
         options: &[],

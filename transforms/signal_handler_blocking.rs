@@ -126,7 +126,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "signal-handler-blocking",
         summary: "the goroutine that receives SIGINT/SIGTERM does blocking cleanup: a second signal cannot stop the process",
         fix: crate::rules::fix::FixAvailability::Never,
-        prefilter: &["Notify"],
+        prefilter: &[],
+        calls: &[("os/signal", &["Notify"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -134,9 +135,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("signal_handler_blocking.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| {
-        crate::semantic::prefilter::calls_outside_tests(bytes, "os/signal", &["Notify"])
-    },
+    precheck: crate::rules::transform::outside_tests,
     other_files: None,
 };
 

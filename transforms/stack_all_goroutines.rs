@@ -94,7 +94,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "stack-all-goroutines",
         summary: "runtime.Stack(buf, true) on a regular path stops the world to format every goroutine",
         fix: crate::rules::fix::FixAvailability::Never,
-        prefilter: &["Stack"],
+        prefilter: &[],
+        calls: &[("runtime", &["Stack"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -102,8 +103,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("stack_all_goroutines.rs"),
     query: QUERY,
     run,
-    precheck: |bytes, _| {
-        crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["Stack"])
+    precheck: |bytes, module| {
+        crate::rules::transform::outside_tests(bytes, module)
             && !crate::semantic::prefilter::imports(bytes, "os/signal")
     },
     other_files: None,

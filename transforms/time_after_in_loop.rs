@@ -151,6 +151,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
         summary: "time.After / time.Tick in a loop's select creates a timer per iteration",
         fix: crate::rules::fix::FixAvailability::Sometimes,
         prefilter: &[".After(", ".Tick("],
+        calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[(

@@ -14,8 +14,13 @@ pub struct Meta {
     pub name: &'static str,
     pub summary: &'static str,
     pub fix: FixAvailability,
-    /// A file is parsed and matched only if its bytes contain one of these (the cheap prefilter).
+    /// A file is parsed and matched only if its bytes contain one of these (the cheap prefilter). Empty for
+    /// a rule about `calls`: their names are the substrings then.
     pub prefilter: &'static [&'static str],
+    /// The package functions the rule is about, as `(import path, names)`: `runtime.GC` is
+    /// `("runtime", &["GC"])`. A file is parsed for the rule only if it calls one of them through its
+    /// import (`semantic::prefilter::calls`); empty for a rule that starts from something else.
+    pub calls: &'static [(&'static str, &'static [&'static str])],
     /// How the seed write-ups class the win: ship it everywhere, or only where a profile shows it is hot.
     pub tier: Tier,
     /// Stable rules run by default; preview ones only with `--preview` or when named in `--select`.
@@ -80,18 +85,38 @@ pub struct OtherFiles {
     pub run: fn(path: &str, text: &str, module: Option<&Module>) -> Vec<Diagnostic>,
 }
 
-/// The precheck of transforms whose prefilter substrings are selective enough.
+/// The precheck of transforms whose prefilter substrings (or calls) are selective enough.
 pub fn always(_: &[u8], _: &Module) -> bool {
     true
 }
 
+/// The precheck of transforms that never report in test code: a file importing `testing` (tests,
+/// benchmarks, test helpers) is not parsed for them.
+pub fn outside_tests(bytes: &[u8], _: &Module) -> bool {
+    !crate::semantic::prefilter::imports(bytes, "testing")
+}
+
 impl Transform {
-    /// Parse this file for this transform? (The prefilter, then the transform's own precheck.)
+    /// Parse this file for this transform? (The prefilter, the calls the rule is about, then the
+    /// transform's own precheck.)
     pub fn wants(&self, bytes: &[u8], module: &Module) -> bool {
-        self.meta
-            .prefilter
-            .iter()
-            .any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+        let spelled = |p: &&str| memchr::memmem::find(bytes, p.as_bytes()).is_some();
+        let prefiltered = if self.meta.prefilter.is_empty() {
+            self.meta
+                .calls
+                .iter()
+                .flat_map(|(_, names)| *names)
+                .any(spelled)
+        } else {
+            self.meta.prefilter.iter().any(spelled)
+        };
+        prefiltered
+            && (self.meta.calls.is_empty()
+                || self
+                    .meta
+                    .calls
+                    .iter()
+                    .any(|(path, names)| crate::semantic::prefilter::calls(bytes, path, names)))
             && (self.precheck)(bytes, module)
     }
 }

@@ -205,6 +205,7 @@ macro_rules! breaking_transform {
                 summary: "test only",
                 fix: FixAvailability::Always,
                 prefilter: &[concat!($callee, "()")],
+                calls: &[],
                 tier: gofix_rt::rules::transform::Tier::AlwaysShip,
                 status: gofix_rt::rules::transform::Status::Stable,
                 options: &[],
