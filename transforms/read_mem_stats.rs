@@ -138,8 +138,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "read-mem-stats",
         summary: "runtime.ReadMemStats stops the world; read the fields used from runtime/metrics",
         fix: FixAvailability::Always,
-        prefilter: &["ReadMemStats"],
-        calls: &[],
+        prefilter: &[],
+        calls: &[("runtime", &["ReadMemStats"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[],
@@ -153,8 +153,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 /// §1.4 must-not-fire: a module whose go line is below 1.16 is never rewritten, so its files are not parsed.
 fn module_may_use_metrics(bytes: &[u8], module: &crate::read::gomod::Module) -> bool {
-    module.go >= GoVersion(16)
-        && crate::semantic::prefilter::calls_outside_tests(bytes, "runtime", &["ReadMemStats"])
+    module.go >= GoVersion(16) && crate::rules::transform::outside_tests(bytes, module)
 }
 
 const QUERY: &str = r#"(expression_statement

@@ -150,8 +150,8 @@ pub(crate) static TRANSFORM: Transform = Transform {
         name: "time-after-in-loop",
         summary: "time.After / time.Tick in a loop's select creates a timer per iteration",
         fix: crate::rules::fix::FixAvailability::Sometimes,
-        prefilter: &[".After(", ".Tick("],
-        calls: &[],
+        prefilter: &[],
+        calls: &[("time", &["After", "Tick"])],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
         options: &[(
@@ -162,14 +162,13 @@ pub(crate) static TRANSFORM: Transform = Transform {
     source: include_str!("time_after_in_loop.rs"),
     query: QUERY,
     run,
-    precheck: imports_time,
+    precheck: has_select,
     other_files: None,
 };
 
-/// Both calls need the standard `time` import, so the file spells its path.
-fn imports_time(bytes: &[u8], _: &Module) -> bool {
-    crate::semantic::prefilter::calls(bytes, "time", &["After", "Tick"])
-        && memchr::memmem::find(bytes, b"select").is_some()
+/// The calls are `case`s of a `select` (which `run` checks): a file without one has none.
+fn has_select(bytes: &[u8], _: &Module) -> bool {
+    memchr::memmem::find(bytes, b"select").is_some()
 }
 
 /// A call `pkg.After(arg)` / `pkg.Tick(arg)`; everything else (the package, the case position) is checked
