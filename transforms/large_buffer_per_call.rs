@@ -146,6 +146,10 @@ const QUERY: &str = r#"
  (#any-of? @elem "byte" "uint8"))
 "#;
 
+/// Whether the package declares its own `make` (a package fact: asked once, not per call).
+#[derive(Clone)]
+struct MakeDeclared(bool);
+
 /// The smallest size we report: the largest small-object size class; anything above is a large object.
 const THRESHOLD: i64 = 32 << 10;
 
@@ -176,7 +180,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     }
     // Bound to one new variable (used only as scratch space: `scratch_only` below).
     let name = bound_name(file, call)?;
-    if in_test_code(file, call) || pkg.declares_top_level("make") {
+    if in_test_code(file, call) || pkg.fact(|p| MakeDeclared(p.declares_top_level("make"))).0 {
         return None;
     }
     // The size: capacity if given, else length; every given size argument must be constant.

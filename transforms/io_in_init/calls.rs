@@ -109,7 +109,8 @@ pub(super) fn calls_io(file: &PkgFile, node: Node<'_>) -> bool {
 }
 
 /// Could `node` of `file` reach I/O, told without the package index: `calls_io` holds in it, or a file of
-/// the package spells a function it calls by name and could hold an I/O call (`may_call_io`). Never
+/// the package may declare a function it calls (`package::may_declare`) and could hold an I/O call
+/// (`may_call_io`). Never
 /// false where `calls_io` holds for `node` or one of its `semantic::direct_callees`, so asking it first
 /// spares parsing the whole package for the usual `init` that only builds tables or registers.
 pub(super) fn may_reach_io(pkg: &Package, file: &PkgFile, node: Node<'_>) -> bool {
@@ -127,7 +128,10 @@ pub(super) fn may_reach_io(pkg: &Package, file: &PkgFile, node: Node<'_>) -> boo
     });
     !names.is_empty()
         && pkg.files.iter().any(|f| {
-            may_call_io(&f.text) && names.iter().any(|n| syntax::contains_word(&f.text, n))
+            may_call_io(&f.text)
+                && names
+                    .iter()
+                    .any(|n| crate::semantic::package::may_declare(f.text.as_bytes(), n.as_bytes()))
         })
 }
 
