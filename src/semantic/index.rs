@@ -93,9 +93,7 @@ impl PackageIndex {
         pkg: &'a Package,
         name: &'a str,
     ) -> impl Iterator<Item = &'a FileDecls> + 'a {
-        (0..self.files.len())
-            .filter(move |&fi| crate::read::syntax::contains_word(&pkg.files[fi].text, name))
-            .map(move |fi| self.file(pkg, fi))
+        self.files_where(pkg, move |t| crate::read::syntax::contains_word(t, name))
     }
 
     /// The files that may declare `name` in the package block: those spelling it in a declaring position
@@ -106,13 +104,19 @@ impl PackageIndex {
         pkg: &'a Package,
         name: &'a str,
     ) -> impl Iterator<Item = &'a FileDecls> + 'a {
+        self.files_where(pkg, move |t| {
+            crate::semantic::package::may_declare(t.as_bytes(), name.as_bytes())
+        })
+    }
+
+    /// The declarations of the files whose text passes `keep` (only those files are parsed).
+    fn files_where<'a>(
+        &'a self,
+        pkg: &'a Package,
+        keep: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a FileDecls> + 'a {
         (0..self.files.len())
-            .filter(move |&fi| {
-                crate::semantic::package::may_declare(
-                    pkg.files[fi].text.as_bytes(),
-                    name.as_bytes(),
-                )
-            })
+            .filter(move |&fi| keep(&pkg.files[fi].text))
             .map(move |fi| self.file(pkg, fi))
     }
 
