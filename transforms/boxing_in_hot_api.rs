@@ -341,6 +341,12 @@ fn home_grown_variadic(cx: &mut Ctx<'_>, lk: &Look<'_>, call: Node<'_>) {
         }
         _ => return,
     };
+    // Only a name some file spelling `...any` declares can be such an API (most calls are not): the
+    // per-call work below is spared for the rest.
+    let candidates = cx.pkg.fact(|p| VariadicNames(Rc::new(variadic_names(p))));
+    if !candidates.0[usize::from(method)].contains(name) {
+        return;
+    }
     // Error reporting and debug output (`errorf`, `Fatalf`, `warn`, `debugLogf`, `err.addf`) run on failure
     // or diagnostic paths, not per iteration of a hot loop.
     let receiver = (callee.kind() == "selector_expression")
@@ -379,6 +385,44 @@ fn home_grown_variadic(cx: &mut Ctx<'_>, lk: &Look<'_>, call: Node<'_>) {
     );
     cx.report(TextRange::of(call), msg);
 }
+
+/// The function names and the method names `variadic_any_params` may find a declaration for (a package
+/// fact).
+#[derive(Clone)]
+struct VariadicNames(Rc<[HashSet<String>; 2]>);
+
+/// Every `func name(` (a function, also `func name[`) and `) name(` (a method) of the files that spell
+/// `...` followed by `any` or `interface` (blanks between allowed). `variadic_any_params` finds a
+/// declaration only in a file spelling its needle, and a `...any` / `...interface{}` parameter only in a
+/// file of this kind, so a name missing here has none.
+fn variadic_names(pkg: &crate::semantic::package::Package) -> [HashSet<String>; 2] {
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut out: [HashSet<String>; 2] = Default::default();
+    for f in &pkg.files {
+        let b = f.text.as_bytes();
+        let variadic_any = memchr::memmem::find_iter(b, b"...").any(|at| {
+            let rest = b[at + 3..].trim_ascii_start();
+            rest.starts_with(b"any") || rest.starts_with(b"interface") || rest.starts_with(b"/")
+        });
+        if !variadic_any {
+            continue;
+        }
+        for (prefix, method) in [(&b"func "[..], false), (&b") "[..], true)] {
+            for at in memchr::memmem::find_iter(b, prefix) {
+                let rest = &b[at + prefix.len()..];
+                let len = rest.iter().take_while(|c| is_ident(**c)).count();
+                if len > 0 && matches!(rest.get(len), Some(b'(' | b'[')) {
+                    out[usize::from(method)].insert(f.text[at + prefix.len()..][..len].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether some file of the package switches on the type of a selector (a package fact).
+#[derive(Clone)]
+struct TypeSwitches(bool);
 
 /// A name that says it reports a failure or prints debug output.
 fn failure_or_debug(name: &str) -> bool {
@@ -473,6 +517,11 @@ fn is_empty_interface(f: &PkgFile, t: Node<'_>) -> bool {
 /// A keyed literal of a package struct type storing a visibly scalar value in an `any` / `interface{}`
 /// field that the package reads back with a type switch on numbers: the metric holder of the seeds.
 fn any_field_store(cx: &mut Ctx<'_>, lk: &Look<'_>, lit: Node<'_>) {
+    // `switches_on_numbers` needs a `.field.(type)` somewhere in the package: without one, no literal is
+    // reported.
+    if !cx.pkg.fact(|p| TypeSwitches(p.spells(".(type)"))).0 {
+        return;
+    }
     let file = cx.file();
     let src = file.text.as_str();
     let (Some(ty), Some(body)) = (

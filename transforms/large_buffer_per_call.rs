@@ -147,6 +147,10 @@ const QUERY: &str = r#"
  (#any-of? @elem "byte" "uint8"))
 "#;
 
+/// Whether the package declares its own `make` (a package fact: asked once, not per call).
+#[derive(Clone)]
+struct MakeDeclared(bool);
+
 /// The smallest size we report: the largest small-object size class; anything above is a large object.
 const THRESHOLD: i64 = 32 << 10;
 
@@ -157,10 +161,6 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     // Inside a function declaration only (package-level initializers run once).
     let top = syntax::enclosing_top_function(call)?;
     let func = syntax::enclosing_function(call)?;
-    // `make` is the builtin.
-    if pkg.declares_top_level("make") || syntax::declares_name(top, "make", &file.text) {
-        return None;
-    }
     // Once-only and measured code.
     let top_name = top
         .child_by_field_name("name")
@@ -171,10 +171,7 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     {
         return None;
     }
-    if in_test_code(file, call) {
-        return None;
-    }
-    // The size: capacity if given, else length; every given size argument must be constant.
+    // The cheap structural checks first: most `make([]byte, n)` fail one, and the walks below are per call.
     let args = call
         .child_by_field_name("arguments")
         .map(syntax::named_children)
@@ -182,6 +179,12 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if args.len() < 2 || args.len() > 3 {
         return None;
     }
+    // Bound to one new variable (used only as scratch space: `scratch_only` below).
+    let name = bound_name(file, call)?;
+    if in_test_code(file, call) || pkg.fact(|p| MakeDeclared(p.declares_top_level("make"))).0 {
+        return None;
+    }
+    // The size: capacity if given, else length; every given size argument must be constant.
     let mut size = 0;
     for a in &args[1..] {
         let v = const_value(pkg, file, top, *a, 0)?;
@@ -190,8 +193,10 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if size < THRESHOLD {
         return None;
     }
-    // Bound to one new variable, and used only as scratch space.
-    let name = bound_name(file, call)?;
+    // `make` is the builtin.
+    if syntax::declares_name(top, "make", &file.text) {
+        return None;
+    }
     let helpers = scratch_only(file, func, call, &name)?;
     // Constructors, teardown and configuration run once or rarely: not a per-call cost.
     if flow::one_shot_function(top, &file.text).is_some() || flow::in_error_branch(call, &file.text)

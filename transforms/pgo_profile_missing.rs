@@ -110,12 +110,24 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if !pkg.is_main() || file.is_test || pkg.module.go < GoVersion(21) {
         return None;
     }
+    // `context::serves` (asked last) finds a serving call only in a non-test file spelling `Serve` or
+    // `Listen`: a package with none is not reported, and its files need not be parsed to say so.
+    let spells_serving = |f: &crate::semantic::package::PkgFile| {
+        let b = f.text.as_bytes();
+        memchr::memmem::find(b, b"Serve").is_some() || memchr::memmem::find(b, b"Listen").is_some()
+    };
+    if !pkg.files.iter().any(|f| !f.is_test && spells_serving(f)) {
+        return None;
+    }
     // One finding per directory: with `main` declared once per build tag (main_linux.go, main_windows.go)
-    // it goes on the first of those files.
+    // it goes on the first of those files (only files spelling `main` are parsed to find them).
     let mains: Vec<usize> = (0..pkg.files.len())
         .filter(|&i| {
             let f = &pkg.files[i];
-            !f.is_test && f.declares_main() && crate::semantic::context::file_role(pkg, f).is_none()
+            !f.is_test
+                && crate::read::syntax::contains_word(&f.text, "main")
+                && f.declares_main()
+                && crate::semantic::context::file_role(pkg, f).is_none()
         })
         .collect();
     if mains.first() != Some(&cx.file_idx) {

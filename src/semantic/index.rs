@@ -87,21 +87,43 @@ impl PackageIndex {
         self.files[fi].get_or_init(|| FileDecls::build(fi, &pkg.files[fi]))
     }
 
-    /// The files that may declare `name`: those spelling it as a word.
+    /// The files that may hold a method of `ty`: those spelling it as a word.
     fn spelling<'a>(
         &'a self,
         pkg: &'a Package,
         name: &'a str,
     ) -> impl Iterator<Item = &'a FileDecls> + 'a {
+        self.files_where(pkg, move |t| crate::read::syntax::contains_word(t, name))
+    }
+
+    /// The files that may declare `name` in the package block: those spelling it in a declaring position
+    /// (`package::may_declare`), so asking about a builtin or a common local (`make`, `n`) does not parse
+    /// every file of the package.
+    fn declaring<'a>(
+        &'a self,
+        pkg: &'a Package,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a FileDecls> + 'a {
+        self.files_where(pkg, move |t| {
+            crate::semantic::package::may_declare(t.as_bytes(), name.as_bytes())
+        })
+    }
+
+    /// The declarations of the files whose text passes `keep` (only those files are parsed).
+    fn files_where<'a>(
+        &'a self,
+        pkg: &'a Package,
+        keep: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a FileDecls> + 'a {
         (0..self.files.len())
-            .filter(move |&fi| crate::read::syntax::contains_word(&pkg.files[fi].text, name))
+            .filter(move |&fi| keep(&pkg.files[fi].text))
             .map(move |fi| self.file(pkg, fi))
     }
 
     /// Every package-level declaration of `name` (several under different build constraints), in file
     /// order.
     pub fn declarations<'a>(&'a self, pkg: &'a Package, name: &'a str) -> Vec<&'a TopDecl> {
-        self.spelling(pkg, name)
+        self.declaring(pkg, name)
             .flat_map(|f| f.by_name.get(name).into_iter().flatten())
             .collect()
     }
@@ -121,7 +143,7 @@ impl PackageIndex {
 
     /// Does the package block declare `name` (a func, var, const or type; not a method)?
     pub fn declares(&self, pkg: &Package, name: &str) -> bool {
-        self.spelling(pkg, name)
+        self.declaring(pkg, name)
             .any(|f| f.by_name.contains_key(name))
     }
 

@@ -7,8 +7,9 @@ use crate::read::syntax;
 use crate::read::version::FileVersions;
 use crate::semantic::Semantic;
 use crate::semantic::scope::FileScopes;
-use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::any::{Any, TypeId};
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tree_sitter::{Node, Tree};
@@ -279,6 +280,8 @@ pub struct Package {
     pub other_files: Option<Vec<String>>,
     /// The package's declarations and call graph, built when a rule first asks (`semantic()`).
     semantic: OnceCell<Semantic>,
+    /// Package-wide facts rules work out once per package text (`fact`).
+    facts: RefCell<HashMap<TypeId, Box<dyn Any>>>,
 }
 
 impl Package {
@@ -290,7 +293,28 @@ impl Package {
             files,
             other_files: Some(vec![]),
             semantic: OnceCell::new(),
+            facts: RefCell::default(),
         }
+    }
+
+    /// A package-wide fact of type `T`, made by `make` on first use and kept until a file's text changes:
+    /// what a rule would otherwise work out again for each candidate file of a large package (a byte scan
+    /// of every file). `make` may ask for other facts.
+    pub fn fact<T: Clone + 'static>(&self, make: impl FnOnce(&Package) -> T) -> T {
+        let key = TypeId::of::<T>();
+        if let Some(v) = self.facts.borrow().get(&key) {
+            return v.downcast_ref::<T>().expect("keyed by its type").clone();
+        }
+        let v = make(self);
+        self.facts.borrow_mut().insert(key, Box::new(v.clone()));
+        v
+    }
+
+    /// Does some file of the package contain `needle` (bytes, anywhere)?
+    pub fn spells(&self, needle: &str) -> bool {
+        self.files
+            .iter()
+            .any(|f| memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some())
     }
 
     /// The package's semantic model (declarations, call graph), built on first use.
@@ -303,6 +327,7 @@ impl Package {
     pub fn set_text(&mut self, f: usize, text: String) {
         self.files[f].set_text(text);
         self.semantic = OnceCell::new();
+        self.facts.get_mut().clear();
     }
 
     /// Does the directory hold a non-Go file whose name ends with one of `suffixes` (`.s`, `.c`, `.syso`)?
@@ -366,10 +391,17 @@ impl Package {
 }
 
 /// Could `text` declare `name` at package level? True when some occurrence is a whole word preceded on
-/// its line only by blanks, or by `func`, `var`, `const`, `type` or a comma (a name list) — never for a
-/// call like `x := make(...)`. Over-approximates (methods, locals pass); the parse decides.
-fn may_declare(text: &[u8], name: &[u8]) -> bool {
+/// its line only by blanks, or by `func`, `var`, `const`, `type` (also with the `(` of a one-line group),
+/// a comma (a name list) or a semicolon — never for a call like `x := make(...)`. Over-approximates
+/// (methods, locals pass); the parse decides. The package index reads only the files this admits.
+pub(crate) fn may_declare(text: &[u8], name: &[u8]) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let ends_with_keyword = |before: &[u8]| {
+        [&b"func"[..], b"var", b"const", b"type"].iter().any(|k| {
+            before.ends_with(k)
+                && (before.len() == k.len() || !is_ident(before[before.len() - k.len() - 1]))
+        })
+    };
     memchr::memmem::find_iter(text, name).any(|at| {
         if text.get(at + name.len()).is_some_and(|b| is_ident(*b)) {
             return false;
@@ -381,10 +413,11 @@ fn may_declare(text: &[u8], name: &[u8]) -> bool {
         let before = text[line_start..at].trim_ascii_end();
         before.is_empty()
             || before.ends_with(b",")
-            || [&b"func"[..], b"var", b"const", b"type"].iter().any(|k| {
-                before.ends_with(k)
-                    && (before.len() == k.len() || !is_ident(before[before.len() - k.len() - 1]))
-            })
+            || before.ends_with(b";")
+            || ends_with_keyword(before)
+            || before
+                .strip_suffix(b"(")
+                .is_some_and(|b| ends_with_keyword(b.trim_ascii_end()))
     })
 }
 
@@ -449,6 +482,10 @@ mod tests {
             b"make"
         ));
         assert!(!may_declare(b"var makeX int", b"make"));
+        assert!(may_declare(b"var (x int)", b"x"));
+        assert!(may_declare(b"const (a = 1; b = 2)", b"b"));
+        assert!(may_declare(b"type List[T any] struct{}", b"List"));
+        assert!(!may_declare(b"\tn := f(len(x))", b"len"));
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub(super) fn any_shape(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if pkg.is_main() && !cx.options.flag("R4", "main") {
         return None;
     }
+    if !may_reach_io(pkg, file, body) {
+        return None;
+    }
     let helpers = semantic::direct_callees(pkg, cx.file_idx, body);
     let io = calls_io(file, body) || helpers.iter().any(|(fi, f)| calls_io(&pkg.files[*fi], *f));
     if !io {

@@ -108,6 +108,48 @@ pub(super) fn calls_io(file: &PkgFile, node: Node<'_>) -> bool {
     found
 }
 
+/// Could `node` of `file` reach I/O, told without the package index: `calls_io` holds in it, or a file of
+/// the package may declare a function it calls (`package::may_declare`) and could hold an I/O call
+/// (`may_call_io`). Never
+/// false where `calls_io` holds for `node` or one of its `semantic::direct_callees`, so asking it first
+/// spares parsing the whole package for the usual `init` that only builds tables or registers.
+pub(super) fn may_reach_io(pkg: &Package, file: &PkgFile, node: Node<'_>) -> bool {
+    if calls_io(file, node) {
+        return true;
+    }
+    let mut names = BTreeSet::new();
+    syntax::walk(node, &mut |n| {
+        if n.kind() == "call_expression"
+            && let Some(f) = n.child_by_field_name("function")
+            && f.kind() == "identifier"
+        {
+            names.insert(file.node_text(f));
+        }
+    });
+    !names.is_empty()
+        && pkg.files.iter().any(|f| {
+            may_call_io(&f.text)
+                && names
+                    .iter()
+                    .any(|n| crate::semantic::package::may_declare(f.text.as_bytes(), n.as_bytes()))
+        })
+}
+
+/// Could `text` hold a call `calls_io` accepts? Each of its cases needs some bytes: an import of the
+/// I/O package and the function's name, or a connect-step name.
+fn may_call_io(text: &str) -> bool {
+    let has = |s: &str| memchr::memmem::find(text.as_bytes(), s.as_bytes()).is_some();
+    let imports = |p: &str| has(&format!("\"{p}\"")) || has(&format!("`{p}`"));
+    DIAL_NAMES.iter().any(|n| has(n))
+        || IO_CALLS
+            .iter()
+            .any(|(p, fs)| fs.iter().any(|f| has(f)) && imports(p))
+        || (imports("os/exec") && (has("Output") || has("Run")))
+        || (imports("net/http") && has("DefaultClient"))
+        || has("ParseFiles")
+        || has("ParseGlob")
+}
+
 /// Names that connect to another process whatever package declares them: the clients of databases,
 /// secret stores, brokers and RPC services (`grpc.Dial`, `redis.Dial`, `vault.Dial(addr)`, `db.Ping()`) spell
 /// their connect step this way. Detection only: the fix stays Unsafe whatever the callee.

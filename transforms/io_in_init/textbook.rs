@@ -64,6 +64,11 @@ pub(super) fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         Shape::Checked { branch, .. } => Some(*branch),
         Shape::Plain { .. } => None,
     };
+    // Without I/O within reach (checked below) nothing is reported: tell it first from the bytes, before
+    // the package index parses every file.
+    if !may_reach_io(pkg, file, call) {
+        return None;
+    }
     // The declaration: `var x T`, one name, a type, no value, exactly once in the package.
     let decl = semantic::sole_var(pkg, &name)?;
     let var_file = &pkg.files[decl.file];
