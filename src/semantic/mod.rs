@@ -18,6 +18,7 @@ pub mod godebug;
 pub mod hoist;
 pub mod imported;
 pub mod index;
+pub mod liveness;
 pub mod loops;
 pub mod package;
 pub mod pkg_calls;
