@@ -309,6 +309,13 @@ pub fn long_running(pkg: &Package) -> bool {
         })
 }
 
+/// A deployed service: a main package meant to keep running (`long_running`) that is not a test,
+/// example, benchmark, fixture or developer tool (`package_role`) nor a command-line tool. The programs
+/// a container quota or memory limit is about.
+pub fn deployed_service(pkg: &Package) -> bool {
+    pkg.is_main() && package_role(pkg).is_none() && !command_line_tool(pkg) && long_running(pkg)
+}
+
 /// Command-line frameworks: a main package built on one of them that serves nothing is a tool a person runs,
 /// not a service.
 const CLI_FRAMEWORKS: &[&str] = &[

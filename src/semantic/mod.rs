@@ -20,6 +20,7 @@ pub mod imported;
 pub mod index;
 pub mod liveness;
 pub mod loops;
+pub mod memory_limit;
 pub mod package;
 pub mod pkg_calls;
 pub mod prefilter;
