@@ -94,16 +94,9 @@ fn identifiers_in(node: Node<'_>) -> Vec<Node<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::source::SourceText;
-    use crate::read::version::{FileVersions, GoVersion};
 
     fn file(text: &str) -> PkgFile {
-        PkgFile::new(
-            "a.go".into(),
-            "a.go".into(),
-            SourceText::decode(text.as_bytes()).expect("utf-8"),
-            FileVersions::new(GoVersion(22), None),
-        )
+        crate::testing::go_file("a.go", text)
     }
 
     /// The verdict on every `name = nil` statement of `text`, in order.
