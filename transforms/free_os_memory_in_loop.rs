@@ -69,10 +69,10 @@
 //! where the store is dead: a local variable of the function (not a parameter, whose caller still
 //! holds the value, nor a receiver or a named result, which the function returns), mentioned before
 //! the store and never after it, not again by a loop that outlives it, not in a function literal, a
-//! `defer` or `go` statement, not as `&x`, in a function without `goto` and that does not itself call
-//! `runtime.GC()` or `debug.FreeOSMemory()` (the recommended release after a batch, where the store is
-//! harmless), outside tests and outside
-//! package `runtime` (whose code nils locals so they are not used again, not to free memory).
+//! `defer` or `go` statement, not as `&x`, in a function without `goto` that does not itself call
+//! `runtime.GC()` or `debug.FreeOSMemory()` (the recommended release after a batch, where the store
+//! is harmless), outside tests and outside package `runtime` (whose code nils locals so they are not
+//! used again, not to free memory).
 //!
 //! ## Fix safety
 //! No fix: report only. Moving the call after the loop, dropping it, or setting a memory limit changes

@@ -4,7 +4,9 @@
 //! it last held. So `x = nil` after the last use of `x` frees nothing; rules that report such stores ask
 //! [`dead_local_store`] instead of reasoning about scopes and loops themselves. The answer is
 //! syntactic and errs towards "not dead": any later mention, a loop that comes back to an earlier
-//! mention, a closure, a `defer`, an `&x` or a `goto` in the function keep the store alive.
+//! mention, a closure, a `defer`, an `&x` or a `goto` in the function keep the store alive. Not seen:
+//! the implicit `&x` of a pointer-method call on an addressable value (`x.Grow()` with `x` of a named
+//! slice type) made before the store, which could let a callee keep a pointer to `x`.
 
 use crate::read::syntax;
 use crate::semantic::package::PkgFile;
