@@ -6,6 +6,16 @@ use crate::run::engine::{self, RunOutcome};
 use crate::run::settings::{Mode, Settings};
 use std::path::Path;
 
+/// One Go file at Go 1.22, as the engine holds it, for unit tests of the semantic model.
+pub fn go_file(name: &str, text: &str) -> crate::semantic::package::PkgFile {
+    crate::semantic::package::PkgFile::new(
+        name.into(),
+        name.to_string(),
+        crate::read::source::SourceText::decode(text.as_bytes()).expect("utf-8"),
+        crate::read::version::FileVersions::new(crate::read::version::GoVersion(22), None),
+    )
+}
+
 /// A txtar archive: a comment, then `-- name --` sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Txtar {

@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Reports a call of `debug.FreeOSMemory()` (package `runtime/debug`) inside a `for` loop of the same
-//! function, outside tests.
+//! function, outside tests. Also reports `x = nil` stored to a local variable after its last use, the
+//! hand-written attempt to give a big value's memory back that frees nothing.
 //!
 //! ## Why is this bad?
 //! `FreeOSMemory` forces a full garbage collection, waits for it to finish, and then returns as much
@@ -52,9 +53,32 @@
 //! Better still, give the process a memory limit (`GOMEMLIMIT=…` in its environment, or
 //! `debug.SetMemoryLimit` at startup) and drop the call.
 //!
+//! ## The dead `nil` store
+//! ```go
+//! func nightlyReport() {
+//! 	ledger := loadLedger() // several GiB
+//! 	summarize(ledger)
+//! 	ledger = nil // "release it": reported
+//! 	waitUntilTomorrow()
+//! }
+//! ```
+//! The collector scans goroutine stacks precisely: a local the function no longer reads is already
+//! dead, so the store changes neither the heap nor the resident memory, and freed pages go back to
+//! the OS lazily in both versions. What bounds the process is a memory limit (`GOMEMLIMIT`,
+//! `debug.SetMemoryLimit`), or, after a one-off batch, one `debug.FreeOSMemory()` call. It fires only
+//! where the store is dead: a local variable of the function (not a parameter, whose caller still
+//! holds the value, nor a receiver or a named result, which the function returns), mentioned before
+//! the store and never after it, not again by a loop that outlives it, not in a function literal, a
+//! `defer` or `go` statement, not as `&x`, in a function without `goto` that does not itself call
+//! `runtime.GC()` or `debug.FreeOSMemory()` (the recommended release after a batch, where the store
+//! is harmless), outside tests and outside package `runtime` (whose code nils locals so they are not
+//! used again, not to free memory).
+//!
 //! ## Fix safety
 //! No fix: report only. Moving the call after the loop, dropping it, or setting a memory limit changes
-//! the process's resident memory over time, and the right limit depends on the deployment.
+//! the process's resident memory over time, and the right limit depends on the deployment. The dead
+//! `nil` store is reported without a fix too: deleting it is harmless, but it marks where the author
+//! wanted memory back, and the limit or the one `FreeOSMemory` call that does that is a deployment choice.
 //!
 //! ## Version gating
 //! None for the report. The message suggests `GOMEMLIMIT` / `debug.SetMemoryLimit` only when the file's
@@ -65,6 +89,7 @@
 //! - The call is not inside a `for` of its own function (a call in a function literal or a helper that the
 //!   loop calls is not seen), or it is `go debug.FreeOSMemory()` / `defer debug.FreeOSMemory()`.
 //! - `runtime/debug` is dot-imported or its name is shadowed; a `debug` that is another package.
+//! - For the `nil` store: see "The dead `nil` store" above.
 //! - Test code: `*_test.go`, files importing `testing`, `Test*`/`Benchmark*`/`Fuzz*`/`Example*`
 //!   functions (memory tests free memory between rounds on purpose).
 //!
@@ -78,14 +103,16 @@ use crate::rules::call_site::{call_statement_query, matched_call};
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use crate::semantic::pkg_calls::calls_in;
+use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.4",
         name: "free-os-memory-in-loop",
-        summary: "debug.FreeOSMemory() in a loop forces a full GC and a return of memory to the OS on each pass",
+        summary: "debug.FreeOSMemory() in a loop forces a full GC and a memory return on each pass; `x = nil` to a dead local frees nothing",
         fix: crate::rules::fix::FixAvailability::Never,
-        prefilter: &["FreeOSMemory"],
+        prefilter: &["FreeOSMemory", "= nil"],
         calls: &[],
         tier: crate::rules::transform::Tier::AlwaysShip,
         status: crate::rules::transform::Status::Stable,
@@ -96,13 +123,23 @@ pub(crate) static TRANSFORM: Transform = Transform {
     run,
     precheck: |bytes, _| {
         crate::semantic::prefilter::calls_outside_tests(bytes, "runtime/debug", &["FreeOSMemory"])
+            || crate::semantic::prefilter::nil_store_outside_tests(bytes)
     },
     other_files: None,
 };
 
-const QUERY: &str = call_statement_query!("FreeOSMemory");
+const QUERY: &str = concat!(
+    call_statement_query!("FreeOSMemory"),
+    r#"((assignment_statement
+   left: (expression_list . (identifier) @var .)
+   right: (expression_list . (nil) .)) @match @store)
+"#
+);
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    if let Some(store) = m.node("store") {
+        return dead_nil_store(cx, store, m.node("var")?);
+    }
     // `debug` resolved to runtime/debug (§0.3).
     let call = matched_call(cx.file(), m, "runtime/debug", "FreeOSMemory")?;
     let file = cx.file();
@@ -117,6 +154,43 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         "`debug.FreeOSMemory()` inside a loop forces a full garbage collection and returns memory to the OS each time the loop reaches it (stop-the-world phases, a burst of madvise calls, pages faulted back in); call it once after the loop"
     };
     cx.report(TextRange::of(call), msg);
+    Some(())
+}
+
+/// `x = nil` to a local after its last use: the store frees nothing.
+fn dead_nil_store(cx: &mut Ctx<'_>, store: Node<'_>, var: Node<'_>) -> Option<()> {
+    let file = cx.file();
+    // The runtime's own code nils locals to keep them from being used again, not to free memory.
+    if cx.pkg.name == "runtime" {
+        return None;
+    }
+    // Plain `=`, one target.
+    if store
+        .child_by_field_name("operator")
+        .is_none_or(|o| file.node_text(o) != "=")
+        || in_test_code(file, store)
+        || crate::semantic::liveness::dead_local_store(file, store, var).is_some()
+    {
+        return None;
+    }
+    // The function gives memory back the way that works (`runtime.GC()` / `debug.FreeOSMemory()` once
+    // after the batch, the recommended shape): the store beside it is harmless.
+    let func = syntax::enclosing_function(store)?;
+    if calls_in(file, func, "runtime/debug", &["FreeOSMemory"])
+        || calls_in(file, func, "runtime", &["GC"])
+    {
+        return None;
+    }
+    let name = file.node_text(var);
+    let limit = if file.versions.api >= GoVersion(19) {
+        "set a memory limit (`GOMEMLIMIT` or `debug.SetMemoryLimit`, Go 1.19+) so the runtime returns memory as the heap nears it, or after a one-off batch call `debug.FreeOSMemory()` once"
+    } else {
+        "after a one-off batch call `debug.FreeOSMemory()` once"
+    };
+    let msg = format!(
+        "`{name} = nil` after the last use of `{name}` frees nothing: the garbage collector already treats a local the function no longer reads as dead, and freed pages return to the OS lazily either way; to give memory back, {limit}"
+    );
+    cx.report(TextRange::of(store), msg);
     Some(())
 }
 

@@ -4,6 +4,8 @@
 //! Reports a statement `debug.SetGCPercent(n)` (package `runtime/debug`) that raises the GC target above
 //! the default (`n` a literal above 100) or turns the collector off (`n` a negative literal), in a package
 //! that sets no memory limit, when the file's Go version has `debug.SetMemoryLimit` (Go 1.19).
+//! Also reports `func main` of a deployed service (a main package that keeps running and is not a
+//! test, example, developer tool or command-line tool) when nothing sets a memory limit for it.
 //!
 //! ## Why is this bad?
 //! `SetGCPercent` only sets a ratio: the next collection starts when the heap has grown by `n` percent over
@@ -48,9 +50,32 @@
 //! ```
 //! (Or set `GOMEMLIMIT` in the deployment's environment.)
 //!
+//! ## A service with no limit at all
+//! ```go
+//! package main
+//!
+//! import (
+//! 	"log"
+//! 	"net/http"
+//! )
+//!
+//! func main() { // reported: nothing sets a memory limit
+//! 	index := buildIndex() // a large in-memory index
+//! 	http.Handle("/search", searchHandler(index))
+//! 	log.Fatal(http.ListenAndServe(":8080", nil))
+//! }
+//! ```
+//! With the default `GOGC=100` and no limit, the heap may grow to twice the live heap before each
+//! collection whatever memory the container has, and the collector does not speed up as that memory
+//! fills. It fires when the module sets no limit anywhere: no `debug.SetMemoryLimit` call, no
+//! `os.Setenv("GOMEMLIMIT", …)`, no import of `github.com/KimMachineGun/automemlimit`, and no build or
+//! deployment file of the package's directory or of the module (a `Dockerfile`, a `.yaml` manifest, a
+//! systemd unit, a `Makefile`) that names `GOMEMLIMIT` outside a `#` comment: the environment
+//! those give the process sets the limit. A Go comment that mentions `GOMEMLIMIT` is not a limit.
+//!
 //! ## Fix safety
-//! No fix: report only. The limit must come from the deployment (the container's memory, with headroom);
-//! a guessed value could make the collector run constantly or not bound anything.
+//! No fix: report only, for both shapes. The limit must come from the deployment (the container's
+//! memory, with headroom); a guessed value could make the collector run constantly or not bound anything.
 //!
 //! ## Version gating
 //! Fires only when the file's Go version is 1.19 or later: `debug.SetMemoryLimit` and `GOMEMLIMIT`
@@ -65,6 +90,9 @@
 //! - `runtime/debug` dot-imported or shadowed; test code (`*_test.go`, files importing `testing`,
 //!   `Test*`/`Benchmark*`/`Fuzz*`/`Example*` functions).
 //! - A limit set only in the process environment cannot be seen: the message says so.
+//! - For `func main`: a package that is not a deployed service (a one-shot program, a CLI built on a
+//!   command-line framework, an example, a test or developer tool), a limit set anywhere as above, or
+//!   a package that calls `debug.SetGCPercent` itself (the first shape reports what needs reporting).
 //!
 //! ## References
 //! `debug.SetGCPercent` and `debug.SetMemoryLimit` in `src/runtime/debug/garbage.go`; the Go 1.19
@@ -76,14 +104,15 @@ use crate::rules::call_site::{call_statement_query, matched_call};
 use crate::rules::fix::TextRange;
 use crate::rules::removal::in_test_code;
 use crate::rules::transform::{Ctx, Match, Meta, Transform};
+use tree_sitter::Node;
 
 pub(crate) static TRANSFORM: Transform = Transform {
     meta: Meta {
         code: "R7.5",
         name: "gc-percent-without-memory-limit",
-        summary: "debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
+        summary: "a service, or debug.SetGCPercent above 100 or off, with no memory limit: the heap has no ceiling",
         fix: crate::rules::fix::FixAvailability::Never,
-        prefilter: &["SetGCPercent"],
+        prefilter: &["SetGCPercent", "func main("],
         calls: &[],
         tier: crate::rules::transform::Tier::BehindProfile,
         status: crate::rules::transform::Status::Preview,
@@ -94,13 +123,24 @@ pub(crate) static TRANSFORM: Transform = Transform {
     run,
     precheck: |bytes, _| {
         crate::semantic::prefilter::calls_outside_tests(bytes, "runtime/debug", &["SetGCPercent"])
+            || (bytes.starts_with(b"package main")
+                || memchr::memmem::find(bytes, b"\npackage main").is_some())
+                && !crate::semantic::prefilter::imports(bytes, "testing")
     },
     other_files: None,
 };
 
-const QUERY: &str = call_statement_query!("SetGCPercent");
+const QUERY: &str = concat!(
+    call_statement_query!("SetGCPercent"),
+    r#"((function_declaration name: (identifier) @main) @match
+ (#eq? @main "main"))
+"#
+);
 
 fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
+    if let Some(main) = m.node("main") {
+        return service_without_limit(cx, main);
+    }
     let call = matched_call(cx.file(), m, "runtime/debug", "SetGCPercent")?;
     let file = cx.file();
     // The memory limit to suggest exists from Go 1.19.
@@ -142,6 +182,41 @@ fn run(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         TextRange::of(call),
         format!(
             "`debug.SetGCPercent({arg_text})` {what}, and this package sets no memory limit: unless GOMEMLIMIT is set in the environment the heap has no ceiling; add `debug.SetMemoryLimit` (or GOMEMLIMIT) so the collector speeds up as the heap nears the limit"
+        ),
+    );
+    Some(())
+}
+
+/// `func main` of a deployed service that nothing gives a memory limit.
+fn service_without_limit(cx: &mut Ctx<'_>, main: Node<'_>) -> Option<()> {
+    let file = cx.file();
+    let pkg = cx.pkg;
+    if file.versions.api < GoVersion(19)
+        || in_test_code(file, main)
+        || !crate::semantic::context::deployed_service(pkg)
+        || crate::semantic::memory_limit::set_for(pkg)
+    {
+        return None;
+    }
+    // A service that tunes the collector itself gets the `SetGCPercent` finding (or chose its trade-off).
+    if pkg.files.iter().any(|f| {
+        !f.is_test
+            && memchr::memmem::find(f.text.as_bytes(), b"SetGCPercent").is_some()
+            && crate::semantic::pkg_calls::calls_in(
+                f,
+                f.tree().root_node(),
+                "runtime/debug",
+                &["SetGCPercent"],
+            )
+    }) {
+        return None;
+    }
+    let how =
+        crate::semantic::context::serves(pkg).unwrap_or_else(|| "it keeps running".to_string());
+    cx.report(
+        TextRange::of(main),
+        format!(
+            "this service ({how}) sets no memory limit: with the default GOGC=100 and no GOMEMLIMIT the heap may grow to twice the live heap before each collection whatever memory the container has, and the collector does not speed up as that memory fills; set GOMEMLIMIT in the deployment's environment (or call `debug.SetMemoryLimit` at startup) a little below the container's memory"
         ),
     );
     Some(())

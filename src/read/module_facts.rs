@@ -172,7 +172,17 @@ impl ModuleFiles<'_> {
     /// Calls `f` with the name and bytes of every Go file of the module: no vendor, testdata, `_` or `.`
     /// directories or files, no nested modules; like `./...`, directory symlinks are not followed.
     /// Stops when `f` breaks.
-    pub fn for_each_go_file(&self, mut f: impl FnMut(&str, &[u8]) -> ControlFlow<()>) {
+    pub fn for_each_go_file(&self, f: impl FnMut(&str, &[u8]) -> ControlFlow<()>) {
+        self.for_each_file(|name| name.ends_with(".go"), f);
+    }
+
+    /// `for_each_go_file` for the files whose base name `wants` accepts (build files: `Dockerfile`,
+    /// deployment manifests), in the same directories.
+    pub fn for_each_file(
+        &self,
+        wants: impl Fn(&str) -> bool,
+        mut f: impl FnMut(&str, &[u8]) -> ControlFlow<()>,
+    ) {
         let Some(root) = self.root else { return };
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -189,7 +199,7 @@ impl ModuleFiles<'_> {
                     }
                     continue;
                 }
-                if !name.ends_with(".go") || name.starts_with('_') || name.starts_with('.') {
+                if !wants(&name) || name.starts_with('_') || name.starts_with('.') {
                     continue;
                 }
                 let Ok(bytes) = std::fs::read(&path) else {

@@ -309,6 +309,31 @@ pub fn long_running(pkg: &Package) -> bool {
         })
 }
 
+/// A deployed service: a main package meant to keep running (`long_running`) that is not a test,
+/// example, benchmark, fixture or developer tool (`package_role`) nor a command-line tool. The programs
+/// a container quota or memory limit is about.
+///
+/// Sharper than `long_running` on how it keeps running: serving, waiting for the container's stop
+/// signal (`os/signal` with `SIGTERM`), or `select {}` in `main` itself. A build tool that catches
+/// Ctrl-C to clean up, or parks a dying goroutine in a helper's `select {}`, is not a service.
+pub fn deployed_service(pkg: &Package) -> bool {
+    let waits_for_stop = || {
+        pkg.files.iter().filter(|f| !f.is_test).any(|f| {
+            f.imports_path("os/signal")
+                && memchr::memmem::find(f.text.as_bytes(), b"SIGTERM").is_some()
+        })
+    };
+    let main_blocks_forever = || {
+        crate::semantic::func_declarations(pkg, "main")
+            .iter()
+            .any(|(fi, main)| pkg.files[*fi].node_text(*main).contains("select {}"))
+    };
+    pkg.is_main()
+        && package_role(pkg).is_none()
+        && !command_line_tool(pkg)
+        && (serves(pkg).is_some() || waits_for_stop() || main_blocks_forever())
+}
+
 /// Command-line frameworks: a main package built on one of them that serves nothing is a tool a person runs,
 /// not a service.
 const CLI_FRAMEWORKS: &[&str] = &[

@@ -49,16 +49,9 @@ pub fn any_node<'t>(scope: Node<'t>, mut pred: impl FnMut(Node<'t>) -> bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::source::SourceText;
-    use crate::read::version::{FileVersions, GoVersion};
 
     fn file(text: &str) -> PkgFile {
-        PkgFile::new(
-            "a.go".into(),
-            "a.go".into(),
-            SourceText::decode(text.as_bytes()).expect("utf-8"),
-            FileVersions::new(GoVersion(22), None),
-        )
+        crate::testing::go_file("a.go", text)
     }
 
     fn calls(f: &PkgFile) -> Vec<Node<'_>> {

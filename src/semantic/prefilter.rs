@@ -88,6 +88,22 @@ pub fn calls_outside_tests(bytes: &[u8], path: &str, funcs: &[&str]) -> bool {
     calls(bytes, path, funcs) && !imports(bytes, "testing")
 }
 
+/// Does a line of `bytes` store `nil` into a plain name (`x = nil`, alone on its line), outside a file
+/// importing `testing`? The rules about dead `nil` stores parse nothing else.
+pub fn nil_store_outside_tests(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b" = nil").any(|at| {
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+        let name = trim_start_ws(&bytes[line_start..at]);
+        let rest = trim_start_ws(&bytes[at + b" = nil".len()..]);
+        !name.is_empty()
+            && name.iter().all(|b| is_ident(*b))
+            && matches!(rest.first(), None | Some(b'\n' | b'\r' | b'/' | b';'))
+    }) && !imports(bytes, "testing")
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
@@ -121,6 +137,20 @@ mod tests {
             local_names(b"import \"runtime/metrics\"", "runtime/metrics"),
             vec![&b"metrics"[..]]
         );
+    }
+
+    #[test]
+    fn nil_stores_to_plain_names() {
+        assert!(nil_store_outside_tests(
+            b"func f() {\n\tdata = nil // free\n}\n"
+        ));
+        assert!(!nil_store_outside_tests(
+            b"func f() {\n\ts.data = nil\n\tif x = nil {\n"
+        ));
+        assert!(!nil_store_outside_tests(b"var err error = nil\n"));
+        assert!(!nil_store_outside_tests(
+            b"import \"testing\"\nfunc f() {\n\tdata = nil\n}\n"
+        ));
     }
 
     #[test]
