@@ -68,7 +68,8 @@
 //! `debug.SetMemoryLimit`), or, after a one-off batch, one `debug.FreeOSMemory()` call. It fires only
 //! where the store is dead: a local variable of the function (not a parameter, whose caller still
 //! holds the value, nor a receiver or a named result, which the function returns), mentioned before
-//! the store and never after it, not again by a loop that outlives it, not in a function literal, a
+//! the store and never after it (no later word of the same spelling, comments included, before the
+//! top-level declaration's closing `}`: the byte prefilter reads the same text), not again by a loop that outlives it, not in a function literal, a
 //! `defer` or `go` statement, not as `&x`, in a function without `goto` that does not itself call
 //! `runtime.GC()` or `debug.FreeOSMemory()` (the recommended release after a batch, where the store
 //! is harmless), outside tests and outside package `runtime` (whose code nils locals so they are not
@@ -169,6 +170,11 @@ fn dead_nil_store(cx: &mut Ctx<'_>, store: Node<'_>, var: Node<'_>) -> Option<()
         .child_by_field_name("operator")
         .is_none_or(|o| file.node_text(o) != "=")
         || in_test_code(file, store)
+        || crate::semantic::prefilter::mentioned_later(
+            file.text.as_bytes(),
+            store.end_byte(),
+            file.node_text(var).as_bytes(),
+        )
         || crate::semantic::liveness::dead_local_store(file, store, var).is_some()
     {
         return None;

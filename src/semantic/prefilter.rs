@@ -88,7 +88,8 @@ pub fn calls_outside_tests(bytes: &[u8], path: &str, funcs: &[&str]) -> bool {
     calls(bytes, path, funcs) && !imports(bytes, "testing")
 }
 
-/// Does a line of `bytes` store `nil` into a plain name (`x = nil`, alone on its line), outside a file
+/// Does a line of `bytes` store `nil` into a plain name (`x = nil`, alone on its line) that is not
+/// mentioned again before the end of its top-level declaration (`mentioned_later`), outside a file
 /// importing `testing`? The rules about dead `nil` stores parse nothing else.
 pub fn nil_store_outside_tests(bytes: &[u8]) -> bool {
     memchr::memmem::find_iter(bytes, b" = nil").any(|at| {
@@ -101,7 +102,22 @@ pub fn nil_store_outside_tests(bytes: &[u8]) -> bool {
         !name.is_empty()
             && name.iter().all(|b| is_ident(*b))
             && matches!(rest.first(), None | Some(b'\n' | b'\r' | b'/' | b';'))
+            && !mentioned_later(bytes, at + b" = nil".len(), name)
     }) && !imports(bytes, "testing")
+}
+
+/// Is `name` spelled as a word (code, comment or string alike) after byte `from` and before the end of
+/// the top-level declaration holding it (the next line that starts with `}`)? A dead-store rule takes
+/// such a mention as a later use, so a byte test and the rule agree on what can be reported.
+pub fn mentioned_later(bytes: &[u8], from: usize, name: &[u8]) -> bool {
+    let rest = &bytes[from.min(bytes.len())..];
+    let end = memchr::memmem::find(rest, b"\n}").unwrap_or(rest.len());
+    let span = &rest[..end];
+    memchr::memmem::find_iter(span, name).any(|i| {
+        let before = i.checked_sub(1).map(|j| span[j]);
+        let after = span.get(i + name.len()).copied();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 fn is_ident(b: u8) -> bool {
@@ -143,6 +159,13 @@ mod tests {
     fn nil_stores_to_plain_names() {
         assert!(nil_store_outside_tests(
             b"func f() {\n\tdata = nil // free\n}\n"
+        ));
+        // Mentioned again before the function ends: not a candidate; a later function does not count.
+        assert!(!nil_store_outside_tests(
+            b"func f() {\n\tdata = nil\n\tuse(data)\n}\n"
+        ));
+        assert!(nil_store_outside_tests(
+            b"func f() {\n\tdata = nil\n\tuse(metadata)\n}\n\nfunc g() { use(data) }\n"
         ));
         assert!(!nil_store_outside_tests(
             b"func f() {\n\ts.data = nil\n\tif x = nil {\n"
