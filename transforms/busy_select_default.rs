@@ -101,14 +101,7 @@ pub(crate) static TRANSFORM: Transform = Transform {
 
 /// An empty `default:` is followed only by blanks and then `}` or the next `case`.
 fn has_empty_default(bytes: &[u8], _: &crate::read::gomod::Module) -> bool {
-    memchr::memmem::find_iter(bytes, b"default:").any(|i| {
-        let rest = &bytes[i + b"default:".len()..];
-        let next = rest
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .map_or(rest, |p| &rest[p..]);
-        next.starts_with(b"}") || next.starts_with(b"case")
-    })
+    crate::semantic::prefilter::has_default_clause(bytes, false)
 }
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;

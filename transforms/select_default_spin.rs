@@ -112,14 +112,7 @@ fn has_nonempty_default_in_select(bytes: &[u8], _: &crate::read::gomod::Module) 
     {
         return false;
     }
-    memchr::memmem::find_iter(bytes, b"default:").any(|i| {
-        let rest = &bytes[i + b"default:".len()..];
-        let next = rest
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .map_or(rest, |p| &rest[p..]);
-        !(next.starts_with(b"}") || next.starts_with(b"case"))
-    })
+    crate::semantic::prefilter::has_default_clause(bytes, true)
 }
 
 const QUERY: &str = r#"(for_statement body: (block) @body) @match"#;

@@ -120,6 +120,22 @@ pub fn mentioned_later(bytes: &[u8], from: usize, name: &[u8]) -> bool {
     })
 }
 
+/// Does some `default:` of `bytes` have a body (with `nonempty`) or none (without: followed only by blanks
+/// and then `}` or the next `case`)?
+pub fn has_default_clause(bytes: &[u8], nonempty: bool) -> bool {
+    memchr::memmem::find_iter(bytes, b"default:").any(|i| {
+        let rest = trim_start_all_ws(&bytes[i + b"default:".len()..]);
+        let empty = rest.starts_with(b"}") || rest.starts_with(b"case");
+        empty != nonempty
+    })
+}
+
+fn trim_start_all_ws(b: &[u8]) -> &[u8] {
+    b.iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .map_or(&b[b.len()..], |p| &b[p..])
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
