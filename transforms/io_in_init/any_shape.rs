@@ -17,7 +17,7 @@ pub(super) fn any_shape(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
     if file.is_test || file.generated || init.start_position().column != 0 {
         return None;
     }
-    if pkg.is_main() && !cx.options.flag("R4", "main") {
+    if pkg.is_main() && !cx.opt("main") {
         return None;
     }
     if !may_reach_io(pkg, file, body) {

@@ -48,7 +48,7 @@ pub(super) fn check(cx: &mut Ctx<'_>, m: &Match<'_>) -> Option<()> {
         return None;
     }
     // §4.5.11: not in `main` unless asked for.
-    if pkg.is_main() && !cx.options.flag("R4", "main") {
+    if pkg.is_main() && !cx.opt("main") {
         return None;
     }
     let call = match &found.shape {
